@@ -49,13 +49,15 @@ _MARKER = re.compile(
     r"|related|related articles|more from .*|read more|share|comments?|trending|most read|latest|tags[:\s].*|tag:.*)\W*$",
     re.I,
 )
+# a navigation bar scraped as one line: "World | Asia | Markets | Trade"
+_NAVBAR = re.compile(r"^\s*[^|·•>»/]{1,30}(?:\s*[|·•>»/]\s*[^|·•>»/]{1,30}){2,}\s*$")
 _TEMPLATE = re.compile(r"\{\{[^{}]{0,200}\}\}|\{%[^{}]{0,200}%\}|\$\{[^{}]{0,100}\}")
 _CAPTION = re.compile(
     r"\((?:photo|photograph|image|picture|video)s?\b[^)]{0,120}\)\s*$|^(?:photo|photograph|image|file photo)\s*:"
     r"|\b(?:getty images|ap photo|afp via getty|reuters/[a-z]+|photo credit|credit:)",
     re.I,
 )
-_BYLINE_LEAD = re.compile(r"^(?:by|written by|reporting by)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,4}(?:\s*(?:,|and|&)\s*.*)?$")
+_BYLINE_LEAD = re.compile(r"^(?i:by|written by|reporting by)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,4}(?:\s*(?:,|and|&)\s*.*)?$")
 _CONTRIBUTOR = re.compile(
     r"\b(?:contributed (?:to )?(?:this|the) (?:report|article|story)|additional reporting by|reporting by|editing by"
     r"|writing by|compiled by)\b",
@@ -240,6 +242,8 @@ def classify(units: list[str], page_rules: bool = True) -> list[Unit]:
             unit.kind, unit.reason = "furniture", "template placeholder"
         elif is_icon_run(u):
             unit.kind, unit.reason = "furniture", "icon/navigation labels"
+        elif _NAVBAR.match(u) and n_words <= 3 * (u.count("|") + u.count("·") + u.count("•") + u.count(">") + u.count("»") + u.count("/") + 1) and not _TERMINAL.search(u):
+            unit.kind, unit.reason = "furniture", "navigation bar"
         elif _MARKER.match(u.strip()):
             unit.kind, unit.reason = "furniture", "block marker"
         elif _CAPTION.search(u):

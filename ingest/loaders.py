@@ -132,6 +132,11 @@ def extract_html(html: str | bytes, url: Optional[str] = None) -> Optional[dict]
             d, text = alt, alt_text
     if not text:
         return None
+    # the extractor keeps the headline and standfirst as the first lines
+    for head in (d.get("title"), d.get("description")):
+        first, _, rest = text.partition("\n")
+        if head and rest and first.strip() == head.strip():
+            text = rest.lstrip()
     return {
         "text": text, "title": d.get("title"), "source": d.get("sitename"), "published": d.get("date"),
         "url": d.get("url") or url, "byline": d.get("author"), "dek": d.get("description"),
@@ -230,7 +235,7 @@ _ATTR = re.compile(r'(\w+)="([^"]*)"')
 
 
 def _sgml_field(block: str, tag: str) -> Optional[str]:
-    m = re.search(rf"<{tag}>(.*?)</{tag}>", block, re.S)
+    m = re.search(rf"<{tag}(?:\s[^>]*)?>(.*?)</{tag}>", block, re.S)
     return m.group(1) if m else None
 
 
@@ -311,7 +316,7 @@ def load_sgm(path: Path, max_bytes: int) -> Iterator[Loaded]:
         )
 
 
-def load_urls(path: Path, max_bytes: int, timeout_s: float = 20.0) -> Iterator[Loaded]:
+def load_urls(path: Path, max_bytes: int, timeout_s: float = 20.0, allow_private: bool = False) -> Iterator[Loaded]:
     """A list of links, one per line ('#' comments allowed), each fetched and extracted."""
     import trafilatura
     from trafilatura.settings import use_config
@@ -320,6 +325,8 @@ def load_urls(path: Path, max_bytes: int, timeout_s: float = 20.0) -> Iterator[L
     cfg.set("DEFAULT", "DOWNLOAD_TIMEOUT", str(int(max(1, timeout_s))))
     cfg.set("DEFAULT", "MAX_FILE_SIZE", str(max_bytes))
     cfg.set("DEFAULT", "SLEEP_TIME", "0")
+    # trafilatura refuses private and loopback addresses unless told otherwise
+    cfg.set("DEFAULT", "SSRF_PROTECTION", "False" if allow_private else "True")
     text = decode_utf8(path, read_bytes(path, max_bytes))
     for lineno, line in enumerate(text.splitlines(), 1):
         url = line.strip()
@@ -358,12 +365,18 @@ def supported(path: Path) -> bool:
     return path.suffix.lower() in LOADERS and not path.name.endswith(".meta.json")
 
 
+def _is_project_doc(f: Path) -> bool:
+    """README/LICENSE files inside a corpus folder describe it; they are not news."""
+    return f.stem.upper() in ("README", "LICENSE", "CHANGELOG", "NOTICE")
+
+
 def expand_paths(paths: Iterable[Union[str, Path]]) -> Iterator[Union[Path, LoadError]]:
     """Files named directly, and supported files under named folders (sorted)."""
     for p in map(Path, paths):
         if p.is_dir():
             for f in sorted(p.rglob("*")):
-                if f.is_file() and supported(f) and not any(part.startswith(".") for part in f.relative_to(p).parts):
+                rel = f.relative_to(p).parts
+                if f.is_file() and supported(f) and not any(x.startswith(".") for x in rel) and not _is_project_doc(f):
                     yield f
         elif not p.exists():
             yield LoadError(str(p), "no such file or folder")
@@ -373,13 +386,13 @@ def expand_paths(paths: Iterable[Union[str, Path]]) -> Iterator[Union[Path, Load
             yield p
 
 
-def load_file(path: Path, max_bytes: int = 50 * 1024 * 1024, url_timeout_s: float = 20.0) -> Iterator[Loaded]:
+def load_file(path: Path, max_bytes: int = 50 * 1024 * 1024, url_timeout_s: float = 20.0, allow_private_urls: bool = False) -> Iterator[Loaded]:
     """Every document of one file; errors are yielded, never raised."""
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
         yield LoadError(str(path), f"unsupported file type {path.suffix!r}")
         return
-    kwargs = {"timeout_s": url_timeout_s} if loader is load_urls else {}
+    kwargs = {"timeout_s": url_timeout_s, "allow_private": allow_private_urls} if loader is load_urls else {}
     try:
         yield from loader(path, max_bytes, **kwargs)
     except LoadError as e:

@@ -44,6 +44,7 @@ class ChromaSettings(BaseModel):
 class IngestSettings(BaseModel):
     max_file_bytes: int = Field(50 * 1024 * 1024, ge=1, description="larger files are refused")
     url_timeout_s: float = 20.0
+    allow_private_urls: bool = Field(False, description="let .urls files fetch loopback/private addresses (off: SSRF guard)")
     write_batch: int = Field(1000, ge=1, description="chunks per Chroma write")
 
 

@@ -1,0 +1,49 @@
+"""The ``tradechat`` command: each package adds its own sub-commands.
+
+Lives at the top so that ``ingest`` and ``assistant`` never import upward.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ingest import cli as ingest_cli
+from ingest.settings import Settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tradechat", description="Cited chat over trade-negotiation news.")
+    parser.add_argument("--data-dir", help="override TRADECHAT_DATA_DIR for this command")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ingest_cli.register(sub)
+    p = sub.add_parser("demo", help="ingest the bundled sample corpus (then serve it, once the web chat exists)")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def cmd_demo(args, settings: Settings) -> int:
+    from pathlib import Path
+
+    from ingest.pipeline import Ingestor
+
+    samples = Path(__file__).resolve().parent / "samples"
+    report = Ingestor(settings).ingest([samples], prune=True, progress=sys.stderr.isatty())
+    print(report.summary())
+    print(f"stored in {settings.data_dir.resolve()}; list it with `tradechat docs`")
+    return 0 if not report.failed else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    overrides = {"data_dir": args.data_dir} if args.data_dir else {}
+    try:
+        settings = Settings.load(**overrides)
+    except Exception as e:  # pydantic ValidationError names the field
+        print(f"tradechat: invalid settings: {e}", file=sys.stderr)
+        return 2
+    return int(args.func(args, settings) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

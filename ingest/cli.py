@@ -1,0 +1,86 @@
+"""Ingest-side commands: ``ingest``, ``docs``, ``clean``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .loaders import LOADERS, load_file
+from .settings import Settings
+from .types import LoadError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("ingest", help="clean, chunk, embed and store files or folders (incremental)")
+    p.add_argument("paths", nargs="+", help=f"files or folders ({', '.join(sorted(LOADERS))})")
+    p.add_argument("--prune", action="store_true", help="also remove stored documents whose file no longer exists")
+    p.add_argument("--topic", help="keep only documents tagged with this topic (Reuters TOPICS, e.g. trade)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("docs", help="list stored documents, or `docs rm DOC_ID` to delete one")
+    p.add_argument("action", nargs="?", choices=["list", "rm"], default="list")
+    p.add_argument("doc_ids", nargs="*")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("clean", help="print the cleaned text and metadata of one file (stores nothing)")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_clean)
+
+
+def cmd_ingest(args, settings: Settings) -> int:
+    from .pipeline import Ingestor
+
+    report = Ingestor(settings).ingest(args.paths, prune=args.prune, topic=args.topic, progress=not args.quiet and sys.stderr.isatty())
+    print(json.dumps(report.as_dict(), indent=2) if args.json else report.summary())
+    return 1 if report.failed and not (report.new or report.updated or report.unchanged) else 0
+
+
+def cmd_docs(args, settings: Settings) -> int:
+    from .store import DocStore, Store
+
+    if args.action == "rm":
+        if not args.doc_ids:
+            print("docs rm: name at least one DOC_ID", file=sys.stderr)
+            return 2
+        store = Store.from_settings(settings)
+        known = store.docs.states()
+        missing = [d for d in args.doc_ids if d not in known]
+        store.delete([d for d in args.doc_ids if d in known])
+        for d in args.doc_ids:
+            print(f"{'not found' if d in missing else 'removed'}: {d}")
+        return 1 if missing else 0
+    docs = DocStore(settings.docstore_path).documents()
+    if args.json:
+        print(json.dumps(docs, indent=2, ensure_ascii=False))
+        return 0
+    print(f"{len(docs)} documents, {sum(d['n_chunks'] for d in docs)} chunks in {settings.data_dir}")
+    for d in docs:
+        print(f"{d['doc_id'][:40]:40}  {(d['published'] or '')[:10]:10}  {(d['source'] or '?')[:20]:20}  {d['n_chunks']:3}  {(d['title'] or '')[:60]}")
+    return 0
+
+
+def cmd_clean(args, settings: Settings) -> int:
+    path = Path(args.file)
+    arts, errors = [], []
+    for item in load_file(path, settings.ingest.max_file_bytes, settings.ingest.url_timeout_s, settings.ingest.allow_private_urls):
+        (errors if isinstance(item, LoadError) else arts).append(item)
+    for e in errors:
+        print(f"error: {e}", file=sys.stderr)
+    if args.json:
+        out = [{"text": a.text, **{k: v for k, v in a.metadata().items()}} for a in arts]
+        print(json.dumps(out[0] if len(out) == 1 else out, indent=2, ensure_ascii=False))
+    else:
+        for a in arts:
+            for k, v in a.metadata().items():
+                if v and k != "extra":
+                    print(f"{k}: {v}")
+            print()
+            print(a.text)
+            print("\n" + "-" * 60)
+    return 1 if errors and not arts else 0

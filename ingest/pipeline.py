@@ -1,0 +1,144 @@
+"""``tradechat ingest``: files -> clean articles -> chunks -> vectors -> store, incrementally.
+
+Unchanged documents (same content hash, fully written) are skipped without
+embedding; changed ones are replaced; records gone from a re-read file are
+removed; with ``prune`` documents whose file no longer exists are removed.
+Bad files are reported by name and reason; nothing stored is touched for them.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional, Sequence, Union
+
+from .chunk import Chunker
+from .embed import SentenceTransformerEmbedder
+from .loaders import expand_paths, load_file
+from .settings import Settings
+from .store import Store
+from .types import Article, Chunk, LoadError
+
+
+@dataclass
+class IngestReport:
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[LoadError] = field(default_factory=list)
+    chunks: int = 0  # chunks embedded and written in this run
+    files: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        line = (
+            f"{len(self.new)} new, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"{len(self.removed)} removed, {len(self.failed)} failed; {self.chunks} chunks written "
+            f"from {self.files} files in {self.seconds:.1f}s"
+        )
+        errors = "".join(f"\n  failed: {e}" for e in self.failed)
+        return line + errors
+
+    def as_dict(self) -> dict:
+        return {
+            "new": self.new, "updated": self.updated, "unchanged": len(self.unchanged), "removed": self.removed,
+            "failed": [{"path": e.path, "reason": e.reason} for e in self.failed],
+            "chunks": self.chunks, "files": self.files, "seconds": round(self.seconds, 3),
+        }
+
+
+class Ingestor:
+    """Holds the embedder, chunker and store for one or many ingest runs."""
+
+    def __init__(self, settings: Settings, store: Optional[Store] = None, embedder=None):
+        self.settings = settings
+        self.store = store or Store.from_settings(settings)
+        self.embedder = embedder or SentenceTransformerEmbedder.from_settings(settings)
+        self.chunker = Chunker.from_settings(settings, self.embedder)
+        self.flush_chunks = max(settings.embed.batch_size * 8, 256)
+
+    def ingest(self, paths: Sequence[Union[str, Path]], prune: bool = False, progress: bool = True, topic: Optional[str] = None) -> IngestReport:
+        """Ingest files/folders. ``topic`` keeps only documents tagged with it
+        (Reuters TOPICS), e.g. ``topic="trade"``."""
+        t0 = time.perf_counter()
+        report = IngestReport()
+        store = self.store
+        report.removed += store.repair()
+        previous = store.docs.states()
+        seen: dict[str, str] = {}  # doc_id -> path that produced it in this run
+        files_read: set[str] = set()
+        pending: list[tuple[Article, list[Chunk]]] = []
+        n_pending = 0
+
+        def flush() -> None:
+            nonlocal pending, n_pending
+            if not pending:
+                return
+            vectors = self.embedder.embed([c.text for _, cs in pending for c in cs])
+            store.write(pending, vectors, previous)
+            for art, cs in pending:
+                (report.updated if art.doc_id in previous else report.new).append(art.doc_id)
+                report.chunks += len(cs)
+            pending, n_pending = [], 0
+
+        files = list(expand_paths(paths))
+        bar = _progress(len(files), progress)
+        for f in files:
+            if isinstance(f, LoadError):
+                report.failed.append(f)
+                bar.update(1)
+                continue
+            report.files += 1
+            file_ok = True
+            for item in load_file(f, self.settings.ingest.max_file_bytes, self.settings.ingest.url_timeout_s, self.settings.ingest.allow_private_urls):
+                if isinstance(item, LoadError):
+                    report.failed.append(item)
+                    file_ok = False  # keep what is stored from this file: we cannot tell what vanished
+                    continue
+                if topic and topic not in item.extra.get("topics", ()):
+                    continue
+                if item.doc_id in seen:
+                    report.failed.append(LoadError(item.path or str(f), f"duplicate doc id {item.doc_id!r} (already read from {seen[item.doc_id]}); skipped"))
+                    continue
+                seen[item.doc_id] = item.path or str(f)
+                old = previous.get(item.doc_id)
+                if old is not None and old.status == "ok" and old.hash == item.content_hash:
+                    report.unchanged.append(item.doc_id)
+                    continue
+                chunks = self.chunker.chunk(item)
+                pending.append((item, chunks))
+                n_pending += len(chunks)
+                if n_pending >= self.flush_chunks:
+                    flush()
+                    bar.set_postfix(chunks=report.chunks, refresh=False)
+            if file_ok and not topic:  # a filtered read does not say what vanished
+                files_read.add(str(f))
+            bar.update(1)
+        flush()
+        bar.close()
+
+        # Records that vanished from a file read in full in this run are gone;
+        # with prune, so are documents whose file no longer exists.
+        gone = [
+            d for d, s in previous.items()
+            if d not in seen and s.path is not None
+            and (s.path in files_read or (prune and not Path(s.path).exists()))
+        ]
+        store.delete(gone)
+        report.removed += gone
+        report.seconds = time.perf_counter() - t0
+        return report
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="file", desc="ingest", file=sys.stderr, disable=not enabled or total < 2, leave=False)
+
+
+def ingest_paths(paths: Iterable[Union[str, Path]], settings: Optional[Settings] = None, prune: bool = False, progress: bool = True) -> IngestReport:
+    """One-call ingest with default components."""
+    return Ingestor(settings or Settings.load()).ingest(list(paths), prune=prune, progress=progress)

@@ -1,0 +1,258 @@
+"""Where ingested documents live.
+
+* ``DocStore`` (SQLite, WAL): each document's cleaned text, metadata, content
+  hash and state, and each chunk's text, offsets and token counts. It is the
+  source for highlighting, listing and lexical search.
+* ``VectorStore`` (Chroma): one record per chunk (id ``doc_id::index``), its
+  embedding and the metadata retrieval filters on. Embedded
+  ``PersistentClient`` under the data directory, or a ``chroma run`` server
+  through ``HttpClient`` when ``chroma.url`` is set.
+
+Writes are ordered so a kill at any point is repaired by the next ingest: a
+document is first recorded as ``pending`` (with its new chunks), then its
+vectors are upserted under deterministic ids and stale ones deleted, then it
+is marked ``ok``. A pending document never counts as unchanged, so it is
+simply written again; deletions go ``deleting`` -> vectors removed -> rows
+removed, and a leftover ``deleting`` row is finished on the next run.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+from urllib.parse import urlparse
+
+import numpy as np
+
+from .types import Article, Chunk
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    hash TEXT NOT NULL,
+    status TEXT NOT NULL,            -- pending | ok | deleting
+    path TEXT, title TEXT, source TEXT, published TEXT, url TEXT,
+    dateline TEXT, byline TEXT, dek TEXT, extra TEXT,
+    text TEXT NOT NULL,
+    n_chunks INTEGER NOT NULL DEFAULT 0,
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    n_wordpieces INTEGER NOT NULL,
+    n_tiktoken INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id, idx);
+CREATE INDEX IF NOT EXISTS docs_by_path ON documents(path);
+"""
+
+_DOC_COLS = ("doc_id", "title", "source", "published", "url", "dateline", "byline", "dek", "path")
+
+
+@dataclass(frozen=True)
+class StoredDoc:
+    doc_id: str
+    hash: str
+    status: str
+    path: Optional[str]
+    n_chunks: int
+
+
+def published_day(published: Optional[str]) -> Optional[int]:
+    """Days since 1970-01-01 of an ISO date, for range filters (None if unknown)."""
+    if not published:
+        return None
+    try:
+        d = date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+    return (d - date(1970, 1, 1)).days
+
+
+class DocStore:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        with self._conn() as c:
+            c.executescript(_SCHEMA)
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
+
+    # ---- reads -------------------------------------------------------------
+    def states(self) -> dict[str, StoredDoc]:
+        rows = self._conn().execute("SELECT doc_id, hash, status, path, n_chunks FROM documents").fetchall()
+        return {r["doc_id"]: StoredDoc(*r) for r in rows}
+
+    def documents(self) -> list[dict]:
+        cols = ", ".join(_DOC_COLS)
+        rows = self._conn().execute(f"SELECT {cols}, n_chunks, status FROM documents ORDER BY published, doc_id").fetchall()
+        return [dict(r) for r in rows]
+
+    def document(self, doc_id: str) -> Optional[dict]:
+        r = self._conn().execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        if r is None:
+            return None
+        d = dict(r)
+        d["extra"] = json.loads(d["extra"] or "{}")
+        return d
+
+    def chunks(self, doc_id: Optional[str] = None) -> list[dict]:
+        q = 'SELECT chunk_id, doc_id, idx, start, "end", text, n_wordpieces, n_tiktoken FROM chunks'
+        args: tuple = ()
+        if doc_id is not None:
+            q += " WHERE doc_id = ?"
+            args = (doc_id,)
+        return [dict(r) for r in self._conn().execute(q + " ORDER BY doc_id, idx", args)]
+
+    def count_chunks(self) -> int:
+        return self._conn().execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+
+    # ---- writes ------------------------------------------------------------
+    def stage(self, items: Sequence[tuple[Article, list[Chunk]]]) -> None:
+        """Record documents and their new chunks as pending, in one transaction."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        c = self._conn()
+        with c:
+            for art, chunks in items:
+                c.execute("DELETE FROM chunks WHERE doc_id = ?", (art.doc_id,))
+                c.execute(
+                    "INSERT OR REPLACE INTO documents (doc_id, hash, status, path, title, source, published, url,"
+                    " dateline, byline, dek, extra, text, n_chunks, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (art.doc_id, art.content_hash, "pending", art.path, art.title, art.source, art.published, art.url,
+                     art.dateline, art.byline, art.dek, json.dumps(art.extra, ensure_ascii=False), art.text, len(chunks), now),
+                )
+                c.executemany(
+                    'INSERT INTO chunks (chunk_id, doc_id, idx, start, "end", text, n_wordpieces, n_tiktoken) VALUES (?,?,?,?,?,?,?,?)',
+                    [(ch.chunk_id, ch.doc_id, ch.index, ch.start, ch.end, ch.text, ch.n_wordpieces, ch.n_tiktoken) for ch in chunks],
+                )
+
+    def set_status(self, doc_ids: Iterable[str], status: str) -> None:
+        c = self._conn()
+        with c:
+            c.executemany("UPDATE documents SET status = ? WHERE doc_id = ?", [(status, d) for d in doc_ids])
+
+    def remove(self, doc_ids: Iterable[str]) -> None:
+        c = self._conn()
+        ids = [(d,) for d in doc_ids]
+        with c:
+            c.executemany("DELETE FROM chunks WHERE doc_id = ?", ids)
+            c.executemany("DELETE FROM documents WHERE doc_id = ?", ids)
+
+
+def chroma_client(url: Optional[str], path: Path):
+    import chromadb
+    from chromadb.config import Settings as ChromaConfig
+
+    cfg = ChromaConfig(anonymized_telemetry=False, allow_reset=False)
+    if url:
+        u = urlparse(url if "://" in url else f"http://{url}")
+        return chromadb.HttpClient(host=u.hostname or "127.0.0.1", port=u.port or 8000, ssl=u.scheme == "https", settings=cfg)
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=cfg)
+
+
+class VectorStore:
+    """Chunk vectors in one Chroma collection (cosine space)."""
+
+    def __init__(self, client, collection: str, write_batch: int = 1000):
+        self.client = client
+        self.collection = client.get_or_create_collection(collection, metadata={"hnsw:space": "cosine"})
+        self.write_batch = min(write_batch, int(getattr(client, "get_max_batch_size", lambda: write_batch)()))
+
+    def upsert(self, items: Sequence[tuple[Article, list[Chunk]]], vectors: np.ndarray) -> None:
+        ids, docs, metas = [], [], []
+        for art, chunks in items:
+            day = published_day(art.published)
+            for ch in chunks:
+                meta = {"doc_id": art.doc_id, "idx": ch.index, "start": ch.start, "end": ch.end}
+                for k in ("source", "published", "title"):
+                    if getattr(art, k):
+                        meta[k] = getattr(art, k)
+                if day is not None:
+                    meta["published_day"] = day
+                ids.append(ch.chunk_id)
+                docs.append(ch.text)
+                metas.append(meta)
+        if len(ids) != len(vectors):
+            raise ValueError(f"{len(ids)} chunks but {len(vectors)} vectors")
+        for i in range(0, len(ids), self.write_batch):
+            j = i + self.write_batch
+            self.collection.upsert(ids=ids[i:j], embeddings=vectors[i:j], documents=docs[i:j], metadatas=metas[i:j])
+
+    def delete_stale(self, doc_id: str, keep: int, had: int) -> None:
+        """Remove chunks index >= keep of a document that used to have `had`."""
+        if had > keep:
+            self.collection.delete(ids=[f"{doc_id}::{i}" for i in range(keep, had)])
+
+    def delete_docs(self, doc_ids: Sequence[str]) -> None:
+        for i in range(0, len(doc_ids), 500):
+            part = list(doc_ids[i : i + 500])
+            self.collection.delete(where={"doc_id": {"$in": part}} if len(part) > 1 else {"doc_id": part[0]})
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def ids_for(self, doc_id: str) -> list[str]:
+        return self.collection.get(where={"doc_id": doc_id}, include=[])["ids"]
+
+
+class Store:
+    """The document store and the vector store, kept in step."""
+
+    def __init__(self, docs: DocStore, vectors: VectorStore):
+        self.docs = docs
+        self.vectors = vectors
+
+    @classmethod
+    def from_settings(cls, settings) -> "Store":
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        client = chroma_client(settings.chroma.url, settings.chroma_path)
+        return cls(DocStore(settings.docstore_path), VectorStore(client, settings.chroma.collection, settings.ingest.write_batch))
+
+    def write(self, items: Sequence[tuple[Article, list[Chunk]]], vectors: np.ndarray, previous: dict[str, StoredDoc]) -> None:
+        """Replace these documents (text, chunks, vectors) in one crash-safe step."""
+        if not items:
+            return
+        # a document a killed run left pending may have any mix of old and new
+        # vectors: clear them all before writing the new ones
+        dirty = [a.doc_id for a, _ in items if a.doc_id in previous and previous[a.doc_id].status != "ok"]
+        self.docs.stage(items)
+        self.vectors.delete_docs(dirty)
+        self.vectors.upsert(items, vectors)
+        for art, chunks in items:
+            old = previous.get(art.doc_id)
+            if old is not None and old.status == "ok":
+                self.vectors.delete_stale(art.doc_id, len(chunks), old.n_chunks)
+        self.docs.set_status([a.doc_id for a, _ in items], "ok")
+
+    def delete(self, doc_ids: Sequence[str]) -> None:
+        if not doc_ids:
+            return
+        self.docs.set_status(doc_ids, "deleting")
+        self.vectors.delete_docs(list(doc_ids))
+        self.docs.remove(doc_ids)
+
+    def repair(self) -> list[str]:
+        """Finish deletions a killed run left half-done; return their ids."""
+        stuck = [d for d, s in self.docs.states().items() if s.status == "deleting"]
+        self.delete(stuck)
+        return stuck
