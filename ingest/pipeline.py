@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence, Union
@@ -73,13 +74,21 @@ class Ingestor:
         pending: list[tuple[Article, list[Chunk]]] = []
         n_pending = 0
 
+        # Store writes (SQLite + Chroma) run on one background thread while the
+        # next batch is embedded; at most one write is in flight, in order.
+        writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tradechat-writer")
+        in_flight: list[Future] = []
+
         def flush() -> None:
             nonlocal pending, n_pending
             if not pending:
                 return
-            vectors = self.embedder.embed([c.text for _, cs in pending for c in cs])
-            store.write(pending, vectors, previous)
-            for art, cs in pending:
+            batch = pending
+            vectors = self.embedder.embed([c.text for _, cs in batch for c in cs])
+            for f in in_flight:
+                f.result()  # surface a write error before queueing more
+            in_flight[:] = [writer.submit(store.write, batch, vectors, previous)]
+            for art, cs in batch:
                 (report.updated if art.doc_id in previous else report.new).append(art.doc_id)
                 report.chunks += len(cs)
             pending, n_pending = [], 0
@@ -117,7 +126,12 @@ class Ingestor:
             if file_ok and not topic:  # a filtered read does not say what vanished
                 files_read.add(str(f))
             bar.update(1)
-        flush()
+        try:
+            flush()
+            for f in in_flight:
+                f.result()
+        finally:
+            writer.shutdown(wait=True)
         bar.close()
 
         # Records that vanished from a file read in full in this run are gone;
