@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from assistant import cli as assistant_cli
 from ingest import cli as ingest_cli
 from ingest.settings import Settings
 
@@ -17,6 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", help="override TRADECHAT_DATA_DIR for this command")
     sub = parser.add_subparsers(dest="command", required=True)
     ingest_cli.register(sub)
+    assistant_cli.register(sub)
     p = sub.add_parser("demo", help="ingest the bundled sample corpus (then serve it, once the web chat exists)")
     p.set_defaults(func=cmd_demo)
     return parser

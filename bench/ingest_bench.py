@@ -37,6 +37,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", nargs="*", type=Path, default=[DEFAULT_CORPUS])
     ap.add_argument("--limit-files", type=int, default=0, help="only the first N .sgm files (quick runs)")
+    ap.add_argument("--raw-sample", type=int, default=0, help="time the raw encoder on this many stored chunks (random, seeded) instead of all")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ingest.json")
     args = ap.parse_args()
 
@@ -60,6 +61,10 @@ def main() -> int:
         rss_ingest = peak_rss_mib()
 
         texts = [c["text"] for c in ing.store.docs.chunks()]
+        if args.raw_sample and args.raw_sample < len(texts):
+            import random
+
+            texts = random.Random(0).sample(texts, args.raw_sample)
         t0 = time.perf_counter()
         ing.embedder.model.encode(texts, batch_size=settings.embed.batch_size, normalize_embeddings=True, show_progress_bar=False)
         t_raw = time.perf_counter() - t0

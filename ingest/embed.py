@@ -102,3 +102,45 @@ class SentenceTransformerEmbedder:
         """Character span of every word-piece the embedder would see in text."""
         enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=False, verbose=False)
         return [tuple(o) for o in enc["offset_mapping"]]
+
+
+class CachedEmbedder:
+    """Query-time wrapper: remembers vectors of recently seen texts (LRU).
+
+    Answering embeds the same passage sentences again and again (the
+    extractive scorer, the verifier, the next question on the same topic);
+    ingest does not use this.
+    """
+
+    def __init__(self, inner, max_items: int = 50_000):
+        from collections import OrderedDict
+
+        self.inner = inner
+        self.max_items = max_items
+        self._cache: "OrderedDict[str, np.ndarray]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            vecs = self.inner.embed(missing)
+            with self._lock:
+                for t, v in zip(missing, vecs):
+                    self._cache[t] = v
+                while len(self._cache) > self.max_items:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            out = []
+            for t in texts:
+                v = self._cache.get(t)
+                if v is None:  # evicted meanwhile by another thread
+                    v = self.inner.embed([t])[0]
+                else:
+                    self._cache.move_to_end(t)
+                out.append(v)
+        return np.stack(out) if out else np.zeros((0, 384), dtype=np.float32)

@@ -266,7 +266,7 @@ def reflow_wire_body(body: str) -> str:
 def _reuters_date(raw: Optional[str]) -> Optional[str]:
     if not raw:
         return None
-    m = re.match(r"\s*(\d{1,2})-([A-Za-z]{3})-(\d{4})\s+(\d\d):(\d\d):(\d\d)", raw)
+    m = re.match(r"\s*(\d{1,2})-([A-Za-z]{3})-(\d{4})(?:\s+(\d+):(\d\d):(\d\d))?", raw)
     if not m:
         return None
     from .clean import _MONTHS
@@ -275,7 +275,9 @@ def _reuters_date(raw: Optional[str]) -> Optional[str]:
     month = _MONTHS.get(mon.lower())
     if not month:
         return None
-    return f"{int(y):04d}-{month:02d}-{int(d):02d}T{hh}:{mm}:{ss}"
+    day = f"{int(y):04d}-{month:02d}-{int(d):02d}"
+    # one story in the archive has a garbled time ("605:12:19"): keep its date
+    return f"{day}T{int(hh):02d}:{mm}:{ss}" if hh and int(hh) < 24 else day
 
 
 def load_sgm(path: Path, max_bytes: int) -> Iterator[Loaded]:

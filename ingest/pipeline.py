@@ -143,6 +143,8 @@ class Ingestor:
         ]
         store.delete(gone)
         report.removed += gone
+        if report.new or report.updated or report.removed:
+            store.lexical()  # rebuild the BM25 index now, not at the first question
         report.seconds = time.perf_counter() - t0
         return report
 

@@ -1,4 +1,6 @@
-"""The one settings tree of tradechat.
+"""The one settings tree of tradechat (all packages: ingest, assistant, eval).
+
+It lives in ``ingest`` because that is the package every other one may import.
 
 Built once (``Settings.load()``) and passed down; no other module reads the
 environment. Values come from, in order of precedence: keyword arguments,
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Optional
+from typing import Literal, Optional
 
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import (
@@ -48,6 +50,40 @@ class IngestSettings(BaseModel):
     write_batch: int = Field(1000, ge=1, description="chunks per Chroma write")
 
 
+class RetrievalSettings(BaseModel):
+    mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
+    k: int = Field(6, ge=1, le=50, description="passages given to the answer backend")
+    fetch_k: int = Field(40, ge=1, le=1000, description="candidates per retriever before fusion")
+    rrf_k: int = Field(60, ge=1, description="reciprocal-rank-fusion constant")
+    recency_weight: float = Field(0.5, ge=0, le=5, description="boost for recent passages when a question asks for the latest")
+
+
+class LLMSettings(BaseModel):
+    backend: Literal["auto", "local", "openai", "extractive"] = "auto"
+    local_model: str = Field("qwen2.5-coder-1.5b", description="qwen2.5-coder-1.5b | qwen2.5-coder-0.5b | a .gguf path")
+    model_dir: Path = Field(Path("~/.cache/tradechat/models"), description="where packaged models are assembled")
+    n_ctx: int = Field(2048, ge=512, le=32768)
+    n_threads: Optional[int] = Field(None, ge=1, description="llama.cpp threads (default: all cores)")
+    n_batch: int = Field(256, ge=8)
+    max_tokens: int = Field(320, ge=16, le=4096, description="answer tokens at most")
+    temperature: float = Field(0.0, ge=0, le=2)
+    context_tokens: int = Field(1100, ge=128, description="tiktoken budget for passages in the prompt")
+
+
+class OpenAISettings(BaseModel):
+    base_url: Optional[str] = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
+    model: str = "local-model"
+    api_key: str = "not-needed"
+    timeout_s: float = Field(60.0, gt=0)
+
+
+class AnswerSettings(BaseModel):
+    min_support: float = Field(0.45, ge=0, le=1, description="verifier: cosine of sentence vs cited span to keep it")
+    show_flagged: bool = Field(False, description="show unsupported sentences flagged instead of dropping them")
+    extractive_min_score: float = Field(0.42, ge=0, le=1, description="extractive: refuse below this sentence score")
+    max_question_chars: int = Field(2000, ge=10)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="TRADECHAT_",
@@ -61,6 +97,10 @@ class Settings(BaseSettings):
     embed: EmbedSettings = EmbedSettings()
     chroma: ChromaSettings = ChromaSettings()
     ingest: IngestSettings = IngestSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    llm: LLMSettings = LLMSettings()
+    openai: OpenAISettings = OpenAISettings()
+    answer: AnswerSettings = AnswerSettings()
 
     @field_validator("data_dir")
     @classmethod

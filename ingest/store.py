@@ -54,7 +54,10 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id, idx);
 CREATE INDEX IF NOT EXISTS docs_by_path ON documents(path);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', 0);
 """
+_BUMP = "UPDATE meta SET value = value + 1 WHERE key = 'generation'"
 
 _DOC_COLS = ("doc_id", "title", "source", "published", "url", "dateline", "byline", "dek", "path")
 
@@ -123,6 +126,21 @@ class DocStore:
             args = (doc_id,)
         return [dict(r) for r in self._conn().execute(q + " ORDER BY doc_id, idx", args)]
 
+    def generation(self) -> int:
+        """Incremented by every write or removal; derived indexes compare it."""
+        return self._conn().execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0]
+
+    def chunks_by_id(self, chunk_ids: Sequence[str]) -> dict[str, dict]:
+        out: dict[str, dict] = {}
+        ids = list(chunk_ids)
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            q = ('SELECT c.chunk_id, c.doc_id, c.idx, c.start, c."end", c.text, c.n_tiktoken, d.title, d.source, d.published, d.url'
+                 f" FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE c.chunk_id IN ({','.join('?' * len(part))}) AND d.status = 'ok'")
+            for r in self._conn().execute(q, part):
+                out[r["chunk_id"]] = dict(r)
+        return out
+
     def count_chunks(self) -> int:
         return self._conn().execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
 
@@ -144,6 +162,7 @@ class DocStore:
                     'INSERT INTO chunks (chunk_id, doc_id, idx, start, "end", text, n_wordpieces, n_tiktoken) VALUES (?,?,?,?,?,?,?,?)',
                     [(ch.chunk_id, ch.doc_id, ch.index, ch.start, ch.end, ch.text, ch.n_wordpieces, ch.n_tiktoken) for ch in chunks],
                 )
+            c.execute(_BUMP)
 
     def set_status(self, doc_ids: Iterable[str], status: str) -> None:
         c = self._conn()
@@ -156,6 +175,7 @@ class DocStore:
         with c:
             c.executemany("DELETE FROM chunks WHERE doc_id = ?", ids)
             c.executemany("DELETE FROM documents WHERE doc_id = ?", ids)
+            c.execute(_BUMP)
 
 
 def chroma_client(url: Optional[str], path: Path):
@@ -218,15 +238,24 @@ class VectorStore:
 class Store:
     """The document store and the vector store, kept in step."""
 
-    def __init__(self, docs: DocStore, vectors: VectorStore):
+    def __init__(self, docs: DocStore, vectors: VectorStore, lexical_path: Optional[Path] = None):
         self.docs = docs
         self.vectors = vectors
+        self.lexical_path = lexical_path or docs.path.parent / "bm25"
+        self._lexical = None
+
+    def lexical(self):
+        """The BM25 index matching the docstore now (rebuilt only after changes)."""
+        from .lexical import LexicalIndex
+
+        self._lexical = LexicalIndex.current(self.docs, self.lexical_path, self._lexical)
+        return self._lexical
 
     @classmethod
     def from_settings(cls, settings) -> "Store":
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         client = chroma_client(settings.chroma.url, settings.chroma_path)
-        return cls(DocStore(settings.docstore_path), VectorStore(client, settings.chroma.collection, settings.ingest.write_batch))
+        return cls(DocStore(settings.docstore_path), VectorStore(client, settings.chroma.collection, settings.ingest.write_batch), settings.bm25_path)
 
     def write(self, items: Sequence[tuple[Article, list[Chunk]]], vectors: np.ndarray, previous: dict[str, StoredDoc]) -> None:
         """Replace these documents (text, chunks, vectors) in one crash-safe step."""

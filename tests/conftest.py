@@ -40,3 +40,25 @@ def ingestor(settings, embedder):
     from ingest.pipeline import Ingestor
 
     return Ingestor(settings, embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def sample_store_dir(tmp_path_factory, embedder):
+    """The bundled samples ingested once (real embedder, real Chroma); copy before mutating."""
+    from ingest.pipeline import Ingestor
+    from ingest.settings import Settings
+
+    data = tmp_path_factory.mktemp("samples-store") / "data"
+    rep = Ingestor(Settings.load(data_dir=data), embedder=embedder).ingest([SAMPLES], progress=False)
+    assert not rep.failed
+    return data
+
+
+@pytest.fixture
+def sample_assistant(sample_store_dir, embedder):
+    from assistant.assistant import Assistant
+    from ingest.settings import Settings
+
+    settings = Settings.load(data_dir=sample_store_dir)
+    settings.llm.backend = "extractive"
+    return Assistant.from_settings(settings, embedder=embedder)

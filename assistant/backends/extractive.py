@@ -1,0 +1,136 @@
+"""The no-LLM backend: quote the passages' sentences that answer the question.
+
+Each sentence of each passage is scored by cosine similarity to the question
+(the embedder) and by lexical overlap with the question's content words;
+near-duplicates (syndicated copies) are dropped; the best few are quoted with
+their citations, in passage order. Nothing scores high enough -> refusal.
+Deterministic and instant; also the fallback for the generative backends.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator, Optional, Union
+
+import numpy as np
+
+from ingest.sentences import split_sentences
+
+from ..types import Draft, DraftSentence, Passage
+
+STOPWORDS = set(
+    "a an the of to in on for and or but with by at from as is are was were be been being this that these those it its "
+    "what which who whom whose how why when where did do does done has have had will would can could should may might "
+    "about into over than then there their them they he she his her we our you your i me my not no yes any all some "
+    "say said says tell told us u.s. s".split()
+)
+_WORD = re.compile(r"[a-z0-9]+(?:[.'-][a-z0-9]+)*")
+
+
+def content_words(text: str) -> set[str]:
+    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1}
+
+
+def _stem(w: str) -> str:
+    for suf in ("ies", "es", "s", "ing", "ed"):
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            return w[: -len(suf)] + ("y" if suf == "ies" else "")
+    return w
+
+
+class ExtractiveBackend:
+    name = "extractive"
+
+    def __init__(self, embedder, min_score: float = 0.42, max_sentences: int = 4, known_word=None):
+        self.embedder = embedder
+        # known_word(w) -> bool: is w anywhere in the corpus? A question about a
+        # thing the corpus never names needs a clearly better match to be answered.
+        self.known_word = known_word
+        self.min_score = min_score
+        self.max_sentences = max_sentences
+
+    @classmethod
+    def from_settings(cls, settings, embedder, known_word=None) -> "ExtractiveBackend":
+        return cls(embedder, settings.answer.extractive_min_score, known_word=known_word)
+
+    def unknown_terms(self, question: str) -> list[str]:
+        if self.known_word is None:
+            return []
+        words = re.findall(r"[A-Za-z]{5,}", question)
+        return [w for w in words if w.lower() not in STOPWORDS and not self.known_word(w)]
+
+    def complete(self, prompt: str, max_tokens: int = 64) -> Optional[str]:
+        return None
+
+    def score(self, question: str, passages: list[Passage]) -> list[tuple[float, int, int, str]]:
+        """(score, passage number, sentence order, sentence) for every candidate sentence."""
+        cands: list[tuple[int, int, str]] = []
+        for n, p in enumerate(passages, 1):
+            if p is None:  # excluded, but keeps its number
+                continue
+            for j, (a, b) in enumerate(split_sentences(p.text)):
+                s = p.text[a:b].strip()
+                if len(s.split()) >= 5:
+                    cands.append((n, j, s))
+        if not cands:
+            return []
+        vecs = self.embedder.embed([question] + [c[2] for c in cands])
+        sims = vecs[1:] @ vecs[0]
+        q_words = content_words(question)
+        # what the passage says about itself: title, outlet and date ("December 2019")
+        context = {n: content_words(" ".join(filter(None, [p.title, p.source, _date_words(p.published)])))
+                   for n, p in enumerate(passages, 1) if p is not None}
+        out = []
+        for (n, j, s), sim in zip(cands, sims):
+            words = content_words(s)
+            overlap = len(q_words & words) / len(q_words) if q_words else 0.0
+            with_context = len(q_words & (words | context[n])) / len(q_words) if q_words else 0.0
+            out.append((0.6 * float(sim) + 0.25 * overlap + 0.15 * with_context, n, j, s))
+        return out
+
+    def stream(self, question: str, passages: list[Passage]) -> Iterator[Union[str, Draft]]:
+        years = set(re.findall(r"\b(?:19|20)\d\d\b", question))
+        if years:
+            # a question about a given year can only rest on passages of, or about, that year
+            keep = [any(y in (p.published or "")[:4] or y in p.text for y in years) for p in passages]
+            passages = [p if k else None for p, k in zip(passages, keep)]
+        scored = sorted(self.score(question, passages), key=lambda t: (-t[0], t[1], t[2]))
+        floor = self.min_score + (0.1 if self.unknown_terms(question) else 0.0)
+        if not scored or scored[0][0] < floor:
+            yield Draft([], answerable=False, backend=self.name)
+            return
+        best = scored[0][0]
+        chosen: list[tuple[float, int, int, str]] = []
+        for cand in scored:
+            score, n, j, s = cand
+            if score < max(self.min_score, best - 0.12) or len(chosen) >= self.max_sentences:
+                break
+            words = content_words(s)
+            if any(_jaccard(words, content_words(c[3])) > 0.6 for c in chosen):
+                # the same sentence in a syndicated copy: cite both, quote once
+                for k, c in enumerate(chosen):
+                    if _jaccard(words, content_words(c[3])) > 0.6:
+                        chosen[k] = c + (n,) if n not in c[4:] and n != c[1] else c
+                continue
+            chosen.append(cand)
+        chosen.sort(key=lambda c: (c[1], c[2]))
+        sentences = [DraftSentence(c[3], [c[1], *c[4:]]) for c in chosen]
+        for s in sentences:
+            yield s.text + " " + "".join(f"[{n}]" for n in s.citations) + " "
+        yield Draft(sentences, answerable=True, backend=self.name)
+
+
+def _date_words(published) -> str:
+    if not published:
+        return ""
+    from datetime import date
+
+    try:
+        d = date.fromisoformat(published[:10])
+    except ValueError:
+        return ""
+    return d.strftime("%B %Y")
+
+
+def _jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0

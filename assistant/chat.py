@@ -1,0 +1,64 @@
+"""Follow-up questions: rewrite them into stand-alone questions before retrieval.
+
+The condense step of llama-index's condense-plus-context pattern: with a
+language model the rewrite uses the ``condense`` prompt; without one (the
+extractive backend) the previous user turn is carried along so retrieval still
+sees what "that" refers to. Each ``ChatSession`` owns its history; sessions
+share nothing but the (thread-safe) assistant.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .prompts import render
+
+_FOLLOW_UP = re.compile(
+    r"^\s*(and|but|so|also|what about|how about|then)\b|\b(that|this|those|these|it|its|they|them|their|he|she|his|her|"
+    r"there|the same|the other side|the deal|the talks|the other)\b",
+    re.I,
+)
+
+
+def looks_like_follow_up(question: str) -> bool:
+    return bool(_FOLLOW_UP.search(question)) or len(question.split()) <= 3
+
+
+def condense(question: str, history: list[tuple[str, str]], backend=None) -> str:
+    """A stand-alone version of `question` given (user, assistant) turns."""
+    if not history or not looks_like_follow_up(question):
+        return question
+    last_user = history[-1][0]
+    if backend is not None:
+        convo = "\n".join(f"User: {u}\nAssistant: {a[:300]}" for u, a in history[-3:])
+        try:
+            out = backend.complete(render("condense", history=convo, question=question), max_tokens=60)
+        except Exception:  # a failing model must not block the question
+            out = None
+        if out:
+            out = out.strip().strip('"').splitlines()[0].strip()
+            if 3 <= len(out.split()) <= 60:
+                return out
+    return f"{question} (following up on: {last_user})"
+
+
+@dataclass
+class ChatSession:
+    """One user's conversation; ask through it to keep and use the history."""
+
+    assistant: object
+    history: list[tuple[str, str]] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def ask(self, question: str, **kw):
+        with self._lock:
+            answer = self.assistant.ask(question, history=list(self.history), **kw)
+            self.history.append((question, answer.text))
+            return answer
+
+    def reset(self) -> None:
+        with self._lock:
+            self.history.clear()

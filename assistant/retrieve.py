@@ -1,0 +1,124 @@
+"""Hybrid retrieval: BM25 and dense (Chroma) fused by reciprocal rank, with filters.
+
+``mode`` picks ``hybrid`` (default), ``dense`` or ``bm25``. Filters (outlet,
+date range, doc ids) apply to both retrievers before ranking. A question that
+asks for the latest state ("latest", "now", "changed", ...) gets a recency
+boost so newer passages come first among similarly relevant ones.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from typing import Optional
+
+from ingest.store import Store, published_day
+
+from .types import Filters, Passage
+
+_RECENCY = re.compile(r"\b(latest|most recent|recent(ly)?|now|current(ly)?|still|today|changed?|evolv\w*|moved|shift\w*|so far)\b", re.I)
+
+
+@dataclass
+class RetrievalResult:
+    passages: list[Passage]
+    ms: float
+    note: Optional[str] = None
+
+
+def wants_recent(question: str) -> bool:
+    return bool(_RECENCY.search(question))
+
+
+def chroma_where(filters: Filters) -> Optional[dict]:
+    clauses = []
+    if filters.sources:
+        clauses.append({"source": {"$in": list(filters.sources)}} if len(filters.sources) > 1 else {"source": filters.sources[0]})
+    if filters.doc_ids:
+        clauses.append({"doc_id": {"$in": list(filters.doc_ids)}} if len(filters.doc_ids) > 1 else {"doc_id": filters.doc_ids[0]})
+    if filters.since:
+        clauses.append({"published_day": {"$gte": published_day(filters.since)}})
+    if filters.until:
+        clauses.append({"published_day": {"$lte": published_day(filters.until)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class Retriever:
+    def __init__(self, store: Store, embedder, k: int = 6, fetch_k: int = 40, rrf_k: int = 60, mode: str = "hybrid", recency_weight: float = 0.5):
+        self.store = store
+        self.embedder = embedder
+        self.k, self.fetch_k, self.rrf_k, self.mode, self.recency_weight = k, fetch_k, rrf_k, mode, recency_weight
+
+    @classmethod
+    def from_settings(cls, settings, store: Store, embedder) -> "Retriever":
+        r = settings.retrieval
+        return cls(store, embedder, r.k, r.fetch_k, r.rrf_k, r.mode, r.recency_weight)
+
+    # ---- the two retrievers --------------------------------------------------
+    def dense(self, query: str, filters: Filters, n: int) -> list[str]:
+        coll = self.store.vectors.collection
+        total = coll.count()
+        if total == 0:
+            return []
+        vec = self.embedder.embed([query])
+        res = coll.query(query_embeddings=vec, n_results=min(n, total), where=chroma_where(filters), include=[])
+        return res["ids"][0] if res["ids"] else []
+
+    def lexical(self, query: str, filters: Filters, n: int) -> list[str]:
+        idx = self.store.lexical()
+        mask = idx.mask(filters.sources, published_day(filters.since) if filters.since else None,
+                        published_day(filters.until) if filters.until else None, filters.doc_ids)
+        return [cid for cid, _ in idx.search(query, n, mask)]
+
+    # ---- fusion ----------------------------------------------------------------
+    def retrieve(self, query: str, filters: Optional[Filters] = None, k: Optional[int] = None, mode: Optional[str] = None) -> RetrievalResult:
+        t0 = time.perf_counter()
+        filters = filters or Filters()
+        k = k or self.k
+        mode = mode or self.mode
+        if mode not in ("hybrid", "dense", "bm25"):
+            raise ValueError(f"retrieval mode must be hybrid, dense or bm25, not {mode!r}")
+        ranked: dict[str, list[str]] = {}
+        if mode in ("hybrid", "dense"):
+            ranked["dense"] = self.dense(query, filters, self.fetch_k)
+        if mode in ("hybrid", "bm25"):
+            ranked["bm25"] = self.lexical(query, filters, self.fetch_k)
+        fused: dict[str, float] = {}
+        ranks: dict[str, dict] = {}
+        for name, ids in ranked.items():
+            for r, cid in enumerate(ids, 1):
+                fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.rrf_k + r)
+                ranks.setdefault(cid, {})[name] = r
+        rows = self.store.docs.chunks_by_id(list(fused))
+        passages = [
+            Passage(chunk_id=cid, doc_id=row["doc_id"], text=row["text"], start=row["start"], end=row["end"],
+                    n_tiktoken=row["n_tiktoken"], title=row["title"], source=row["source"], published=row["published"],
+                    url=row["url"], score=fused[cid], scores=ranks[cid])
+            for cid, row in rows.items()
+        ]
+        if wants_recent(query) and passages:
+            self._boost_recent(passages)
+        passages.sort(key=lambda p: (-p.score, p.chunk_id))
+        passages = passages[:k]
+        for i, p in enumerate(passages, 1):
+            p.rank = i
+        note = None
+        if not passages:
+            note = ("the index is empty: run `tradechat ingest PATH` first" if self.store.docs.count_chunks() == 0
+                    else "no stored passage matches the question and filters" if not filters.is_empty()
+                    else "no stored passage matches the question")
+        return RetrievalResult(passages, (time.perf_counter() - t0) * 1000, note)
+
+    def _boost_recent(self, passages: list[Passage]) -> None:
+        days = [published_day(p.published) for p in passages]
+        known = [d for d in days if d is not None]
+        if not known or max(known) == min(known):
+            return
+        lo, hi = min(known), max(known)
+        top = max(p.score for p in passages)
+        for p, d in zip(passages, days):
+            recency = (d - lo) / (hi - lo) if d is not None else 0.0
+            p.score += self.recency_weight * top * recency * 0.5

@@ -1,0 +1,131 @@
+"""The data an answer is made of."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Filters:
+    sources: tuple[str, ...] = ()
+    since: Optional[str] = None  # ISO date, inclusive
+    until: Optional[str] = None
+    doc_ids: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        return not (self.sources or self.since or self.until or self.doc_ids)
+
+
+@dataclass
+class Passage:
+    """A retrieved chunk with what a prompt and a citation show."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    start: int  # offsets of the chunk in the document text
+    end: int
+    n_tiktoken: int
+    title: Optional[str] = None
+    source: Optional[str] = None
+    published: Optional[str] = None
+    url: Optional[str] = None
+    rank: int = 0
+    score: float = 0.0
+    scores: dict = field(default_factory=dict)  # per retriever: {"bm25": rank, "dense": rank}
+
+    @property
+    def date(self) -> Optional[str]:
+        return self.published[:10] if self.published else None
+
+
+@dataclass
+class DraftSentence:
+    """What a backend proposes: a sentence and the passage numbers (1-based) it rests on."""
+
+    text: str
+    citations: list[int]
+
+
+@dataclass
+class Draft:
+    sentences: list[DraftSentence]
+    answerable: bool = True
+    note: Optional[str] = None  # e.g. why a fallback happened
+    backend: str = ""
+    model: Optional[str] = None
+
+
+@dataclass
+class Citation:
+    n: int  # passage number as shown in the answer
+    doc_id: str
+    source: Optional[str]
+    title: Optional[str]
+    published: Optional[str]
+    url: Optional[str]
+    text: str  # the passage
+    span: tuple[int, int]  # best-matching span, character offsets in the document text
+    passage_span: tuple[int, int] = (0, 0)  # the same span inside `text`
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["span"] = list(self.span)
+        d["passage_span"] = list(self.passage_span)
+        return d
+
+
+@dataclass
+class AnswerSentence:
+    text: str
+    citations: list[int]
+    supported: bool = True
+    support: float = 0.0
+
+
+@dataclass
+class Answer:
+    question: str
+    sentences: list[AnswerSentence]
+    citations: list[Citation]
+    refused: bool
+    mode: str
+    retrieved: list[Passage]
+    timings: dict
+    notes: list[str] = field(default_factory=list)
+    standalone_question: Optional[str] = None
+    model: Optional[str] = None
+
+    @property
+    def text(self) -> str:
+        if self.refused and not self.sentences:
+            return REFUSAL
+        parts = []
+        for s in self.sentences:
+            marks = "".join(f"[{n}]" for n in s.citations)
+            flag = "" if s.supported else " (unverified)"
+            parts.append(f"{s.text} {marks}{flag}".strip())
+        return " ".join(parts)
+
+    def as_dict(self, id=None) -> dict:
+        seen, retrieved = set(), []
+        for p in self.retrieved:
+            if p.doc_id not in seen:
+                seen.add(p.doc_id)
+                retrieved.append(p.doc_id)
+        out = {
+            "id": id, "question": self.question, "answer": self.text, "refused": self.refused, "mode": self.mode,
+            "citations": [c.as_dict() for c in self.citations], "retrieved": retrieved,
+            "timings": {k: round(v, 1) for k, v in self.timings.items()},
+        }
+        if self.notes:
+            out["notes"] = self.notes
+        if self.standalone_question and self.standalone_question != self.question:
+            out["standalone_question"] = self.standalone_question
+        if self.model:
+            out["model"] = self.model
+        return out
+
+
+REFUSAL = "The stored sources do not answer this question."

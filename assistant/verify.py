@@ -1,0 +1,175 @@
+"""Answer-time verification: the only place that decides what is shown.
+
+For each drafted sentence and each passage it cites:
+* citations to passages that do not exist are removed;
+* key facts — numbers and names — must be found in the cited passages (or in
+  their outlet/date/title metadata), allowing common aliases ("U.S." for
+  "United States", "Tokyo" for "Japan");
+* the sentence must be semantically close to its best-matching span in the
+  cited text (embedder cosine >= ``min_support``); that span's character
+  offsets are recorded for highlighting.
+A citation that contributes nothing (no facts, low similarity) is dropped; a
+sentence without a supporting citation is dropped (or shown flagged, by
+setting); no sentence left -> refusal. Citations are renumbered 1..n in the
+order they first appear.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from ingest.sentences import split_sentences
+
+from .types import Answer, AnswerSentence, Citation, Draft, Passage
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NAME = re.compile(r"\b[A-Z][a-zA-Z'’.-]*(?:\s+[A-Z][a-zA-Z'’.-]*)*")
+_GENERIC = {
+    "The", "A", "An", "In", "On", "At", "As", "It", "He", "She", "They", "This", "That", "These", "Those", "But", "And",
+    "However", "While", "When", "According", "Both", "Its", "Their", "His", "Her", "After", "Before", "Under", "Also",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
+    "April", "May", "June", "July", "August", "September", "October", "November", "December", "President",
+    "Minister", "Prime", "Secretary", "Representative", "Trade", "I", "No", "Yes", "There", "Some", "Other",
+}
+ALIASES_FILE = Path(__file__).with_name("data") / "aliases.json"
+
+
+@lru_cache(maxsize=1)
+def alias_groups() -> list[set[str]]:
+    """Groups of names that refer to the same party (data file, user-extendable)."""
+    data = json.loads(ALIASES_FILE.read_text(encoding="utf-8"))
+    return [{a.lower() for a in [party, *names]} for party, names in data["parties"].items()]
+
+
+def _norm_number(s: str) -> str:
+    s = s.replace(",", "")
+    return s.rstrip("0").rstrip(".") if "." in s else s
+
+
+def numbers(text: str) -> set[str]:
+    return {_norm_number(n) for n in _NUMBER.findall(text)}
+
+
+def names(sentence: str) -> set[str]:
+    out = set()
+    for m in _NAME.finditer(sentence):
+        words = [w for w in m.group(0).split() if w.strip(".'’") not in _GENERIC]
+        if words:
+            out.add(" ".join(words).strip(".,'’"))
+    return {n for n in out if n}
+
+
+def name_found(name: str, haystack: str) -> bool:
+    low = name.lower()
+    if low in haystack:
+        return True
+    for group in alias_groups():
+        if low in group and any(re.search(rf"(?<![a-z0-9]){re.escape(alias)}(?![a-z0-9])", haystack) for alias in group):
+            return True
+    # multi-word names: every word of length > 2 present ("Robert Lighthizer" vs "Lighthizer")
+    parts = [w for w in re.findall(r"[a-z][a-z'’.-]+", low) if len(w) > 2]
+    return bool(parts) and all(p.rstrip(".") in haystack for p in parts) and len(parts) > 1
+
+
+@dataclass
+class Support:
+    n: int  # passage number (1-based, as drafted)
+    similarity: float
+    missing: list[str]
+    span: tuple[int, int]  # in passage text
+
+
+class Verifier:
+    def __init__(self, embedder, min_support: float = 0.45, show_flagged: bool = False):
+        self.embedder = embedder
+        self.min_support = min_support
+        self.show_flagged = show_flagged
+
+    @classmethod
+    def from_settings(cls, settings, embedder) -> "Verifier":
+        return cls(embedder, settings.answer.min_support, settings.answer.show_flagged)
+
+    def _spans(self, passage: Passage) -> list[tuple[int, int]]:
+        sents = split_sentences(passage.text)
+        # single sentences and adjacent pairs (a claim may straddle two)
+        return sents + [(a[0], b[1]) for a, b in zip(sents, sents[1:])]
+
+    def support(self, sentence: str, n: int, passage: Passage, sentence_vec: np.ndarray, span_vecs: np.ndarray, spans) -> Support:
+        hay = " ".join(filter(None, [passage.text, passage.title, passage.source, passage.published])).lower()
+        hay_numbers = numbers(" ".join(filter(None, [passage.text, passage.title, passage.published])))
+        missing = [x for x in numbers(sentence) if x not in hay_numbers]
+        missing += [x for x in names(sentence) if not name_found(x, hay)]
+        sims = span_vecs @ sentence_vec if len(spans) else np.zeros(0)
+        best = int(np.argmax(sims)) if len(sims) else -1
+        sim = float(sims[best]) if best >= 0 else 0.0
+        span = spans[best] if best >= 0 else (0, len(passage.text))
+        return Support(n, sim, missing, span)
+
+    def check(self, draft: Draft, passages: list[Passage], question: str, mode: str, timings: dict) -> Answer:
+        notes = [draft.note] if draft.note else []
+        if not draft.answerable or not draft.sentences:
+            return Answer(question, [], [], True, mode, passages, timings, notes, model=draft.model)
+        spans = {n: self._spans(p) for n, p in enumerate(passages, 1)}
+        texts = [s.text for s in draft.sentences]
+        flat = [(n, sp) for n in spans for sp in spans[n]]
+        vecs = self.embedder.embed(texts + [passages[n - 1].text[a:b] for n, (a, b) in flat])
+        sent_vecs, span_vecs_all = vecs[: len(texts)], vecs[len(texts):]
+        by_n: dict[int, tuple[np.ndarray, list]] = {}
+        pos = 0
+        for n in spans:
+            k = len(spans[n])
+            by_n[n] = (span_vecs_all[pos : pos + k], spans[n])
+            pos += k
+
+        kept: list[AnswerSentence] = []
+        citations: dict[int, Citation] = {}  # drafted passage number -> citation (renumbered later)
+        order: list[int] = []
+        dropped = invalid = 0
+        for s, svec in zip(draft.sentences, sent_vecs):
+            valid = [n for n in dict.fromkeys(s.citations) if 1 <= n <= len(passages)]
+            invalid += len(s.citations) - len([n for n in s.citations if 1 <= n <= len(passages)])
+            sups = [self.support(s.text, n, passages[n - 1], svec, *by_n[n]) for n in valid]
+            # facts may be spread over several cited passages: check them on the union
+            union_missing = set.intersection(*(set(x.missing) for x in sups)) if sups else {"(no valid citation)"}
+            good = [x for x in sups if x.similarity >= self.min_support]
+            ok = bool(good) and not union_missing
+            if ok:
+                # keep citations that contribute: similar enough, or holding a fact no other citation has
+                useful = [x for x in sups if x.similarity >= self.min_support * 0.85 or len(x.missing) < len(sups[0].missing)]
+                useful = useful or [max(sups, key=lambda x: x.similarity)]
+            elif self.show_flagged and sups:
+                useful = [max(sups, key=lambda x: x.similarity)]
+            else:
+                dropped += 1
+                continue
+            for x in useful:
+                if x.n not in citations:
+                    p = passages[x.n - 1]
+                    citations[x.n] = Citation(0, p.doc_id, p.source, p.title, p.published, p.url, p.text,
+                                              (p.start + x.span[0], p.start + x.span[1]), x.span)
+                    order.append(x.n)
+            kept.append(AnswerSentence(s.text, [x.n for x in useful], supported=ok,
+                                       support=round(max(x.similarity for x in useful), 3)))
+        renumber = {old: new for new, old in enumerate(order, 1)}
+        for s in kept:
+            s.citations = sorted(renumber[n] for n in s.citations)
+        cites = []
+        for old in order:
+            c = citations[old]
+            c.n = renumber[old]
+            cites.append(c)
+        if dropped:
+            notes.append(f"{dropped} sentence(s) dropped: not supported by the cited passages")
+        if invalid:
+            notes.append(f"{invalid} citation(s) to passages that do not exist removed")
+        refused = not any(s.supported for s in kept)
+        if refused and not self.show_flagged:
+            kept, cites = [], []
+        return Answer(question, kept, cites, refused, mode, passages, timings, notes, model=draft.model)

@@ -1,0 +1,152 @@
+"""The BM25 index over stored chunks (bm25s), persisted beside the docstore.
+
+Built from the docstore's chunk table and saved with the docstore generation it
+reflects; ``LexicalIndex.current(store)`` loads it, rebuilding only when the
+docstore has changed since (ingest rebuilds it at the end of a run that wrote
+anything, so queries never pay for it). Alongside the index it keeps, per
+chunk, the doc id, outlet and publication day, so filters become a weight
+mask instead of a second lookup.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from .store import DocStore, published_day
+
+_LOCK = threading.Lock()
+
+
+def _stemmer():
+    try:
+        import Stemmer
+
+        return Stemmer.Stemmer("english")
+    except ImportError:  # PyStemmer is a dependency; without it BM25 still works, unstemmed
+        return None
+
+
+@dataclass
+class LexicalIndex:
+    retriever: object  # bm25s.BM25, or None for an empty store
+    chunk_ids: list[str]
+    doc_ids: list[str]
+    sources: list[Optional[str]]
+    days: np.ndarray  # published day per chunk, -1 when unknown
+    generation: int
+
+    # ---- building and loading ---------------------------------------------------
+    @classmethod
+    def build(cls, docs: DocStore, folder: Path) -> "LexicalIndex":
+        import bm25s
+
+        generation = docs.generation()
+        rows = docs.chunks()
+        meta = {d["doc_id"]: d for d in docs.documents()}
+        chunk_ids = [r["chunk_id"] for r in rows]
+        doc_ids = [r["doc_id"] for r in rows]
+        sources = [meta.get(d, {}).get("source") for d in doc_ids]
+        days = np.array([published_day(meta.get(d, {}).get("published")) or -1 for d in doc_ids], dtype=np.int64)
+        retriever = None
+        if rows:
+            # the headline is indexed with every chunk of its story (a common title boost)
+            texts = [f"{meta.get(r['doc_id'], {}).get('title') or ''}\n{r['text']}" for r in rows]
+            tokens = bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False)
+            retriever = bm25s.BM25()
+            retriever.index(tokens, show_progress=False)
+        idx = cls(retriever, chunk_ids, doc_ids, sources, days, generation)
+        idx.save(folder)
+        return idx
+
+    def save(self, folder: Path) -> None:
+        folder = Path(folder)
+        tmp = folder.with_name(folder.name + ".tmp")
+        tmp.mkdir(parents=True, exist_ok=True)
+        if self.retriever is not None:
+            self.retriever.save(str(tmp), show_progress=False)
+        np.save(tmp / "days.npy", self.days)
+        (tmp / "chunks.json").write_text(json.dumps(
+            {"generation": self.generation, "chunk_ids": self.chunk_ids, "doc_ids": self.doc_ids, "sources": self.sources}))
+        # swap in the new folder (a reader either sees the old or the new one)
+        old = folder.with_name(folder.name + ".old")
+        if folder.exists():
+            folder.rename(old)
+        tmp.rename(folder)
+        if old.exists():
+            import shutil
+
+            shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path) -> Optional["LexicalIndex"]:
+        import bm25s
+
+        folder = Path(folder)
+        try:
+            meta = json.loads((folder / "chunks.json").read_text())
+            days = np.load(folder / "days.npy")
+            retriever = bm25s.BM25.load(str(folder), show_progress=False) if meta["chunk_ids"] else None
+        except (OSError, ValueError, KeyError):
+            return None
+        return cls(retriever, meta["chunk_ids"], meta["doc_ids"], meta["sources"], days, meta["generation"])
+
+    @classmethod
+    def current(cls, docs: DocStore, folder: Path, cached: Optional["LexicalIndex"] = None) -> "LexicalIndex":
+        """The index for the docstore as it is now (cached, loaded or rebuilt)."""
+        gen = docs.generation()
+        if cached is not None and cached.generation == gen:
+            return cached
+        with _LOCK:
+            idx = cls.load(folder)
+            if idx is None or idx.generation != gen:
+                idx = cls.build(docs, folder)
+            return idx
+
+    # ---- searching --------------------------------------------------------------
+    def mask(self, sources=(), since_day=None, until_day=None, doc_ids=()) -> Optional[np.ndarray]:
+        if not (sources or since_day is not None or until_day is not None or doc_ids):
+            return None
+        m = np.ones(len(self.chunk_ids), dtype=bool)
+        if sources:
+            wanted = {s.lower() for s in sources}
+            m &= np.array([(s or "").lower() in wanted for s in self.sources])
+        if doc_ids:
+            wanted_ids = set(doc_ids)
+            m &= np.array([d in wanted_ids for d in self.doc_ids])
+        if since_day is not None:
+            m &= self.days >= since_day
+        if until_day is not None:
+            m &= (self.days <= until_day) & (self.days >= 0)
+        return m
+
+    def knows(self, word: str) -> bool:
+        """Does any stored chunk contain this word (after the index's stemming)?"""
+        if self.retriever is None:
+            return False
+        stem = _stemmer()
+        w = word.lower()
+        return (stem.stemWord(w) if stem else w) in self.retriever.vocab_dict
+
+    def search(self, query: str, k: int, mask: Optional[np.ndarray] = None) -> list[tuple[str, float]]:
+        """(chunk_id, score) best first; only chunks with a positive score."""
+        import bm25s
+
+        if self.retriever is None or k <= 0:
+            return []
+        if mask is not None and not mask.any():
+            return []
+        toks = bm25s.tokenize([query], stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)[0]
+        vocab = self.retriever.vocab_dict
+        toks = [t for t in toks if t in vocab]
+        if not toks:
+            return []
+        k = min(k, len(self.chunk_ids))
+        weight = mask.astype(np.float32) if mask is not None else None
+        docs, scores = self.retriever.retrieve([toks], k=k, show_progress=False, weight_mask=weight)
+        return [(self.chunk_ids[i], float(s)) for i, s in zip(docs[0], scores[0]) if s > 0]

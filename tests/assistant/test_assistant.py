@@ -1,0 +1,175 @@
+"""Assistant plumbing with a scripted fake backend, plus the real extractive path."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from assistant.assistant import QuestionError
+from assistant.backends import BackendError, parse_draft
+from assistant.backends.base import completed_sentences
+from assistant.chat import ChatSession, condense
+from assistant.types import Draft, DraftSentence, Filters
+from tests.conftest import ROOT
+
+
+class FakeBackend:
+    """Stands in for an LLM: returns scripted output, records what it was asked."""
+
+    name = "fake"
+
+    def __init__(self, outputs=(), fail=None, rewrite=None):
+        self.outputs = list(outputs)
+        self.fail = fail
+        self.rewrite = rewrite
+        self.asked = []
+
+    def stream(self, question, passages):
+        self.asked.append((question, [p.doc_id for p in passages]))
+        if self.fail:
+            raise BackendError(self.fail)
+        raw = self.outputs.pop(0)
+        for s in completed_sentences(raw):
+            yield s
+        yield parse_draft(raw, self.name)
+
+    def complete(self, prompt, max_tokens=64):
+        return self.rewrite
+
+
+def _use(assistant, backend):
+    assistant._backends["fake"] = backend
+    return backend
+
+
+def test_generative_answer_is_verified_and_renumbered(sample_assistant):
+    out = json.dumps({"answerable": True, "sentences": [
+        {"text": "Canada opened about 3.6% of its dairy market to U.S. farmers.", "citations": [2, 1]},
+        {"text": "Canada gave up its dispute-settlement panels.", "citations": [1]},  # false: it kept them
+    ]})
+    fake = _use(sample_assistant, FakeBackend([out]))
+    events = list(sample_assistant.ask_stream("How much of its dairy market did Canada open?", mode="fake"))
+    assert isinstance(events[0], list) and events[0]  # passages first
+    assert "Canada opened about 3.6%" in "".join(e for e in events if isinstance(e, str))  # streamed text
+    ans = events[-1]
+    assert fake.asked and not ans.refused
+    assert len(ans.sentences) >= 1 and ans.sentences[0].text.startswith("Canada opened about 3.6%")
+    assert all(c.n == i for i, c in enumerate(ans.citations, 1))
+    assert any(c.doc_id == "northgate-usmca-signed" for c in ans.citations)
+    d = ans.as_dict(id="q1")
+    assert set(d) >= {"id", "question", "answer", "refused", "mode", "citations", "retrieved", "timings"}
+    assert set(d["timings"]) >= {"retrieve_ms", "generate_ms", "total_ms"}
+    assert set(d["citations"][0]) >= {"n", "doc_id", "source", "title", "published", "url", "text", "span"}
+
+
+def test_backend_failure_falls_back_to_extractive_with_a_note(sample_assistant):
+    _use(sample_assistant, FakeBackend(fail="fake: connection refused"))
+    ans = sample_assistant.ask("How much of its dairy market did Canada open to U.S. farmers?", mode="fake")
+    assert ans.mode == "extractive" and not ans.refused and "3.6%" in ans.text
+    assert any("connection refused" in n and "extractively" in n for n in ans.notes)
+
+
+def test_invalid_output_falls_back(sample_assistant):
+    _use(sample_assistant, FakeBackend(["this is not json at all"]))
+    ans = sample_assistant.ask("How much of its dairy market did Canada open to U.S. farmers?", mode="fake")
+    assert ans.mode == "extractive" and "not valid JSON" in " ".join(ans.notes)
+
+
+def test_unanswerable_draft_is_a_refusal_that_lists_what_was_consulted(sample_assistant):
+    _use(sample_assistant, FakeBackend([json.dumps({"answerable": False, "sentences": []})]))
+    ans = sample_assistant.ask("What did Brazil say about ethanol quotas?", mode="fake")
+    assert ans.refused and ans.citations == [] and ans.retrieved
+    assert ans.as_dict()["answer"] == "The stored sources do not answer this question."
+
+
+@pytest.mark.parametrize("question,msg", [("", "empty"), ("   \n ", "empty"), ("x" * 50_000, "50,000 characters")])
+def test_bad_questions(sample_assistant, question, msg):
+    with pytest.raises(QuestionError, match=msg):
+        sample_assistant.ask(question)
+
+
+def test_filters_and_empty_results(sample_assistant):
+    ans = sample_assistant.ask("tariffs on cars", filters=Filters(sources=("No Such Outlet",)))
+    assert ans.refused and "matches the question and filters" in ans.notes[0]
+    ranged = sample_assistant.retriever.retrieve("tariffs", Filters(since="2020-01-01", until="2020-12-31"))
+    assert ranged.passages and all("2020-01-01" <= p.published[:10] <= "2020-12-31" for p in ranged.passages)
+    one = sample_assistant.retriever.retrieve("tariffs", Filters(sources=("Pacific Ledger",)))
+    assert {p.source for p in one.passages} == {"Pacific Ledger"}
+
+
+def test_empty_index_says_so(tmp_path, embedder):
+    from assistant.assistant import Assistant
+    from ingest.settings import Settings
+
+    a = Assistant.from_settings(Settings.load(data_dir=tmp_path / "empty"), embedder=embedder)
+    ans = a.ask("What about tariffs?", mode="extractive")
+    assert ans.refused and "index is empty" in ans.notes[0]
+
+
+def test_retrieval_modes_all_find_the_dairy_passage(sample_assistant):
+    for mode in ("hybrid", "dense", "bm25"):
+        res = sample_assistant.retriever.retrieve("Canada dairy market access", mode=mode)
+        assert res.passages[0].doc_id == "northgate-usmca-signed", mode
+
+
+def test_latest_questions_prefer_recent_passages(sample_assistant):
+    plain = sample_assistant.retriever.retrieve("USMCA agreement signed", k=4).passages
+    latest = sample_assistant.retriever.retrieve("What is the latest on the USMCA agreement?", k=4).passages
+    assert [p.doc_id for p in plain][:1] != [] and latest
+    date = lambda ps: max(ps[:2], key=lambda p: p.published).published
+    assert date(latest) >= date(plain)
+    assert latest[0].published >= plain[0].published
+
+
+def test_follow_up_is_condensed_with_history():
+    hist = [("What is Japan's position on U.S. auto tariffs?", "Tokyo calls them a red line [1].")]
+    assert condense("What about rice?", [], None) == "What about rice?"
+    assert "Japan's position on U.S. auto tariffs" in condense("and what did the US say about that?", hist, None)
+    fake = FakeBackend(rewrite="What did the United States say about Japan's position on auto tariffs?")
+    assert condense("and what did the US say about that?", hist, fake) == fake.rewrite
+    assert condense("What is the RCEP?", hist, fake) == "What is the RCEP?"  # not a follow-up
+
+
+def test_sessions_keep_their_own_history(sample_assistant):
+    questions = {
+        "a": ["How much of its dairy market did Canada open?", "and what about cars?"],
+        "b": ["Which country walked away from RCEP?", "and why did it leave?"],
+    }
+    sessions = {k: ChatSession(sample_assistant) for k in questions}
+    errors = []
+
+    def run(key):
+        try:
+            for q in questions[key]:
+                sessions[key].ask(q)
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in questions]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert not errors
+    for k, s in sessions.items():
+        assert [q for q, _ in s.history] == questions[k]
+    assert "RCEP" in sessions["b"].assistant.ask("and why did it leave?", history=sessions["b"].history[:1]).standalone_question
+
+
+def test_cli_ask_json_and_batch(sample_store_dir, tmp_path):
+    env = {**os.environ, "TRADECHAT_DATA_DIR": str(sample_store_dir), "TRADECHAT_LLM__BACKEND": "extractive"}
+    cli = [sys.executable, str(ROOT / "cli.py"), "ask"]
+    one = subprocess.run(cli + ["Which country walked away from the RCEP talks?", "--json"], env=env, capture_output=True, text=True, timeout=300)
+    assert one.returncode == 0, one.stderr
+    d = json.loads(one.stdout)
+    assert "India" in d["answer"] and d["citations"][0]["doc_id"] == "harbor-journal-rcep-signed" and not d["refused"]
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"id": "x1", "question": "Which country walked away from the RCEP talks?"}\n'
+                     '{"id": "x2", "question": "What did Brazil propose on soybean tariffs at the WTO?"}\nnot json\n')
+    out = subprocess.run(cli + ["--batch", str(batch), "--json", "--source", "Harbor Street Journal"], env=env, capture_output=True, text=True, timeout=300)
+    lines = [json.loads(l) for l in out.stdout.splitlines()]
+    assert [l["id"] for l in lines] == ["x1", "x2", 3]
+    assert not lines[0]["refused"] and lines[1]["refused"] and "error" in lines[2]
+    empty = subprocess.run(cli + [""], env=env, capture_output=True, text=True, timeout=300)
+    assert empty.returncode == 2 and "empty" in empty.stderr
