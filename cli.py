@@ -33,7 +33,15 @@ def cmd_demo(args, settings: Settings) -> int:
     report = Ingestor(settings).ingest([samples], prune=True, progress=sys.stderr.isatty())
     print(report.summary())
     print(f"stored in {settings.data_dir.resolve()}; list it with `tradechat docs`")
-    return 0 if not report.failed else 1
+    if report.failed:
+        return 1
+    from assistant.assistant import Assistant
+    from assistant.cli import _print_answer
+
+    question = "What is Japan's position on the proposed U.S. auto tariffs?"
+    print(f"\nExample: tradechat ask \"{question}\"\n")
+    _print_answer(Assistant.from_settings(settings).ask(question), as_json=False)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

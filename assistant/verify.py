@@ -87,14 +87,29 @@ class Support:
 
 
 class Verifier:
-    def __init__(self, embedder, min_support: float = 0.45, show_flagged: bool = False):
+    def __init__(self, embedder, min_support: float = 0.45, show_flagged: bool = False, min_relevance: float = 0.42):
         self.embedder = embedder
         self.min_support = min_support
         self.show_flagged = show_flagged
+        self.min_relevance = min_relevance
 
     @classmethod
     def from_settings(cls, settings, embedder) -> "Verifier":
-        return cls(embedder, settings.answer.min_support, settings.answer.show_flagged)
+        return cls(embedder, settings.answer.min_support, settings.answer.show_flagged, settings.answer.extractive_min_score)
+
+    def relevance(self, question: str, sentences: list[str]) -> float:
+        """How well the best sentence addresses the question (the extractive scorer's measure)."""
+        from .backends.extractive import content_words
+
+        if not sentences:
+            return 0.0
+        vecs = self.embedder.embed([question] + sentences)
+        q_words = content_words(question)
+        best = 0.0
+        for s, v in zip(sentences, vecs[1:]):
+            overlap = len(q_words & content_words(s)) / len(q_words) if q_words else 0.0
+            best = max(best, 0.6 * float(v @ vecs[0]) + 0.4 * overlap)
+        return best
 
     def _spans(self, passage: Passage) -> list[tuple[int, int]]:
         sents = split_sentences(passage.text)
@@ -112,7 +127,9 @@ class Verifier:
         span = spans[best] if best >= 0 else (0, len(passage.text))
         return Support(n, sim, missing, span)
 
-    def check(self, draft: Draft, passages: list[Passage], question: str, mode: str, timings: dict) -> Answer:
+    def check(self, draft: Draft, passages: list[Passage], question: str, mode: str, timings: dict,
+              standalone: Optional[str] = None) -> Answer:
+        """Verify a draft; ``standalone`` is the rewritten follow-up used to judge relevance."""
         notes = [draft.note] if draft.note else []
         if not draft.answerable or not draft.sentences:
             return Answer(question, [], [], True, mode, passages, timings, notes, model=draft.model)
@@ -131,7 +148,7 @@ class Verifier:
         kept: list[AnswerSentence] = []
         citations: dict[int, Citation] = {}  # drafted passage number -> citation (renumbered later)
         order: list[int] = []
-        dropped = invalid = 0
+        dropped = invalid = repaired = 0
         for s, svec in zip(draft.sentences, sent_vecs):
             valid = [n for n in dict.fromkeys(s.citations) if 1 <= n <= len(passages)]
             invalid += len(s.citations) - len([n for n in s.citations if 1 <= n <= len(passages)])
@@ -140,6 +157,13 @@ class Verifier:
             union_missing = set.intersection(*(set(x.missing) for x in sups)) if sups else {"(no valid citation)"}
             good = [x for x in sups if x.similarity >= self.min_support]
             ok = bool(good) and not union_missing
+            if not ok:
+                # small models often cite the neighbour of the right passage: if
+                # another retrieved passage fully supports the sentence, cite it instead
+                others = [self.support(s.text, n, passages[n - 1], svec, *by_n[n]) for n in spans if n not in valid]
+                best = max((x for x in others if not x.missing), key=lambda x: x.similarity, default=None)
+                if best is not None and best.similarity >= max(self.min_support, 0.6):
+                    sups, ok, repaired = [best], True, repaired + 1
             if ok:
                 # keep citations that contribute: similar enough, or holding a fact no other citation has
                 useful = [x for x in sups if x.similarity >= self.min_support * 0.85 or len(x.missing) < len(sups[0].missing)]
@@ -167,8 +191,15 @@ class Verifier:
             cites.append(c)
         if dropped:
             notes.append(f"{dropped} sentence(s) dropped: not supported by the cited passages")
+        if repaired:
+            notes.append(f"{repaired} sentence(s) re-cited to the passage that supports them")
         if invalid:
             notes.append(f"{invalid} citation(s) to passages that do not exist removed")
+        if kept and mode != "extractive":  # extractive already selected by this measure
+            rel = self.relevance(standalone or question, [s.text for s in kept])
+            if rel < self.min_relevance:
+                notes.append(f"the drafted answer does not address the question (relevance {rel:.2f})")
+                kept, cites = [], []
         refused = not any(s.supported for s in kept)
         if refused and not self.show_flagged:
             kept, cites = [], []

@@ -55,8 +55,13 @@ class LocalBackend:
                     path = ensure_model(self.model_name, self.model_dir)
                 except Exception as e:  # ModelError: missing slices, checksum mismatch
                     raise BackendError(f"local: {e}") from e
-                _MODELS[key] = Llama(model_path=str(path), n_ctx=self.n_ctx, n_threads=self.n_threads,
-                                     n_batch=self.n_batch, verbose=False)
+                from llama_cpp import LlamaRAMCache
+
+                llm = Llama(model_path=str(path), n_ctx=self.n_ctx, n_threads=self.n_threads,
+                            n_batch=self.n_batch, verbose=False)
+                # reuse the evaluated prefix (system prompt) across questions
+                llm.set_cache(LlamaRAMCache(capacity_bytes=512 << 20))
+                _MODELS[key] = llm
             return _MODELS[key]
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[Union[str, Draft]]:

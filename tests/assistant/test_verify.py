@@ -14,7 +14,8 @@ def _check(assistant, passages, *sentences, **kw):
     v = assistant.verifier
     for k, val in kw.items():
         setattr(v, k, val)
-    return v.check(Draft([DraftSentence(t, c) for t, c in sentences]), passages, "q", "test", {})
+    return v.check(Draft([DraftSentence(t, c) for t, c in sentences]), passages,
+                   "What is Japan's position on the proposed U.S. car tariffs?", "test", {})
 
 
 def test_supported_sentence_is_kept_with_its_span(sample_assistant, passages):
@@ -45,8 +46,12 @@ def test_citation_to_missing_passage_is_removed(sample_assistant, passages):
     ans = _check(sample_assistant, passages, ("Tokyo has described an additional 25% tariff on Japanese cars as a red line.", [n, 99]))
     assert ans.sentences[0].citations == [1] and len(ans.citations) == 1
     assert any("do not exist" in note for note in ans.notes)
-    only_bad = _check(sample_assistant, passages, ("Tokyo has described the tariff as a red line.", [42]))
-    assert only_bad.refused
+    # cited only a passage that does not exist: moved to the passage that supports it
+    moved = _check(sample_assistant, passages, ("Tokyo has described the tariff as a red line.", [42]))
+    assert not moved.refused and "red line" in moved.citations[0].text
+    assert any("re-cited" in note for note in moved.notes)
+    unsupported = _check(sample_assistant, passages, ("Tokyo has accepted a 40% quota on rice imports.", [42]))
+    assert unsupported.refused
 
 
 def test_unrelated_sentence_with_real_words_is_dropped(sample_assistant, passages):
@@ -62,3 +67,11 @@ def test_flagged_mode_shows_unsupported_sentences_marked(sample_assistant, passa
                  ("Japan agreed to a 99% tariff.", [n]), show_flagged=True)
     assert [s.supported for s in ans.sentences] == [True, False]
     assert "(unverified)" in ans.text and not ans.refused
+
+
+def test_grounded_but_irrelevant_answer_is_refused(sample_assistant, passages):
+    n = next(i for i, p in enumerate(passages, 1) if "red line" in p.text)
+    v = sample_assistant.verifier
+    ok = v.check(Draft([DraftSentence("Tokyo has described an additional 25% tariff on Japanese cars as a red line.", [n])]),
+                 passages, "How much does a subscription to the Pacific Ledger cost?", "local", {})
+    assert ok.refused and "does not address the question" in ok.notes[-1]

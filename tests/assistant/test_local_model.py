@@ -1,0 +1,128 @@
+"""The real local model (marked `model`: its own CI step)."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from assistant.backends.local import LocalBackend
+from assistant.models import MODELS, ModelError, ensure_model
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def local_settings(sample_store_dir):
+    from ingest.settings import Settings
+
+    if not LocalBackend.available():
+        pytest.skip("llama-cpp-python is not installed (pip install -e '.[local]')")
+    s = Settings.load(data_dir=sample_store_dir)
+    try:
+        ensure_model(s.llm.local_model, s.llm.model_dir)
+    except ModelError as e:
+        pytest.skip(str(e))
+    return s
+
+
+def test_local_model_answers_with_citations_and_refuses(local_settings, embedder):
+    from assistant.assistant import Assistant
+
+    a = Assistant.from_settings(local_settings, embedder=embedder)
+    events = list(a.ask_stream("How much of Canada's dairy market was opened to U.S. farmers?", mode="local"))
+    ans = events[-1]
+    assert ans.mode == "local" and ans.model == local_settings.llm.local_model
+    assert not ans.refused and "3.6" in ans.text, ans.as_dict()
+    assert "northgate-usmca-signed" in {c.doc_id for c in ans.citations}
+    assert all(s.supported and s.citations for s in ans.sentences)
+    assert any(isinstance(e, str) for e in events[1:-1])  # streamed before the verified answer
+    print(f"\nlocal answer timings: {ans.timings}")
+    refused = a.ask("What did Brazil propose on soybean tariffs at the WTO?", mode="local")
+    assert refused.refused, refused.as_dict()
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def llama_server(local_settings):
+    """llama-cpp-python's own OpenAI-compatible server with the small packaged model."""
+    path = ensure_model("qwen2.5-coder-0.5b", local_settings.llm.model_dir)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(path), "--host", "127.0.0.1",
+                             "--port", str(port), "--n_ctx", "2048", "--model_alias", "qwen-small"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/v1"
+    for _ in range(240):
+        try:
+            urllib.request.urlopen(f"{url}/models", timeout=1)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail("llama_cpp.server exited (is the [server] extra installed?)")
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("llama_cpp.server did not start")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def _assistant(settings, embedder, base_url, timeout=120.0):
+    from assistant.assistant import Assistant
+
+    s = settings.model_copy(deep=True)
+    s.openai.base_url, s.openai.model, s.openai.timeout_s = base_url, "qwen-small", timeout
+    return Assistant.from_settings(s, embedder=embedder)
+
+
+def test_openai_backend_against_a_real_server(llama_server, local_settings, embedder):
+    ans = _assistant(local_settings, embedder, llama_server).ask("Which country walked away from the RCEP talks?", mode="openai")
+    assert ans.mode == "openai" and not ans.refused, ans.as_dict()
+    assert "India" in ans.text and ans.citations[0].doc_id == "harbor-journal-rcep-signed"
+
+
+def test_openai_backend_down_or_hanging_falls_back(local_settings, embedder):
+    dead = f"http://127.0.0.1:{_free_port()}/v1"  # nothing listens there
+    ans = _assistant(local_settings, embedder, dead).ask("Which country walked away from the RCEP talks?", mode="openai")
+    assert ans.mode == "extractive" and "India" in ans.text
+    assert any("openai" in n and "extractively" in n for n in ans.notes)
+
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(8)  # accepts connections, never answers
+    hold = []
+    stop = threading.Event()
+
+    def accept():
+        srv.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                hold.append(srv.accept()[0])
+            except OSError:
+                pass
+
+    t = threading.Thread(target=accept, daemon=True)
+    t.start()
+    try:
+        t0 = time.perf_counter()
+        hung = f"http://127.0.0.1:{srv.getsockname()[1]}/v1"
+        ans = _assistant(local_settings, embedder, hung, timeout=2.0).ask("Which country walked away from the RCEP talks?", mode="openai")
+        assert time.perf_counter() - t0 < 60
+        assert ans.mode == "extractive" and any("Timeout" in n or "timed out" in n.lower() for n in ans.notes), ans.notes
+    finally:
+        stop.set()
+        t.join()
+        for c in hold:
+            c.close()
+        srv.close()
