@@ -9,6 +9,7 @@ import argparse
 import sys
 
 from assistant import cli as assistant_cli
+from eval import cli as eval_cli
 from ingest import cli as ingest_cli
 from ingest.settings import Settings
 
@@ -19,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     ingest_cli.register(sub)
     assistant_cli.register(sub)
+    eval_cli.register(sub)
     p = sub.add_parser("demo", help="ingest the bundled sample corpus (then serve it, once the web chat exists)")
     p.set_defaults(func=cmd_demo)
     return parser

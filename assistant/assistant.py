@@ -125,7 +125,7 @@ class Assistant:
                     draft = event
         timings["generate_ms"] = (time.perf_counter() - t1) * 1000
         if first_token:
-            timings["first_token_ms"] = (first_token - t1) * 1000
+            timings["first_sentence_ms"] = (first_token - t1) * 1000
         answer = self.verifier.check(draft, passages, q, backend.name, timings, standalone)
         if answer.refused and backend.name != "extractive" and draft.sentences:
             notes.append("no drafted sentence was supported by its citations")

@@ -38,6 +38,7 @@ def main() -> int:
     ap.add_argument("--corpus", nargs="*", type=Path, default=[DEFAULT_CORPUS])
     ap.add_argument("--limit-files", type=int, default=0, help="only the first N .sgm files (quick runs)")
     ap.add_argument("--raw-sample", type=int, default=0, help="time the raw encoder on this many stored chunks (random, seeded) instead of all")
+    ap.add_argument("--data-dir", type=Path, help="keep the store here (for the retrieval benchmark) instead of a temp dir")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ingest.json")
     args = ap.parse_args()
 
@@ -51,7 +52,11 @@ def main() -> int:
         paths = paths[: args.limit_files]
 
     with tempfile.TemporaryDirectory(prefix="tradechat-bench-") as tmp:
-        settings = Settings.load(data_dir=Path(tmp))
+        data = args.data_dir or Path(tmp)
+        if args.data_dir and args.data_dir.exists() and any(args.data_dir.iterdir()):
+            print(f"{args.data_dir} is not empty; give a new folder", file=sys.stderr)
+            return 2
+        settings = Settings.load(data_dir=data)
         ing = Ingestor(settings)
         ing.embedder.embed(["warm up the model"])  # model load is not ingest throughput
 

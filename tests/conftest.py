@@ -62,3 +62,26 @@ def sample_assistant(sample_store_dir, embedder):
     settings = Settings.load(data_dir=sample_store_dir)
     settings.llm.backend = "extractive"
     return Assistant.from_settings(settings, embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def reuters_trade_store(tmp_path_factory, embedder):
+    """All 551 Reuters-21578 `trade` stories ingested once (real data; skipped without it)."""
+    from ingest.pipeline import Ingestor
+    from ingest.settings import Settings
+
+    files = sorted(need(REUTERS).glob("reut2-*.sgm"))
+    data = tmp_path_factory.mktemp("reuters-trade") / "data"
+    ing = Ingestor(Settings.load(data_dir=data), embedder=embedder)
+    report = ing.ingest(files, topic="trade", progress=False)
+    return data, files, report
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory, embedder):
+    from ingest.pipeline import Ingestor
+    from ingest.settings import Settings
+
+    data = tmp_path_factory.mktemp("seed") / "data"
+    Ingestor(Settings.load(data_dir=data), embedder=embedder).ingest([need(SEED)], progress=False)
+    return data
