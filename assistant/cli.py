@@ -70,11 +70,23 @@ def cmd_ask(args, settings: Settings) -> int:
     filters = _filters(args)
     assistant = Assistant.from_settings(settings)
     if args.question is not None:
+        from .types import Answer
+
+        live = not args.json and sys.stderr.isatty()
+        answer = None
         try:
-            answer = assistant.ask(args.question, filters=filters, mode=args.mode, k=args.k)
+            for event in assistant.ask_stream(args.question, filters=filters, mode=args.mode, k=args.k):
+                if isinstance(event, Answer):
+                    answer = event
+                elif live and isinstance(event, list):
+                    print(f"(consulting {len(event)} passages…)", file=sys.stderr, flush=True)
+                elif live and isinstance(event, str):
+                    print(f"  draft: {event.strip()}", file=sys.stderr, flush=True)
         except QuestionError as e:
             print(f"tradechat ask: {e}", file=sys.stderr)
             return 2
+        if live:
+            print("(verified answer:)", file=sys.stderr)
         _print_answer(answer, args.json)
         return 0
     try:

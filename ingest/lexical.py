@@ -125,6 +125,13 @@ class LexicalIndex:
             m &= (self.days <= until_day) & (self.days >= 0)
         return m
 
+    def positions(self) -> dict[str, int]:
+        """chunk id -> row in the metadata arrays (built on first use)."""
+        pos = getattr(self, "_positions", None)
+        if pos is None:
+            pos = self._positions = {c: i for i, c in enumerate(self.chunk_ids)}
+        return pos
+
     def knows(self, word: str) -> bool:
         """Does any stored chunk contain this word (after the index's stemming)?"""
         if self.retriever is None:

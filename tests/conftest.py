@@ -85,3 +85,29 @@ def seed_store(tmp_path_factory, embedder):
     data = tmp_path_factory.mktemp("seed") / "data"
     Ingestor(Settings.load(data_dir=data), embedder=embedder).ingest([need(SEED)], progress=False)
     return data
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_http(url: str, proc, seconds: float = 120.0) -> None:
+    """Poll url until it answers; fail the test if the server process dies or never answers."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"server process exited with code {proc.returncode} before {url} answered")
+            time.sleep(0.3)
+    proc.kill()
+    pytest.fail(f"{url} did not answer within {seconds:.0f}s")

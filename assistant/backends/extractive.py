@@ -16,6 +16,7 @@ import numpy as np
 
 from ingest.sentences import split_sentences
 
+from ..retrieve import wants_recent
 from ..types import Draft, DraftSentence, Passage
 
 STOPWORDS = set(
@@ -113,11 +114,29 @@ class ExtractiveBackend:
                         chosen[k] = c + (n,) if n not in c[4:] and n != c[1] else c
                 continue
             chosen.append(cand)
-        chosen.sort(key=lambda c: (c[1], c[2]))
-        sentences = [DraftSentence(c[3], [c[1], *c[4:]]) for c in chosen]
+        # in date order when the quotes come from different days, each led by its date
+        dated = len({(passages[c[1] - 1].published or "")[:10] for c in chosen}) > 1 or wants_recent(question)
+        if dated:
+            chosen.sort(key=lambda c: ((passages[c[1] - 1].published or "")[:10], c[1], c[2]))
+        else:
+            chosen.sort(key=lambda c: (c[1], c[2]))
+        sentences = [DraftSentence(_as_of(passages[c[1] - 1]) + c[3] if dated else c[3], [c[1], *c[4:]]) for c in chosen]
         for s in sentences:
             yield s.text + " " + "".join(f"[{n}]" for n in s.citations) + " "
         yield Draft(sentences, answerable=True, backend=self.name)
+
+
+def _as_of(p: Passage) -> str:
+    """ "As of 25 May 2019: " for a dated passage."""
+    if not p.published:
+        return ""
+    from datetime import date
+
+    try:
+        d = date.fromisoformat(p.published[:10])
+    except ValueError:
+        return ""
+    return f"As of {d.day} {d:%B %Y}: "
 
 
 def _date_words(published) -> str:

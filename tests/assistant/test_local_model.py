@@ -1,18 +1,16 @@
 """The real local model (marked `model`: its own CI step)."""
 
-import json
-import os
 import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 
 import pytest
 
 from assistant.backends.local import LocalBackend
-from assistant.models import MODELS, ModelError, ensure_model
+from assistant.models import ModelError, ensure_model
+from tests.conftest import free_port, wait_for_http
 
 pytestmark = pytest.mark.model
 
@@ -47,32 +45,16 @@ def test_local_model_answers_with_citations_and_refuses(local_settings, embedder
     assert refused.refused, refused.as_dict()
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def llama_server(local_settings):
     """llama-cpp-python's own OpenAI-compatible server with the small packaged model."""
     path = ensure_model("qwen2.5-coder-0.5b", local_settings.llm.model_dir)
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(path), "--host", "127.0.0.1",
                              "--port", str(port), "--n_ctx", "2048", "--model_alias", "qwen-small"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/v1"
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(f"{url}/models", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail("llama_cpp.server exited (is the [server] extra installed?)")
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("llama_cpp.server did not start")
+    wait_for_http(f"{url}/models", proc, 180)
     yield url
     proc.terminate()
     proc.wait(timeout=30)
@@ -93,7 +75,7 @@ def test_openai_backend_against_a_real_server(llama_server, local_settings, embe
 
 
 def test_openai_backend_down_or_hanging_falls_back(local_settings, embedder):
-    dead = f"http://127.0.0.1:{_free_port()}/v1"  # nothing listens there
+    dead = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
     ans = _assistant(local_settings, embedder, dead).ask("Which country walked away from the RCEP talks?", mode="openai")
     assert ans.mode == "extractive" and "India" in ans.text
     assert any("openai" in n and "extractively" in n for n in ans.notes)

@@ -1,22 +1,13 @@
 """Ingest into a real `chroma run` server on 127.0.0.1 through HttpClient."""
 
 import shutil
-import socket
 import subprocess
-import time
-import urllib.request
 
 import pytest
 
 from ingest.pipeline import Ingestor
 from ingest.settings import Settings
-from tests.conftest import SAMPLES
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import SAMPLES, free_port, wait_for_http
 
 
 @pytest.fixture
@@ -24,19 +15,11 @@ def chroma_server(tmp_path):
     exe = shutil.which("chroma")
     if exe is None:
         pytest.skip("the `chroma` command (chromadb package) is not installed")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([exe, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("chroma server did not start")
+    wait_for_http(f"{url}/api/v2/heartbeat", proc, 60)
     yield url
     proc.terminate()
     proc.wait(timeout=20)
