@@ -14,10 +14,10 @@ from ingest.embed import CachedEmbedder, SentenceTransformerEmbedder
 from ingest.settings import Settings
 from ingest.store import Store
 
-from .backends import BackendError, ExtractiveBackend, make_backend
+from .backends import BackendError, make_backend
 from .chat import condense
 from .retrieve import Retriever
-from .types import REFUSAL, Answer, Filters, Passage
+from .types import Answer, Filters, Passage
 from .verify import Verifier
 
 

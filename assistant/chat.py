@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Optional
 
 from .prompts import render
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 from functools import lru_cache
-from typing import Callable, Iterable
+from typing import Callable
 
 from .sentences import split_sentences
 from .types import Article, Chunk
@@ -91,7 +91,3 @@ class Chunker:
             Chunk(article.doc_id, n, text[a:b], a, b, wp, self.count_tiktoken(text[a:b]))
             for n, (a, b, wp) in enumerate(self.spans(text))
         ]
-
-    def chunk_all(self, articles: Iterable[Article]) -> Iterable[tuple[Article, list[Chunk]]]:
-        for art in articles:
-            yield art, self.chunk(art)

@@ -13,7 +13,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional, Sequence, Union
+from typing import Optional, Sequence, Union
 
 from .chunk import Chunker
 from .embed import SentenceTransformerEmbedder
@@ -154,7 +154,3 @@ def _progress(total: int, enabled: bool):
 
     return tqdm(total=total, unit="file", desc="ingest", file=sys.stderr, disable=not enabled or total < 2, leave=False)
 
-
-def ingest_paths(paths: Iterable[Union[str, Path]], settings: Optional[Settings] = None, prune: bool = False, progress: bool = True) -> IngestReport:
-    """One-call ingest with default components."""
-    return Ingestor(settings or Settings.load()).ingest(list(paths), prune=prune, progress=progress)

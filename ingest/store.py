@@ -231,9 +231,6 @@ class VectorStore:
     def count(self) -> int:
         return self.collection.count()
 
-    def ids_for(self, doc_id: str) -> list[str]:
-        return self.collection.get(where={"doc_id": doc_id}, include=[])["ids"]
-
 
 class Store:
     """The document store and the vector store, kept in step."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from typing import Iterator, Optional, Union
 
-import numpy as np
 
 from ingest.sentences import split_sentences
 

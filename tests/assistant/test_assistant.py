@@ -12,7 +12,7 @@ from assistant.assistant import QuestionError
 from assistant.backends import BackendError, parse_draft
 from assistant.backends.base import completed_sentences
 from assistant.chat import ChatSession, condense
-from assistant.types import Draft, DraftSentence, Filters
+from assistant.types import Filters
 from tests.conftest import ROOT
 
 

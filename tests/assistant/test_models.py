@@ -1,6 +1,5 @@
 """Assembling and checking the packaged GGUF models (no model run here)."""
 
-import os
 
 import pytest
 

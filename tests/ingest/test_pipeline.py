@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import Ingestor
 from ingest.store import Store
 from tests.conftest import REUTERS, ROOT, SAMPLES, need
 
