@@ -127,8 +127,6 @@ class Assistant:
         if first_token:
             timings["first_sentence_ms"] = (first_token - t1) * 1000
         answer = self.verifier.check(draft, passages, q, backend.name, timings, standalone)
-        if answer.refused and backend.name != "extractive" and draft.sentences:
-            notes.append("no drafted sentence was supported by its citations")
         answer.notes = notes + answer.notes
         answer.standalone_question = standalone
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
