@@ -7,6 +7,7 @@ behind a lock (llama.cpp contexts are not re-entrant).
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 from typing import Iterator, Optional, Union
@@ -18,6 +19,16 @@ from .base import BackendError, completed_sentences, parse_draft
 
 _MODELS: dict[tuple, object] = {}
 _LOAD_LOCK = threading.Lock()
+
+
+@atexit.register
+def _close_models() -> None:
+    """Free llama.cpp models before interpreter teardown (avoids a noisy error at exit)."""
+    while _MODELS:
+        _, llm = _MODELS.popitem()
+        close = getattr(llm, "close", None)
+        if close:
+            close()
 
 
 class LocalBackend:
