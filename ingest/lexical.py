@@ -21,6 +21,7 @@ import numpy as np
 from .store import DocStore, published_day
 
 _LOCK = threading.Lock()
+FORMAT = 2  # bump when what is indexed changes (2: headline indexed with each chunk)
 
 
 def _stemmer():
@@ -72,7 +73,7 @@ class LexicalIndex:
             self.retriever.save(str(tmp), show_progress=False)
         np.save(tmp / "days.npy", self.days)
         (tmp / "chunks.json").write_text(json.dumps(
-            {"generation": self.generation, "chunk_ids": self.chunk_ids, "doc_ids": self.doc_ids, "sources": self.sources}))
+            {"format": FORMAT, "generation": self.generation, "chunk_ids": self.chunk_ids, "doc_ids": self.doc_ids, "sources": self.sources}))
         # swap in the new folder (a reader either sees the old or the new one)
         old = folder.with_name(folder.name + ".old")
         if folder.exists():
@@ -90,6 +91,8 @@ class LexicalIndex:
         folder = Path(folder)
         try:
             meta = json.loads((folder / "chunks.json").read_text())
+            if meta.get("format") != FORMAT:
+                return None  # built by an older version: rebuild
             days = np.load(folder / "days.npy")
             retriever = bm25s.BM25.load(str(folder), show_progress=False) if meta["chunk_ids"] else None
         except (OSError, ValueError, KeyError):
