@@ -1,7 +1,6 @@
 """The real local model (marked `model`: its own CI step)."""
 
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -10,7 +9,7 @@ import pytest
 
 from assistant.backends.local import LocalBackend
 from assistant.models import ModelError, ensure_model
-from tests.conftest import free_port, wait_for_http
+from tests.conftest import free_port, serving
 
 pytestmark = pytest.mark.model
 
@@ -50,14 +49,10 @@ def llama_server(local_settings):
     """llama-cpp-python's own OpenAI-compatible server with the small packaged model."""
     path = ensure_model("qwen2.5-coder-0.5b", local_settings.llm.model_dir)
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(path), "--host", "127.0.0.1",
-                             "--port", str(port), "--n_ctx", "2048", "--model_alias", "qwen-small"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/v1"
-    wait_for_http(f"{url}/models", proc, 180)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+    with serving([sys.executable, "-m", "llama_cpp.server", "--model", str(path), "--host", "127.0.0.1",
+                  "--port", str(port), "--n_ctx", "2048", "--model_alias", "qwen-small"], f"{url}/models", 180):
+        yield url
 
 
 def _assistant(settings, embedder, base_url, timeout=120.0):

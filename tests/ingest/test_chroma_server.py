@@ -1,13 +1,12 @@
 """Ingest into a real `chroma run` server on 127.0.0.1 through HttpClient."""
 
 import shutil
-import subprocess
 
 import pytest
 
 from ingest.pipeline import Ingestor
 from ingest.settings import Settings
-from tests.conftest import SAMPLES, free_port, wait_for_http
+from tests.conftest import SAMPLES, free_port, serving
 
 
 @pytest.fixture
@@ -16,13 +15,10 @@ def chroma_server(tmp_path):
     if exe is None:
         pytest.skip("the `chroma` command (chromadb package) is not installed")
     port = free_port()
-    proc = subprocess.Popen([exe, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    wait_for_http(f"{url}/api/v2/heartbeat", proc, 60)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serving([exe, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
+                 f"{url}/api/v2/heartbeat", 60):
+        yield url
 
 
 @pytest.mark.server
