@@ -195,6 +195,11 @@ class Verifier:
             notes.append(f"{repaired} sentence(s) re-cited to the passage that supports them")
         if invalid:
             notes.append(f"{invalid} citation(s) to passages that do not exist removed")
+        years = set(re.findall(r"\b(?:19|20)\d\d\b", standalone or question))
+        if kept and years and not any(y in (c.published or "")[:4] or y in c.text for c in cites for y in years):
+            # the question asks about a year none of the cited sources is from or mentions
+            notes.append(f"the cited sources are not about {', '.join(sorted(years))}")
+            kept, cites = [], []
         if kept and mode != "extractive":  # extractive already selected by this measure
             rel = self.relevance(standalone or question, [s.text for s in kept])
             if rel < self.min_relevance:

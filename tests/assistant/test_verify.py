@@ -75,3 +75,13 @@ def test_grounded_but_irrelevant_answer_is_refused(sample_assistant, passages):
     ok = v.check(Draft([DraftSentence("Tokyo has described an additional 25% tariff on Japanese cars as a red line.", [n])]),
                  passages, "How much does a subscription to the Pacific Ledger cost?", "local", {})
     assert ok.refused and "does not address the question" in ok.notes[-1]
+
+
+def test_answer_about_another_year_is_refused(sample_assistant, passages):
+    n = next(i for i, p in enumerate(passages, 1) if "red line" in p.text)
+    v = sample_assistant.verifier
+    draft = Draft([DraftSentence("Tokyo has described an additional 25% tariff on Japanese cars as a red line.", [n])])
+    wrong_year = v.check(draft, passages, "What did Tokyo call the car tariffs in 2004?", "local", {})
+    assert wrong_year.refused and "not about 2004" in wrong_year.notes[-1]
+    right_year = v.check(draft, passages, "What did Tokyo call the car tariffs in 2019?", "local", {})
+    assert not right_year.refused
