@@ -113,8 +113,8 @@ class Verifier:
 
     def _spans(self, passage: Passage) -> list[tuple[int, int]]:
         sents = split_sentences(passage.text)
-        # single sentences and adjacent pairs (a claim may straddle two)
-        return sents + [(a[0], b[1]) for a, b in zip(sents, sents[1:])]
+        # single sentences and adjacent pairs within a paragraph (a claim may straddle two)
+        return sents + [(a[0], b[1]) for a, b in zip(sents, sents[1:]) if "\n\n" not in passage.text[a[1]:b[0]]]
 
     def support(self, sentence: str, n: int, passage: Passage, sentence_vec: np.ndarray, span_vecs: np.ndarray, spans) -> Support:
         hay = " ".join(filter(None, [passage.text, passage.title, passage.source, passage.published])).lower()
@@ -166,7 +166,9 @@ class Verifier:
                     sups, ok, repaired = [best], True, repaired + 1
             if ok:
                 # keep citations that contribute: similar enough, or holding a fact no other citation has
-                useful = [x for x in sups if x.similarity >= self.min_support * 0.85 or len(x.missing) < len(sups[0].missing)]
+                # keep a citation only if it supports the sentence about as well as the best one
+                top = max(x.similarity for x in sups)
+                useful = [x for x in sups if x.similarity >= max(self.min_support, top - 0.1)]
                 useful = useful or [max(sups, key=lambda x: x.similarity)]
             elif self.show_flagged and sups:
                 useful = [max(sups, key=lambda x: x.similarity)]
