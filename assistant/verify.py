@@ -27,6 +27,7 @@ import numpy as np
 
 from ingest.sentences import split_sentences
 
+from .scoring import content_words, sentence_score, years_in
 from .types import Answer, AnswerSentence, Citation, Draft, Passage
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -99,17 +100,11 @@ class Verifier:
 
     def relevance(self, question: str, sentences: list[str]) -> float:
         """How well the best sentence addresses the question (the extractive scorer's measure)."""
-        from .backends.extractive import content_words
-
         if not sentences:
             return 0.0
         vecs = self.embedder.embed([question] + sentences)
         q_words = content_words(question)
-        best = 0.0
-        for s, v in zip(sentences, vecs[1:]):
-            overlap = len(q_words & content_words(s)) / len(q_words) if q_words else 0.0
-            best = max(best, 0.6 * float(v @ vecs[0]) + 0.4 * overlap)
-        return best
+        return max(sentence_score(float(v @ vecs[0]), q_words, content_words(s)) for s, v in zip(sentences, vecs[1:]))
 
     def _spans(self, passage: Passage) -> list[tuple[int, int]]:
         sents = split_sentences(passage.text)
@@ -197,7 +192,7 @@ class Verifier:
             notes.append(f"{repaired} sentence(s) re-cited to the passage that supports them")
         if invalid:
             notes.append(f"{invalid} citation(s) to passages that do not exist removed")
-        years = set(re.findall(r"\b(?:19|20)\d\d\b", standalone or question))
+        years = years_in(standalone or question)
         if kept and years and not any(y in (c.published or "")[:4] or y in c.text for c in cites for y in years):
             # the question asks about a year none of the cited sources is from or mentions
             notes.append(f"the cited sources are not about {', '.join(sorted(years))}")

@@ -16,27 +16,8 @@ from typing import Iterator, Optional, Union
 from ingest.sentences import split_sentences
 
 from ..retrieve import wants_recent
+from ..scoring import STOPWORDS, content_words, sentence_score, years_in
 from ..types import Draft, DraftSentence, Passage
-
-STOPWORDS = set(
-    "a an the of to in on for and or but with by at from as is are was were be been being this that these those it its "
-    "what which who whom whose how why when where did do does done has have had will would can could should may might "
-    "about into over than then there their them they he she his her we our you your i me my not no yes any all some "
-    "say said says tell told us u.s. s".split()
-)
-_WORD = re.compile(r"[a-z0-9]+(?:[.'-][a-z0-9]+)*")
-
-
-def content_words(text: str) -> set[str]:
-    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1}
-
-
-def _stem(w: str) -> str:
-    for suf in ("ies", "es", "s", "ing", "ed"):
-        if w.endswith(suf) and len(w) - len(suf) >= 3:
-            return w[: -len(suf)] + ("y" if suf == "ies" else "")
-    return w
-
 
 class ExtractiveBackend:
     name = "extractive"
@@ -82,14 +63,11 @@ class ExtractiveBackend:
                    for n, p in enumerate(passages, 1) if p is not None}
         out = []
         for (n, j, s), sim in zip(cands, sims):
-            words = content_words(s)
-            overlap = len(q_words & words) / len(q_words) if q_words else 0.0
-            with_context = len(q_words & (words | context[n])) / len(q_words) if q_words else 0.0
-            out.append((0.6 * float(sim) + 0.25 * overlap + 0.15 * with_context, n, j, s))
+            out.append((sentence_score(float(sim), q_words, content_words(s), context[n]), n, j, s))
         return out
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[Union[str, Draft]]:
-        years = set(re.findall(r"\b(?:19|20)\d\d\b", question))
+        years = years_in(question)
         if years:
             # a question about a given year can only rest on passages of, or about, that year
             keep = [any(y in (p.published or "")[:4] or y in p.text for y in years) for p in passages]

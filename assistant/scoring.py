@@ -1,0 +1,40 @@
+"""Shared measures of how a sentence relates to a question (extractive scoring,
+the verifier's relevance gate)."""
+
+from __future__ import annotations
+
+import re
+
+STOPWORDS = set(
+    "a an the of to in on for and or but with by at from as is are was were be been being this that these those it its "
+    "what which who whom whose how why when where did do does done has have had will would can could should may might "
+    "about into over than then there their them they he she his her we our you your i me my not no yes any all some "
+    "say said says tell told us u.s. s".split()
+)
+_WORD = re.compile(r"[a-z0-9]+(?:[.'-][a-z0-9]+)*")
+
+
+def years_in(text: str) -> set[str]:
+    """Four-digit years (1900-2099) named in a text."""
+    return set(re.findall(r"\b(?:19|20)\d\d\b", text))
+
+
+def sentence_score(similarity: float, q_words: set, words: set, context: set = frozenset()) -> float:
+    """How well a sentence answers a question: meaning plus shared content words
+    (also counting words from the passage's headline/outlet/date as context)."""
+    if not q_words:
+        return 0.6 * similarity
+    overlap = len(q_words & words) / len(q_words)
+    with_context = len(q_words & (words | context)) / len(q_words)
+    return 0.6 * similarity + 0.25 * overlap + 0.15 * with_context
+
+
+def content_words(text: str) -> set[str]:
+    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1}
+
+
+def _stem(w: str) -> str:
+    for suf in ("ies", "es", "s", "ing", "ed"):
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            return w[: -len(suf)] + ("y" if suf == "ies" else "")
+    return w
