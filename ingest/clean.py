@@ -223,7 +223,6 @@ def _repeated_keys(units: list[str]) -> set[int]:
         for j, other in enumerate(keys):
             if i != j and k and (k == other or (len(other) > len(k) and f" {k} " in f" {other} ")):
                 out.add(i)
-                out.add(j) if k == other else None
                 break
     return out
 
