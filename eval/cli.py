@@ -1,4 +1,4 @@
-"""``tradechat eval``: run a grounding dataset and write results, summary and a report."""
+"""``tradechat eval``: run a grounding dataset, write results, summary, report and plots; gate; compare runs."""
 
 from __future__ import annotations
 
@@ -9,39 +9,51 @@ from pathlib import Path
 
 from ingest.settings import Settings
 
+from . import report
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("eval", help="run a grounding eval dataset (JSONL) through the assistant")
-    p.add_argument("--dataset", required=True, type=Path)
+    p = sub.add_parser("eval", help="run a grounding eval dataset (JSONL) through the assistant, or compare two runs")
+    p.add_argument("--dataset", type=Path, help="questions, JSONL (see README: eval dataset format)")
     p.add_argument("--mode", choices=["auto", "local", "openai", "extractive"], help="answer backend")
     p.add_argument("--corpus", nargs="*", type=Path, help="ingest these paths into a throw-away store first")
     p.add_argument("--topic", help="with --corpus: keep only documents with this topic (e.g. trade)")
     p.add_argument("--k", type=int, default=6)
-    p.add_argument("--out", type=Path, help="folder for results.jsonl, summary.json, report.md")
+    p.add_argument("--limit", type=int, help="run only the first N questions")
+    p.add_argument("--judge", choices=["verifier", "llm"], default="verifier",
+                   help="who judges citation support: the project's verifier, or the OpenAI-compatible model in settings")
+    p.add_argument("--out", type=Path, help="folder for results.jsonl, summary.json, report.md and plots")
+    p.add_argument("--gate", action="store_true", help="exit 1 when a threshold is missed, naming it")
+    p.add_argument("--thresholds", type=Path, default=report.THRESHOLDS_FILE)
+    p.add_argument("--section", help="thresholds table (default: the dataset's file stem)")
+    p.add_argument("--compare", nargs=2, type=Path, metavar=("OLD_DIR", "NEW_DIR"),
+                   help="show what got better or worse between two --out folders, question by question")
     p.set_defaults(func=cmd_eval)
 
 
-def report_markdown(summary: dict, dataset: str) -> str:
-    lines = [f"# Eval: {dataset}", "",
-             f"{summary['questions_run']} of {summary['questions_planned']} questions ran; "
-             f"modes {', '.join(summary['modes'])}; models {', '.join(summary['models']) or '-'}", "",
-             "| kind | n | correct | refusal ok | recall@k | MRR | facts | cite recall | cite precision | p50 ms | p95 ms |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
-    fmt = lambda v: "-" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v))
-    for kind, b in [("all", summary["all"]), *summary["by_kind"].items()]:
-        lines.append("| " + " | ".join([kind] + [fmt(b[k]) for k in ("n", "correct", "refusal_ok", "recall_at_k", "mrr", "fact_share",
-                                                                      "citation_recall", "citation_precision", "latency_p50_ms", "latency_p95_ms")]) + " |")
-    return "\n".join(lines) + "\n"
-
-
 def cmd_eval(args, settings: Settings) -> int:
+    if args.compare:
+        try:
+            text, worse = report.compare(*args.compare)
+        except ValueError as e:
+            print(f"tradechat eval: {e}", file=sys.stderr)
+            return 2
+        print(text)
+        return 1 if (worse and args.gate) else 0
+    if not args.dataset:
+        print("tradechat eval: give --dataset FILE (or --compare OLD_DIR NEW_DIR)", file=sys.stderr)
+        return 2
+
     from assistant.assistant import Assistant
     from ingest.pipeline import Ingestor
 
     from .harness import load_dataset, run, write
+    from .judge import LLMJudge
 
     try:
-        questions = load_dataset(args.dataset)
+        questions = load_dataset(args.dataset)[: args.limit]
+        thresholds = report.load_thresholds(args.thresholds, args.section or args.dataset.stem) if args.gate else None
+        judge = LLMJudge.from_settings(settings) if args.judge == "llm" else None
     except (OSError, ValueError) as e:
         print(f"tradechat eval: {e}", file=sys.stderr)
         return 2
@@ -52,13 +64,20 @@ def cmd_eval(args, settings: Settings) -> int:
         rep = Ingestor(settings).ingest(args.corpus, topic=args.topic, progress=sys.stderr.isatty())
         print(rep.summary(), file=sys.stderr)
     try:
-        rows, summary = run(Assistant.from_settings(settings), questions, mode=args.mode, k=args.k, progress=sys.stderr.isatty())
+        rows, summary = run(Assistant.from_settings(settings), questions, mode=args.mode, k=args.k,
+                            progress=sys.stderr.isatty(), judge=judge)
     finally:
         if tmp:
             tmp.cleanup()
+    misses = report.gate(summary, thresholds) if thresholds is not None else None
+    plots: tuple[str, ...] = ()
     if args.out:
         write(rows, summary, args.out)
-        (args.out / "report.md").write_text(report_markdown(summary, str(args.dataset)))
-        print(f"written {args.out}/results.jsonl, summary.json, report.md", file=sys.stderr)
-    print(report_markdown(summary, str(args.dataset)))
+        plots = report.plot(rows, summary, args.out)
+        (args.out / "report.md").write_text(report.markdown(summary, args.dataset.name, plots, misses), encoding="utf-8")
+        print(f"written {args.out}/results.jsonl, summary.json, report.md, {', '.join(plots)}", file=sys.stderr)
+    print(report.markdown(summary, args.dataset.name, misses=misses))
+    if misses:
+        print("tradechat eval: gate failed:\n  " + "\n  ".join(misses), file=sys.stderr)
+        return 1
     return 0

@@ -22,6 +22,8 @@ from typing import Iterable, Optional
 
 from assistant.types import Answer, Filters
 
+from .judge import Judge, VerifierJudge, citation_scores
+
 ANSWERABLE_KINDS = {"answerable", "conflict", "multi", "follow-up"}
 
 
@@ -53,17 +55,7 @@ def load_dataset(path: Path) -> list[Question]:
     return out
 
 
-def citation_scores(answer: Answer) -> tuple[Optional[float], Optional[float]]:
-    """(recall, precision) of citations; None when there is nothing to score."""
-    if answer.refused or not answer.sentences:
-        return None, None
-    recall = sum(1 for s in answer.sentences if s.supported and s.citations) / len(answer.sentences)
-    n_cites = sum(len(s.citations) for s in answer.sentences)
-    precise = sum(len(s.citations) for s in answer.sentences if s.supported)
-    return recall, (precise / n_cites if n_cites else 0.0)
-
-
-def score_question(q: Question, answer: Answer, k: int) -> dict:
+def score_question(q: Question, answer: Answer, k: int, judge: Judge) -> dict:
     ranked = list(dict.fromkeys(p.doc_id for p in answer.retrieved))
     gold = set(q.doc_ids)
     recall_k = len(gold & set(ranked[:k])) / len(gold) if gold else None
@@ -71,7 +63,7 @@ def score_question(q: Question, answer: Answer, k: int) -> dict:
     text = answer.text.lower()
     facts = [f for f in q.must_include if f.lower() in text]
     fact_share = len(facts) / len(q.must_include) if q.must_include else None
-    c_recall, c_precision = citation_scores(answer)
+    c_recall, c_precision = citation_scores(answer, judge)
     cited_docs = {c.doc_id for c in answer.citations}
     refusal_ok = answer.refused != q.answerable
     correct = refusal_ok and (not q.answerable or (fact_share in (None, 1.0) and (not gold or bool(gold & cited_docs))))
@@ -91,7 +83,7 @@ def _mean(xs: Iterable[Optional[float]]) -> Optional[float]:
     return round(sum(xs) / len(xs), 4) if xs else None
 
 
-def summarize(rows: list[dict], planned: int) -> dict:
+def summarize(rows: list[dict], planned: int, judge: str = "verifier", interrupted: bool = False) -> dict:
     def block(rs: list[dict]) -> dict:
         lat = sorted(r["latency_ms"] for r in rs)
         return {
@@ -108,16 +100,20 @@ def summarize(rows: list[dict], planned: int) -> dict:
         }
 
     kinds = sorted({r["kind"] for r in rows})
-    return {"questions_planned": planned, "questions_run": len(rows), "all": block(rows),
+    return {"questions_planned": planned, "questions_run": len(rows), "interrupted": interrupted, "judge": judge,
+            "all": block(rows),
             "by_kind": {k: block([r for r in rows if r["kind"] == k]) for k in kinds},
             "modes": sorted({r["mode"] for r in rows}), "models": sorted({str(r["model"]) for r in rows if r["model"]})}
 
 
-def run(assistant, questions: list[Question], mode: Optional[str] = None, k: int = 6, progress: bool = True) -> tuple[list[dict], dict]:
+def run(assistant, questions: list[Question], mode: Optional[str] = None, k: int = 6, progress: bool = True,
+        judge: Optional[Judge] = None) -> tuple[list[dict], dict]:
     """Ask every question; an interrupt stops early and the summary says how many ran."""
     from tqdm import tqdm
 
+    judge = judge or VerifierJudge(assistant.verifier)
     rows: list[dict] = []
+    interrupted = False
     try:
         for q in tqdm(questions, desc="eval", unit="q", disable=not progress):
             f = q.filters
@@ -125,10 +121,10 @@ def run(assistant, questions: list[Question], mode: Optional[str] = None, k: int
             t0 = time.perf_counter()
             answer = assistant.ask(q.question, filters=filters, mode=mode, k=k)
             answer.timings.setdefault("total_ms", (time.perf_counter() - t0) * 1000)
-            rows.append(score_question(q, answer, k))
+            rows.append(score_question(q, answer, k, judge))
     except KeyboardInterrupt:
-        pass
-    return rows, summarize(rows, len(questions))
+        interrupted = True
+    return rows, summarize(rows, len(questions), judge.name, interrupted)
 
 
 def write(rows: list[dict], summary: dict, out: Path) -> None:

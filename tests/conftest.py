@@ -125,3 +125,19 @@ def wait_for_http(url: str, proc, seconds: float = 120.0) -> None:
             time.sleep(0.3)
     proc.kill()
     pytest.fail(f"{url} did not answer within {seconds:.0f}s")
+
+
+@pytest.fixture(scope="session")
+def local_settings(sample_store_dir):
+    from assistant.backends.local import LocalBackend
+    from assistant.models import ModelError, ensure_model
+    from ingest.settings import Settings
+
+    if not LocalBackend.available():
+        pytest.skip("llama-cpp-python is not installed (pip install -e '.[local]')")
+    s = Settings.load(data_dir=sample_store_dir)
+    try:
+        ensure_model(s.llm.local_model, s.llm.model_dir)
+    except ModelError as e:
+        pytest.skip(str(e))
+    return s

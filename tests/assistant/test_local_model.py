@@ -8,24 +8,12 @@ import time
 import pytest
 
 from assistant.backends.local import LocalBackend
-from assistant.models import ModelError, ensure_model
+from assistant.models import ensure_model
 from tests.conftest import free_port, serving
 
 pytestmark = pytest.mark.model
 
 
-@pytest.fixture(scope="module")
-def local_settings(sample_store_dir):
-    from ingest.settings import Settings
-
-    if not LocalBackend.available():
-        pytest.skip("llama-cpp-python is not installed (pip install -e '.[local]')")
-    s = Settings.load(data_dir=sample_store_dir)
-    try:
-        ensure_model(s.llm.local_model, s.llm.model_dir)
-    except ModelError as e:
-        pytest.skip(str(e))
-    return s
 
 
 def test_local_model_answers_with_citations_and_refuses(local_settings, embedder):
