@@ -21,7 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest_cli.register(sub)
     assistant_cli.register(sub)
     eval_cli.register(sub)
-    p = sub.add_parser("demo", help="ingest the bundled sample corpus (then serve it, once the web chat exists)")
+    p = sub.add_parser("demo", help="ingest the bundled sample corpus, answer an example, then start the web chat")
+    p.add_argument("--no-serve", action="store_true", help="stop after the example answer")
     p.set_defaults(func=cmd_demo)
     return parser
 
@@ -43,6 +44,11 @@ def cmd_demo(args, settings: Settings) -> int:
     question = "What is Japan's position on the proposed U.S. auto tariffs?"
     print(f"\nExample: tradechat ask \"{question}\"\n")
     _print_answer(Assistant.from_settings(settings).ask(question), as_json=False)
+    if args.no_serve:
+        return 0
+    from assistant.webapp import serve
+
+    serve(settings)
     return 0
 
 

@@ -58,6 +58,16 @@ class ChatSession:
             self.history.append((question, answer.text))
             return answer
 
+    def ask_stream(self, question: str, **kw):
+        """The assistant's event stream (passages, drafts, Answer); the turn is remembered at the end."""
+        from .types import Answer
+
+        with self._lock:
+            for event in self.assistant.ask_stream(question, history=list(self.history), **kw):
+                if isinstance(event, Answer):
+                    self.history.append((question, event.text))
+                yield event
+
     def reset(self) -> None:
         with self._lock:
             self.history.clear()

@@ -26,6 +26,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
     p.set_defaults(func=cmd_ask)
 
+    p = sub.add_parser("serve", help="start the web chat (127.0.0.1:7860 unless settings say otherwise)")
+    p.add_argument("--host", help="bind address (setting web.host; default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (setting web.port)")
+    p.set_defaults(func=cmd_serve)
+
 
 def _filters(args) -> Filters:
     from ingest.loaders import iso_date
@@ -108,3 +113,18 @@ def cmd_ask(args, settings: Settings) -> int:
             continue
         _print_answer(answer, True, id=qid)
     return status
+
+
+def cmd_serve(args, settings: Settings) -> int:
+    from .webapp import serve
+
+    if args.host:
+        settings.web.host = args.host
+    if args.port is not None:
+        settings.web.port = args.port
+    try:
+        serve(settings)
+    except ValueError as e:
+        print(f"tradechat serve: {e}", file=sys.stderr)
+        return 2
+    return 0

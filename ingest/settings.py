@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Literal, Optional
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -84,6 +84,18 @@ class AnswerSettings(BaseModel):
     max_question_chars: int = Field(2000, ge=10)
 
 
+class WebSettings(BaseModel):
+    host: str = Field("127.0.0.1", description="bind address; anything else exposes the chat to the network")
+    port: int = Field(7860, ge=0, le=65535)
+    share: bool = Field(False, description="Gradio public share link (off; needs network anyway)")
+    username: Optional[str] = Field(None, description="with password: require this login")
+    password: Optional[SecretStr] = None
+    max_upload_mb: float = Field(20.0, gt=0, description="per uploaded file")
+    max_upload_files: int = Field(20, ge=1, description="files per upload")
+    chat_concurrency: int = Field(4, ge=1, description="chat requests answered at once (the local model itself runs one at a time)")
+    upload_types: tuple[str, ...] = (".txt", ".html", ".htm", ".md", ".jsonl", ".sgm", ".urls")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="TRADECHAT_",
@@ -101,6 +113,7 @@ class Settings(BaseSettings):
     llm: LLMSettings = LLMSettings()
     openai: OpenAISettings = OpenAISettings()
     answer: AnswerSettings = AnswerSettings()
+    web: WebSettings = WebSettings()
 
     @field_validator("data_dir")
     @classmethod
@@ -128,6 +141,10 @@ class Settings(BaseSettings):
     @property
     def docstore_path(self) -> Path:
         return self.data_dir / "docstore.sqlite3"
+
+    @property
+    def uploads_path(self) -> Path:
+        return self.data_dir / "uploads"
 
     @property
     def bm25_path(self) -> Path:

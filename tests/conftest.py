@@ -98,15 +98,23 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(cmd: list[str], ready_url: str, seconds: float = 120.0):
+def serving(cmd: list[str], ready_url: str, seconds: float = 120.0, env: dict | None = None, log: Path | None = None):
     """Run a server process on 127.0.0.1 for the duration of a test; stop it after."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out = open(log, "wb") if log else subprocess.DEVNULL
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
+                            env={**os.environ, **(env or {})}, cwd=ROOT)
     try:
         wait_for_http(ready_url, proc, seconds)
         yield proc
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if log:
+            out.close()
 
 
 def wait_for_http(url: str, proc, seconds: float = 120.0) -> None:
@@ -141,3 +149,23 @@ def local_settings(sample_store_dir):
     except ModelError as e:
         pytest.skip(str(e))
     return s
+
+
+OUTPUT = ROOT / "test-output"
+
+
+@pytest.fixture(scope="session")
+def web_app(sample_store_dir, tmp_path_factory):
+    """`python app.py` on a copy of the sample store (extractive answers), on a free port of 127.0.0.1."""
+    import shutil
+    import sys
+
+    data = tmp_path_factory.mktemp("web") / "data"
+    shutil.copytree(sample_store_dir, data)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    env = {"TRADECHAT_DATA_DIR": str(data), "TRADECHAT_WEB__PORT": str(port), "TRADECHAT_LLM__BACKEND": "extractive",
+           "TRADECHAT_WEB__CHAT_CONCURRENCY": "4"}
+    OUTPUT.mkdir(exist_ok=True)
+    with serving([sys.executable, "app.py"], url, 180, env, OUTPUT / "web-app.log"):
+        yield url, data

@@ -1,0 +1,148 @@
+"""HTML and Markdown for the web chat: answers with citation links, the sources panel.
+
+Everything that comes from an article (text, title, outlet, url) is data: it is
+escaped here before it reaches the page, so markup inside an article is shown
+as text and never runs. Only http(s) urls become links.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Callable, Optional
+
+from .types import Answer, Citation, Passage
+
+CONTEXT_CHARS = 400  # article text shown either side of a cited passage
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
+
+
+def md_text(text: str) -> str:
+    """Article text inside Markdown: no HTML, no links, no emphasis — just the words."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def _attr(text: Optional[str]) -> str:
+    return html.escape(text or "", quote=True)
+
+
+def safe_url(url: Optional[str]) -> Optional[str]:
+    return url if url and re.match(r"^https?://[^\s\"'<>]+$", url) else None
+
+
+def cite_label(c: Citation) -> str:
+    return " · ".join(x for x in (c.source, c.title, (c.published or "")[:10]) if x)
+
+
+def anchor(turn: int, n: int) -> str:
+    return f"cite-{turn}-{n}"
+
+
+def answer_markdown(answer: Answer, turn: int) -> str:
+    """The verified answer for the chat view; each [n] links to (and hovers with) its source."""
+    if answer.refused and not answer.sentences:
+        notes = f" ({'; '.join(answer.notes)})" if answer.notes else ""
+        return (f"**{md_text(answer.text)}**\n\n_Refused: no passage supports an answer{md_text(notes)}. "
+                f"The {len(answer.retrieved)} passages consulted are listed in the sources panel._")
+    by_n = {c.n: c for c in answer.citations}
+    parts = []
+    for s in answer.sentences:
+        marks = "".join(f'[[{n}]](#{anchor(turn, n)} "{cite_label(by_n[n]).replace(chr(34), "")}")'
+                        for n in s.citations if n in by_n)
+        flag = " _(unverified)_" if not s.supported else ""
+        parts.append(f"{md_text(s.text)} {marks}{flag}")
+    out = " ".join(parts)
+    if answer.notes:
+        out += "\n\n_" + md_text("; ".join(answer.notes)) + "_"
+    return out
+
+
+def drafting_markdown(passages: list[Passage], drafts: list[str]) -> str:
+    outlets = sorted({p.source for p in passages if p.source})
+    head = f"_Read {len(passages)} passages ({md_text(', '.join(outlets[:4]) or 'no outlet')}); drafting an answer…_"
+    if not drafts:
+        return head
+    return head + "\n\n" + " ".join(md_text(d.strip()) for d in drafts) + "\n\n_(unverified draft: checking each sentence against its source)_"
+
+
+def _highlight(text: str, a: int, b: int) -> str:
+    return f"{html.escape(text[:a])}<mark>{html.escape(text[a:b])}</mark>{html.escape(text[b:])}"
+
+
+def citation_html(c: Citation, turn: int, document_text: Optional[str] = None, also: str = "") -> str:
+    """One source: outlet, title, date, url, and the cited span highlighted inside the article text around it."""
+    if document_text and 0 <= c.span[0] < c.span[1] <= len(document_text):
+        a, b = c.span
+        lo, hi = max(0, a - CONTEXT_CHARS), min(len(document_text), b + CONTEXT_CHARS)
+        body = ("…" if lo else "") + _highlight(document_text[lo:hi], a - lo, b - lo) + ("…" if hi < len(document_text) else "")
+    else:
+        body = _highlight(c.text, *c.passage_span)
+    url = safe_url(c.url)
+    link = f'<a href="{_attr(url)}" target="_blank" rel="noopener noreferrer">{html.escape(url)}</a>' if url else ""
+    meta = " · ".join(html.escape(x) for x in (c.source or "unknown outlet", (c.published or "")[:10] or "undated") if x)
+    return (f'<details class="tc-cite" id="{anchor(turn, c.n)}" open><summary><b>[{c.n}]</b> {html.escape(c.title or c.doc_id)}'
+            f'<br><small>{meta}</small></summary><div class="tc-meta">{link}<br><small>doc: {html.escape(c.doc_id)}'
+            f'{html.escape(also)}</small></div><p class="tc-passage">{body}</p></details>')
+
+
+def passage_html(p: Passage) -> str:
+    excerpt = p.text[:280] + ("…" if len(p.text) > 280 else "")
+    meta = " · ".join(html.escape(x) for x in (p.source or "unknown outlet", p.date or "undated"))
+    return f'<li><b>{html.escape(p.title or p.doc_id)}</b> <small>{meta}</small><br><small>{html.escape(excerpt)}</small></li>'
+
+
+def turn_html(answer: Answer, turn: int, document: Callable[[str], Optional[str]] = lambda _: None,
+              also: Callable[[Citation], str] = lambda _: "") -> str:
+    """The sources panel section for one answer: its citations, or the consulted passages of a refusal."""
+    q = html.escape(answer.question)
+    if answer.refused and not answer.sentences:
+        seen, items = set(), []
+        for p in answer.retrieved:
+            if p.chunk_id not in seen:
+                seen.add(p.chunk_id)
+                items.append(passage_html(p))
+        inner = (f'<p class="tc-refusal">Refused — the passages below were consulted and none answers it.</p>'
+                 f'<ol>{"".join(items) or "<li>nothing was retrieved</li>"}</ol>')
+    else:
+        inner = "".join(citation_html(c, turn, document(c.doc_id), also(c)) for c in answer.citations)
+    return f'<section class="tc-turn" data-turn="{turn}"><h4>Q{turn}: {q}</h4>{inner}</section>'
+
+
+def consulting_html(question: str, passages: list[Passage]) -> str:
+    items = "".join(passage_html(p) for p in passages)
+    return (f'<section class="tc-turn tc-pending"><h4>{html.escape(question)}</h4>'
+            f'<p>Consulting {len(passages)} passages…</p><ol>{items}</ol></section>')
+
+
+def panel(sections: list[str]) -> str:
+    body = "".join(reversed(sections)) or '<p class="tc-empty">Sources of each answer appear here.</p>'
+    return f'<div class="tc-panel">{body}</div>'
+
+
+CSS = """
+.tc-panel { max-height: 75vh; overflow-y: auto; }
+.tc-turn h4 { margin: .6em 0 .3em; }
+.tc-cite { border-left: 3px solid #999; padding: .2em .6em; margin: .4em 0; }
+.tc-cite.tc-active { border-left-color: #e08a00; background: rgba(224,138,0,.08); }
+.tc-passage { white-space: pre-wrap; font-size: .9em; }
+.tc-passage mark { background: #ffe27a; color: #000; }
+.tc-refusal { font-weight: bold; }
+"""
+
+# Clicking a [n] in the chat opens and scrolls to its source in the panel.
+HEAD = """
+<script>
+document.addEventListener("click", (ev) => {
+  const a = ev.target.closest && ev.target.closest('a[href*="#cite-"]');
+  if (!a) return;
+  ev.preventDefault(); ev.stopPropagation();
+  const id = a.getAttribute("href").split("#").pop();
+  const el = document.getElementById(id);
+  if (!el) return;
+  document.querySelectorAll(".tc-cite.tc-active").forEach((x) => x.classList.remove("tc-active"));
+  el.open = true; el.classList.add("tc-active");
+  el.scrollIntoView({block: "center"});
+}, true);
+</script>
+"""

@@ -1,0 +1,276 @@
+"""The web chat (Gradio): a chat tab with a sources panel, and a sources tab to add and remove articles.
+
+``build_app(settings)`` returns the Blocks; ``serve(settings)`` launches it on
+127.0.0.1 unless settings say otherwise. The handlers are plain methods of
+``ChatApp`` so tests can call them without a browser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import threading
+from pathlib import Path
+from typing import Iterator, Optional
+
+from ingest.loaders import iso_date
+from ingest.settings import Settings
+
+from . import render
+from .assistant import Assistant, QuestionError
+from .chat import ChatSession
+from .types import Answer, Filters
+
+MODES = ["auto", "local", "openai", "extractive"]
+_BAD_NAME = re.compile(r"[\x00-\x1f/\\:]|^\.|\.\.")
+
+
+class UploadError(ValueError):
+    pass
+
+
+def safe_upload_name(name: str) -> str:
+    """The file name an upload is stored under, or UploadError (no paths, no hidden files, no '..')."""
+    if not name or _BAD_NAME.search(name) or len(name) > 200:
+        raise UploadError(f"file name {name!r} is not allowed (no folders, '..', leading dot or control characters)")
+    return name
+
+
+def _copy(messages: list[dict]) -> list[dict]:
+    return [dict(m) for m in messages]
+
+
+class ChatApp:
+    """State shared by all sessions: one assistant, one ingest at a time."""
+
+    def __init__(self, settings: Settings, assistant: Optional[Assistant] = None):
+        self.settings = settings
+        self.assistant = assistant or Assistant.from_settings(settings)
+        self._ingest_lock = threading.Lock()
+
+    # ---- chat ------------------------------------------------------------------
+    def filters(self, outlets, since, until) -> Filters:
+        for label, v in (("since", since), ("until", until)):
+            if v and iso_date(v) is None:
+                raise QuestionError(f"'{label}' date {v!r} is not a date (use YYYY-MM-DD)")
+        return Filters(tuple(outlets or ()), iso_date(since), iso_date(until))
+
+    def _document_text(self, doc_id: str) -> Optional[str]:
+        d = self.assistant.store.docs.document(doc_id)
+        return d["text"] if d else None
+
+    def chat(self, message: str, messages: list, history: list, sections: list, mode: str, outlets, since, until, k) -> Iterator[tuple]:
+        """Streams (messages, textbox, history, sections, panel html)."""
+        messages = list(messages or []) + [{"role": "user", "content": message}, {"role": "assistant", "content": "_Searching the sources…_"}]
+        sections = list(sections or [])
+        turn = len(sections) + 1
+        yield _copy(messages), "", history, sections, render.panel(sections)
+        session = ChatSession(self.assistant, [tuple(h) for h in history or []])
+        passages, drafts = [], []
+        try:
+            filters = self.filters(outlets, since, until)
+            for event in session.ask_stream(message, filters=filters, mode=None if mode == "auto" else mode, k=int(k) if k else None):
+                if isinstance(event, Answer):
+                    messages[-1]["content"] = render.answer_markdown(event, turn)
+                    sections.append(render.turn_html(event, turn, self._document_text))
+                    yield _copy(messages), "", [list(h) for h in session.history], sections, render.panel(sections)
+                    return
+                if isinstance(event, list):
+                    passages = event
+                else:
+                    drafts.append(event)
+                messages[-1]["content"] = render.drafting_markdown(passages, drafts)
+                yield _copy(messages), "", history, sections, render.panel(sections + [render.consulting_html(message, passages)])
+        except QuestionError as e:
+            messages[-1]["content"] = f"**Cannot ask this:** {render.md_text(str(e))}"
+        except Exception as e:  # shown to the user; the server keeps running
+            messages[-1]["content"] = f"**Error:** {render.md_text(type(e).__name__ + ': ' + str(e))}"
+        yield messages, "", history, sections, render.panel(sections)
+
+    # ---- sources ---------------------------------------------------------------
+    def outlets(self) -> list[str]:
+        return sorted({d["source"] for d in self.assistant.store.docs.documents() if d["source"]})
+
+    def documents(self, query: str = "") -> list[list]:
+        q = (query or "").lower().strip()
+        rows = []
+        for d in self.assistant.store.docs.documents():
+            row = [d["source"] or "", d["title"] or "", (d["published"] or "")[:10], d["n_chunks"], d["doc_id"]]
+            if not q or any(q in str(x).lower() for x in row):
+                rows.append(row)
+        return rows
+
+    def check_uploads(self, files: list[str]) -> list[tuple[Path, str]]:
+        w = self.settings.web
+        if len(files) > w.max_upload_files:
+            raise UploadError(f"{len(files)} files: at most {w.max_upload_files} per upload (setting web.max_upload_files)")
+        out = []
+        for f in files:
+            p = Path(f)
+            name = safe_upload_name(p.name)
+            if p.suffix.lower() not in w.upload_types:
+                raise UploadError(f"{name}: type {p.suffix or '(none)'} is not accepted; use {', '.join(w.upload_types)}")
+            size = p.stat().st_size
+            if size > w.max_upload_mb * 1024 * 1024:
+                raise UploadError(f"{name}: {size / 1048576:.1f} MB is over the {w.max_upload_mb:g} MB limit (setting web.max_upload_mb)")
+            out.append((p, name))
+        return out
+
+    def ingest(self, files, urls: str, progress=None) -> tuple[str, list[list], list[str]]:
+        """Copy uploads into DATA_DIR/uploads, ingest them incrementally; returns (summary, table, outlets)."""
+        from ingest.pipeline import Ingestor
+
+        files = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in (files or [])]
+        try:
+            checked = self.check_uploads(files)
+        except UploadError as e:
+            return f"**Upload refused:** {render.md_text(str(e))}", self.documents(), self.outlets()
+        url_lines = [u.strip() for u in (urls or "").splitlines() if u.strip()]
+        bad = [u for u in url_lines if not render.safe_url(u)]
+        if bad:
+            return f"**Not a http(s) URL:** {render.md_text(bad[0])}", self.documents(), self.outlets()
+        if not checked and not url_lines:
+            return "Choose files to upload or paste URLs first.", self.documents(), self.outlets()
+        dest = self.settings.uploads_path
+        dest.mkdir(parents=True, exist_ok=True)
+        targets = []
+        for src, name in checked:
+            target = (dest / name).resolve()
+            if target.parent != dest.resolve():  # belt and braces: never write outside the uploads folder
+                return f"**Upload refused:** {render.md_text(name)}", self.documents(), self.outlets()
+            shutil.copyfile(src, target)
+            targets.append(target)
+        if url_lines:
+            text = "\n".join(url_lines) + "\n"
+            target = dest / f"pasted-{hashlib.sha1(text.encode()).hexdigest()[:10]}.urls"
+            target.write_text(text, encoding="utf-8")
+            targets.append(target)
+        with self._ingest_lock:
+            ingestor = Ingestor(self.settings, store=self.assistant.store, embedder=getattr(self.assistant.embedder, "inner", None))
+            report = ingestor.ingest(targets, progress=progress is not None)
+        head, *failures = report.summary().splitlines()
+        text = render.md_text(head) + "".join(f"\n- {render.md_text(f.strip())}" for f in failures)
+        return text, self.documents(), self.outlets()
+
+    def delete(self, doc_id: str) -> tuple[str, list[list], list[str]]:
+        known = self.assistant.store.docs.document(doc_id) if doc_id else None
+        if known is None:
+            return f"No stored document {render.md_text(doc_id or '(none chosen)')}.", self.documents(), self.outlets()
+        with self._ingest_lock:
+            self.assistant.store.delete([doc_id])
+        path = Path(known.get("path") or "")
+        up = self.settings.uploads_path.resolve()
+        if path.is_file() and path.resolve().parent == up and not any(
+                d["path"] == known["path"] for d in self.assistant.store.docs.documents()):
+            path.unlink()  # an uploaded file whose documents are all gone would come back on the next re-ingest
+        return f"Removed {render.md_text(doc_id)}.", self.documents(), self.outlets()
+
+
+def build_app(settings: Settings, app: Optional[ChatApp] = None):
+    import gradio as gr
+
+    app = app or ChatApp(settings)
+    w = settings.web
+    with gr.Blocks(title="tradechat", fill_width=True) as demo:
+        gr.Markdown("## tradechat — cited answers from your trade news")
+        with gr.Tab("Chat"):
+            history, sections = gr.State([]), gr.State([])
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(label="Chat", height=520, elem_id="chat", sanitize_html=True)
+                    with gr.Row():
+                        box = gr.Textbox(placeholder="Ask about trade negotiations, e.g. What does Japan want on auto tariffs?",
+                                         show_label=False, scale=5, elem_id="question", max_lines=4)
+                        send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                    with gr.Accordion("Options", open=False):
+                        with gr.Row():
+                            mode = gr.Radio(MODES, value="auto" if settings.llm.backend == "auto" else settings.llm.backend,
+                                            label="Answer mode", elem_id="mode")
+                            k = gr.Slider(1, 20, value=settings.retrieval.k, step=1, label="Passages")
+                        with gr.Row():
+                            outlets = gr.Dropdown(app.outlets(), multiselect=True, label="Outlets (all when empty)")
+                            since = gr.Textbox(label="Published since (YYYY-MM-DD)")
+                            until = gr.Textbox(label="until (YYYY-MM-DD)")
+                    clear = gr.Button("New conversation", size="sm")
+                with gr.Column(scale=2):
+                    gr.Markdown("### Sources")
+                    panel = gr.HTML(render.panel([]), elem_id="sources-panel")
+            inputs = [box, chatbot, history, sections, mode, outlets, since, until, k]
+            outputs = [chatbot, box, history, sections, panel]
+            for trigger in (box.submit, send.click):
+                trigger(app.chat, inputs, outputs, concurrency_limit=w.chat_concurrency, api_name=False)
+            clear.click(lambda: ([], "", [], [], render.panel([])), None, outputs, api_name=False)
+
+        with gr.Tab("Sources"):
+            with gr.Row():
+                with gr.Column():
+                    files = gr.File(file_count="multiple", file_types=list(w.upload_types), label="Upload articles",
+                                    elem_id="upload", type="filepath")
+                    urls = gr.Textbox(label="or paste URLs (one per line)", lines=3)
+                    add = gr.Button("Ingest", variant="primary", elem_id="ingest")
+                    status = gr.Markdown(elem_id="ingest-status")
+                with gr.Column():
+                    search = gr.Textbox(label="Search stored documents", elem_id="doc-search")
+                    table = gr.Dataframe(app.documents(), headers=["outlet", "title", "date", "chunks", "doc id"],
+                                         interactive=False, elem_id="docs", wrap=True)
+                    with gr.Row():
+                        doc_id = gr.Textbox(label="doc id to delete", scale=3)
+                        rm = gr.Button("Delete", variant="stop", scale=1)
+
+            def do_ingest(fs, us, progress=gr.Progress(track_tqdm=True)):
+                summary, rows, outs = app.ingest(fs, us, progress)
+                return summary, rows, gr.update(choices=outs), None
+
+            add.click(do_ingest, [files, urls], [status, table, outlets, files], concurrency_limit=1, api_name="ingest")
+            search.change(app.documents, search, table, api_name=False)
+            rm.click(lambda d: (lambda s, r, o: (s, r, gr.update(choices=o)))(*app.delete(d.strip())), doc_id,
+                     [status, table, outlets], api_name=False)
+
+            def pick(evt):  # clicking a row fills in its doc id
+                return evt.row_value[-1] if evt.row_value else ""
+
+            pick.__annotations__ = {"evt": gr.SelectData}  # (this module uses postponed annotations)
+
+            table.select(pick, None, doc_id, api_name=False)
+
+        # a small API for scripts and tests (gradio_client): one question, one JSON answer
+        api_q = gr.Textbox(visible=False)
+        api_hist = gr.JSON(visible=False)
+        api_out = gr.JSON(visible=False)
+
+        def api_ask(question: str, hist: Optional[list], mode: str = "extractive"):
+            session = ChatSession(app.assistant, [tuple(h) for h in (hist or [])])
+            try:
+                ans = session.ask(question, mode=None if mode == "auto" else mode)
+            except QuestionError as e:
+                return {"error": str(e)}
+            out = ans.as_dict()
+            out["history"] = [list(h) for h in session.history]
+            return out
+
+        api_mode = gr.Textbox(visible=False)
+        api_btn = gr.Button(visible=False)
+        api_btn.click(api_ask, [api_q, api_hist, api_mode], api_out, api_name="ask", concurrency_limit=w.chat_concurrency)
+        demo.load(lambda: gr.update(choices=app.outlets()), None, outlets, api_name=False)
+    return demo
+
+
+def launch_kwargs(settings: Settings) -> dict:
+    w = settings.web
+    auth = None
+    if w.username and w.password:
+        auth = (w.username, w.password.get_secret_value())
+    elif w.username or w.password:
+        raise ValueError("web.username and web.password must be set together")
+    return dict(server_name=w.host, server_port=w.port, share=w.share, auth=auth, max_file_size=int(w.max_upload_mb * 1024 * 1024),
+                css=render.CSS, head=render.HEAD, show_error=False, footer_links=[])
+
+
+def serve(settings: Settings, prevent_thread_lock: bool = False):
+    demo = build_app(settings)
+    demo.queue(default_concurrency_limit=settings.web.chat_concurrency)
+    kw = launch_kwargs(settings)
+    where = f"http://{kw['server_name']}:{kw['server_port']}"
+    print(f"tradechat web chat on {where}" + (" (login required)" if kw["auth"] else ""), flush=True)
+    return demo.launch(prevent_thread_lock=prevent_thread_lock, **kw)

@@ -1,0 +1,98 @@
+"""The web chat's handlers, called directly (real embedder, real Chroma, extractive answers)."""
+
+import shutil
+
+import pytest
+
+from assistant.webapp import ChatApp, UploadError, launch_kwargs, safe_upload_name
+from ingest.settings import Settings
+
+
+@pytest.fixture
+def app(sample_store_dir, embedder, tmp_path):
+    from assistant.assistant import Assistant
+
+    data = tmp_path / "data"
+    shutil.copytree(sample_store_dir, data)
+    s = Settings.load(data_dir=data)
+    s.llm.backend = "extractive"
+    return ChatApp(s, Assistant.from_settings(s, embedder=embedder))
+
+
+def _chat(app, question, history=(), sections=(), **kw):
+    args = dict(mode="extractive", outlets=[], since="", until="", k=6) | kw
+    return list(app.chat(question, [], list(history), list(sections), *args.values()))
+
+
+def test_chat_streams_sources_first_then_a_cited_answer(app):
+    events = _chat(app, "What is Japan's position on the proposed U.S. auto tariffs?")
+    first_msgs = events[0][0]
+    assert first_msgs[-1]["content"].startswith("_Searching")
+    assert any("Consulting" in e[4] for e in events[1:-1])  # sources shown while the answer is drafted
+    msgs, box, history, sections, panel = events[-1]
+    assert "[[1]](#cite-1-1" in msgs[-1]["content"] and box == ""
+    assert len(sections) == 1 and 'id="cite-1-1"' in panel and "<mark>" in panel
+    assert history[0][0].startswith("What is Japan")
+    follow = _chat(app, "And what about agriculture?", history, sections)[-1]
+    assert len(follow[2]) == 2 and 'id="cite-2-1"' in follow[4]  # second turn has its own anchors
+
+
+def test_chat_refusal_and_bad_dates_are_shown(app):
+    msgs = _chat(app, "What did Brazil propose on soybean tariffs at the WTO?")[-1][0]
+    assert "do not answer" in msgs[-1]["content"]
+    msgs = _chat(app, "Japan autos?", since="last tuesday-ish")[-1][0]
+    assert "is not a date" in msgs[-1]["content"]
+    msgs = _chat(app, "   ")[-1][0]
+    assert "Cannot ask this" in msgs[-1]["content"]
+
+
+def test_filters_by_outlet_and_date(app):
+    outlets = app.outlets()
+    assert "Pacific Ledger" in outlets
+    _, _, _, sections, _ = _chat(app, "What did Japan and the U.S. agree on farm tariffs?", outlets=["Pacific Ledger"],
+                                 since="2019-09-01")[-1]
+    assert "Pacific Ledger" in sections[0] and "Capital Trade Wire" not in sections[0]
+
+
+def test_upload_ingests_lists_and_deletes(app, tmp_path):
+    f = tmp_path / "new-wire.txt"
+    f.write_text("Ottawa talks stall over softwood lumber\n\nOTTAWA, March 3 (Wire) - Canada rejected a proposed U.S. quota "
+                 "on softwood lumber exports on Tuesday, saying the cap of 14.5 billion board feet was far too low. "
+                 "Canadian negotiators said they would keep talking.\n")
+    before = len(app.documents())
+    summary, rows, outlets = app.ingest([str(f)], "")
+    assert "1 new" in summary and len(rows) == before + 1
+    assert app.documents("softwood")[0][-1] == "new-wire"
+    assert (app.settings.uploads_path / "new-wire.txt").is_file()
+    ans = app.assistant.ask("What quota did Canada reject on softwood lumber?", mode="extractive")
+    assert not ans.refused and ans.citations[0].doc_id == "new-wire"
+    msg, rows, _ = app.delete("new-wire")
+    assert "Removed" in msg and len(rows) == before and not (app.settings.uploads_path / "new-wire.txt").exists()
+    assert "No stored document" in app.delete("new-wire")[0]
+
+
+def test_upload_limits_and_names(app, tmp_path):
+    app.settings.web.max_upload_mb = 0.001
+    big = tmp_path / "big.txt"
+    big.write_text("x" * 5000)
+    assert "over the 0.001 MB limit" in app.ingest([str(big)], "")[0]
+    exe = tmp_path / "tool.exe"
+    exe.write_bytes(b"MZ")
+    assert "type .exe is not accepted" in app.ingest([str(exe)], "")[0]
+    app.settings.web.max_upload_files = 1
+    assert "at most 1 per upload" in app.ingest([str(big), str(big)], "")[0]
+    assert "Not a http(s) URL" in app.ingest([], "file:///etc/passwd")[0]
+    for bad in ("../../etc/passwd", "..\\x.txt", ".hidden.txt", "a/b.txt", "x\x00.txt", "C:evil.txt"):
+        with pytest.raises(UploadError):
+            safe_upload_name(bad)
+    assert safe_upload_name("Reuters 1987 (trade).sgm") == "Reuters 1987 (trade).sgm"
+    assert not list(app.settings.uploads_path.glob("*")) if app.settings.uploads_path.exists() else True
+
+
+def test_launch_defaults_are_private():
+    kw = launch_kwargs(Settings.load())
+    assert kw["server_name"] == "127.0.0.1" and kw["share"] is False and kw["auth"] is None
+    s = Settings.load(web={"username": "ana", "password": "s3cret"})
+    assert launch_kwargs(s)["auth"] == ("ana", "s3cret")
+    with pytest.raises(ValueError, match="set together"):
+        launch_kwargs(Settings.load(web={"username": "ana"}))

@@ -1,0 +1,95 @@
+"""The running web app through gradio_client and plain HTTP: answers, 20 concurrent sessions, auth."""
+
+import json
+import statistics
+import sys
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tests.conftest import OUTPUT, ROOT, free_port, serving
+
+QUESTIONS = [json.loads(line)["question"] for line in (ROOT / "eval" / "datasets" / "sample.jsonl").read_text().splitlines()
+             if json.loads(line)["kind"] == "answerable"]
+
+
+def _client(url):
+    from gradio_client import Client
+
+    return Client(url, verbose=False)
+
+
+def test_ask_endpoint_returns_cited_answers(web_app):
+    r = _client(web_app[0]).predict("What regional value content will cars need under USMCA?", None, "extractive", api_name="/ask")
+    assert not r["refused"] and r["citations"] and "75" in r["answer"]
+    assert all({"doc_id", "source", "title", "published", "span"} <= set(c) for c in r["citations"])
+
+
+def test_twenty_concurrent_sessions_get_their_own_answers(web_app):
+    url = web_app[0]
+    questions = [QUESTIONS[i % len(QUESTIONS)] for i in range(20)]
+    solo = {q: _client(url).predict(q, None, "extractive", api_name="/ask") for q in set(questions)}
+
+    def session(q):
+        c = _client(url)
+        t0 = time.perf_counter()
+        first = c.predict(q, None, "extractive", api_name="/ask")
+        t1 = time.perf_counter()
+        follow = c.predict("Who said that?", first["history"], "extractive", api_name="/ask")
+        return q, first, follow, (t1 - t0) * 1000
+
+    t = time.perf_counter()
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(session, questions))
+    wall = time.perf_counter() - t
+    lat = sorted(r[3] for r in results)
+    errors = [r for r in results if "error" in r[1] or "error" in r[2]]
+    print(f"\n20 sessions: {len(errors)} errors, first answer p50 {statistics.median(lat):.0f} ms, "
+          f"p95 {lat[int(0.95 * len(lat)) - 1]:.0f} ms, wall {wall:.1f} s")
+    assert not errors
+    for q, first, follow, _ in results:
+        assert first["answer"] == solo[q]["answer"]  # same answer as when asked alone: nothing mixed in
+        assert first["history"] == [[q, first["answer"]]]
+        assert [h[0] for h in follow["history"]] == [q, "Who said that?"]  # each session kept its own history
+        assert q in follow.get("standalone_question", "")
+
+
+def test_auth_refuses_requests_without_credentials(sample_store_dir, tmp_path):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {"TRADECHAT_DATA_DIR": str(sample_store_dir), "TRADECHAT_WEB__PORT": str(port),
+           "TRADECHAT_WEB__USERNAME": "analyst", "TRADECHAT_WEB__PASSWORD": "correct horse"}
+    with serving([sys.executable, "app.py"], base + "/", 180, env, OUTPUT / "web-auth.log"):
+        for path in ("/config", "/gradio_api/info"):
+            with pytest.raises(urllib.error.HTTPError) as e:
+                urllib.request.urlopen(base + path, timeout=10)
+            assert e.value.code == 401, path
+        req = urllib.request.Request(base + "/gradio_api/call/ask", data=b'{"data": ["tariffs?", null, "extractive"]}',
+                                     headers={"Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(req, timeout=10)
+        assert e.value.code == 401
+        bad = urllib.request.Request(base + "/login", data=b"username=analyst&password=wrong")
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(bad, timeout=10)
+        from gradio_client import Client
+
+        r = Client(base + "/", auth=("analyst", "correct horse"), verbose=False).predict(
+            "What regional value content will cars need under USMCA?", None, "extractive", api_name="/ask")
+        assert r["citations"]
+
+
+def test_binds_loopback_only(web_app):
+    """The listening socket of the app is on 127.0.0.1, not 0.0.0.0 (read from /proc/net/tcp)."""
+    from pathlib import Path
+
+    port = int(web_app[0].rsplit(":", 1)[1].strip("/"))
+    table = Path("/proc/net/tcp")
+    if not table.exists():
+        pytest.skip("no /proc/net/tcp on this system")
+    listening = [line.split()[1] for line in table.read_text().splitlines()[1:] if line.split()[3] == "0A"]  # 0A = LISTEN
+    mine = [a for a in listening if int(a.split(":")[1], 16) == port]
+    assert mine == ["0100007F:%04X" % port], mine  # 127.0.0.1, little-endian hex
