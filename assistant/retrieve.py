@@ -59,6 +59,7 @@ class Retriever:
 
     # ---- the two retrievers --------------------------------------------------
     def dense(self, query: str, filters: Filters, n: int) -> list[str]:
+        self.store.sync()
         coll = self.store.vectors.collection
         total = coll.count()
         if total == 0:

@@ -18,6 +18,7 @@ removed, and a leftover ``deleting`` row is finished on the next run.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -235,11 +236,41 @@ class VectorStore:
 class Store:
     """The document store and the vector store, kept in step."""
 
-    def __init__(self, docs: DocStore, vectors: VectorStore, lexical_path: Optional[Path] = None):
+    def __init__(self, docs: DocStore, vectors: VectorStore, lexical_path: Optional[Path] = None, reopen=None):
         self.docs = docs
         self.vectors = vectors
         self.lexical_path = lexical_path or docs.path.parent / "bm25"
         self._lexical = None
+        self._reopen = reopen  # builds a fresh VectorStore (embedded Chroma only)
+        self._seen = docs.generation()
+        self._sync_lock = threading.Lock()
+        self._writing = 0  # own writes in progress: their generation bumps are not someone else's
+
+    def sync(self) -> None:
+        """Pick up changes another process made (e.g. `tradechat ingest` while the web app runs).
+
+        An embedded Chroma client keeps its HNSW index in memory and does not see
+        another process's writes; when the docstore's generation moved without
+        this object writing, the client is opened afresh.
+        """
+        if self._reopen is None:
+            return
+        with self._sync_lock:
+            g = self.docs.generation()
+            if g != self._seen and not self._writing:
+                self.vectors = self._reopen()
+                self._seen = g
+
+    @contextlib.contextmanager
+    def _own_write(self):
+        with self._sync_lock:
+            self._writing += 1
+        try:
+            yield
+        finally:
+            with self._sync_lock:
+                self._writing -= 1
+                self._seen = self.docs.generation()
 
     def lexical(self):
         """The BM25 index matching the docstore now (rebuilt only after changes)."""
@@ -251,8 +282,16 @@ class Store:
     @classmethod
     def from_settings(cls, settings) -> "Store":
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        client = chroma_client(settings.chroma.url, settings.chroma_path)
-        return cls(DocStore(settings.docstore_path), VectorStore(client, settings.chroma.collection, settings.ingest.write_batch), settings.bm25_path)
+        def open_vectors(fresh: bool = False) -> VectorStore:
+            if fresh:
+                from chromadb.api.shared_system_client import SharedSystemClient
+
+                SharedSystemClient.clear_system_cache()
+            client = chroma_client(settings.chroma.url, settings.chroma_path)
+            return VectorStore(client, settings.chroma.collection, settings.ingest.write_batch)
+
+        reopen = None if settings.chroma.url else (lambda: open_vectors(fresh=True))
+        return cls(DocStore(settings.docstore_path), open_vectors(), settings.bm25_path, reopen)
 
     def write(self, items: Sequence[tuple[Article, list[Chunk]]], vectors: np.ndarray, previous: dict[str, StoredDoc]) -> None:
         """Replace these documents (text, chunks, vectors) in one crash-safe step."""
@@ -261,21 +300,23 @@ class Store:
         # a document a killed run left pending may have any mix of old and new
         # vectors: clear them all before writing the new ones
         dirty = [a.doc_id for a, _ in items if a.doc_id in previous and previous[a.doc_id].status != "ok"]
-        self.docs.stage(items)
-        self.vectors.delete_docs(dirty)
-        self.vectors.upsert(items, vectors)
-        for art, chunks in items:
-            old = previous.get(art.doc_id)
-            if old is not None and old.status == "ok":
-                self.vectors.delete_stale(art.doc_id, len(chunks), old.n_chunks)
-        self.docs.set_status([a.doc_id for a, _ in items], "ok")
+        with self._own_write():
+            self.docs.stage(items)
+            self.vectors.delete_docs(dirty)
+            self.vectors.upsert(items, vectors)
+            for art, chunks in items:
+                old = previous.get(art.doc_id)
+                if old is not None and old.status == "ok":
+                    self.vectors.delete_stale(art.doc_id, len(chunks), old.n_chunks)
+            self.docs.set_status([a.doc_id for a, _ in items], "ok")
 
     def delete(self, doc_ids: Sequence[str]) -> None:
         if not doc_ids:
             return
-        self.docs.set_status(doc_ids, "deleting")
-        self.vectors.delete_docs(list(doc_ids))
-        self.docs.remove(doc_ids)
+        with self._own_write():
+            self.docs.set_status(doc_ids, "deleting")
+            self.vectors.delete_docs(list(doc_ids))
+            self.docs.remove(doc_ids)
 
     def repair(self) -> list[str]:
         """Finish deletions a killed run left half-done; return their ids."""

@@ -96,3 +96,22 @@ def test_launch_defaults_are_private():
     assert launch_kwargs(s)["auth"] == ("ana", "s3cret")
     with pytest.raises(ValueError, match="set together"):
         launch_kwargs(Settings.load(web={"username": "ana"}))
+
+
+def test_running_app_sees_an_ingest_made_by_another_process(app, tmp_path):
+    """`tradechat ingest` in a terminal while the web app serves: the app's embedded Chroma is reopened."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    app.assistant.ask("warm up the dense index", mode="extractive")
+    f = tmp_path / "lima-wire.txt"
+    f.write_text("Lima talks on avocado quotas\n\nLIMA, May 4 (Andes Wire) - Peru demanded that the quota on its avocado "
+                 "exports be doubled to 80,000 tonnes, trade officials said on Thursday.\n")
+    subprocess.run([sys.executable, "cli.py", "--data-dir", str(app.settings.data_dir), "ingest", str(f), "--quiet"],
+                   cwd=ROOT, check=True, capture_output=True)
+    app.assistant.settings.retrieval.mode = "dense"
+    app.assistant.retriever.mode = "dense"
+    ans = app.assistant.ask("What did Peru demand on avocado export quotas?", mode="extractive")
+    assert [c.doc_id for c in ans.citations][:1] == ["lima-wire"], ans.as_dict()
