@@ -165,6 +165,13 @@ class Verifier:
                 top = max(x.similarity for x in sups)
                 useful = [x for x in sups if x.similarity >= max(self.min_support, top - 0.1)]
                 useful = useful or [max(sups, key=lambda x: x.similarity)]
+                # ...but never drop the citation that holds a fact the kept ones lack
+                for x in sorted(sups, key=lambda x: -x.similarity):
+                    lacking = set.intersection(*(set(u.missing) for u in useful))
+                    if not lacking:
+                        break
+                    if x not in useful and lacking - set(x.missing):
+                        useful.append(x)
             elif self.show_flagged and sups:
                 useful = [max(sups, key=lambda x: x.similarity)]
             else:

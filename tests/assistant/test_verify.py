@@ -85,3 +85,18 @@ def test_answer_about_another_year_is_refused(sample_assistant, passages):
     assert wrong_year.refused and "not about 2004" in wrong_year.notes[-1]
     right_year = v.check(draft, passages, "What did Tokyo call the car tariffs in 2019?", "local", {})
     assert not right_year.refused
+
+
+def test_citation_holding_a_fact_is_kept_even_if_less_similar(sample_assistant):
+    """Two citations: the closer one lacks the number, the other holds it; both must stay (found by the eval judge)."""
+    from assistant.types import Passage
+
+    close = Passage("a:0", "a", "Japan agreed to cut tariffs on farm goods in the September deal, officials said.", 0, 80, 20,
+                    "Deal signed", "Ledger", "2019-09-25")
+    fact = Passage("b:0", "b", "The package covers about 7.2 billion dollars of products.", 0, 60, 15,
+                   "Details", "Wire", "2019-09-26")
+    v = sample_assistant.verifier
+    ans = v.check(Draft([DraftSentence("Japan agreed to cut tariffs on 7.2 billion dollars of farm goods in the September deal.", [1, 2])]),
+                  [close, fact], "What did Japan agree on farm tariffs?", "extractive", {})
+    assert not ans.refused
+    assert sorted(c.doc_id for c in ans.citations) == ["a", "b"]
