@@ -60,7 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # pydantic ValidationError names the field
         print(f"tradechat: invalid settings: {e}", file=sys.stderr)
         return 2
-    return int(args.func(args, settings) or 0)
+    from ingest.store import StoreError
+
+    try:
+        return int(args.func(args, settings) or 0)
+    except StoreError as e:
+        print(f"tradechat {args.command}: {e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

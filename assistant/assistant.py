@@ -8,7 +8,7 @@ that fails or returns invalid output falls back to extractive, with a note.
 from __future__ import annotations
 
 import time
-from typing import Iterator, Optional, Union
+from collections.abc import Iterator
 
 from ingest.embed import CachedEmbedder, SentenceTransformerEmbedder
 from ingest.settings import Settings
@@ -36,13 +36,13 @@ class Assistant:
         self._warm = False
 
     @classmethod
-    def from_settings(cls, settings: Optional[Settings] = None, store: Optional[Store] = None, embedder=None) -> "Assistant":
+    def from_settings(cls, settings: Settings | None = None, store: Store | None = None, embedder=None) -> Assistant:
         settings = settings or Settings.load()
         store = store or Store.from_settings(settings)
         embedder = CachedEmbedder(embedder or SentenceTransformerEmbedder.from_settings(settings))
         return cls(settings, store, embedder, Retriever.from_settings(settings, store, embedder), Verifier.from_settings(settings, embedder))
 
-    def backend(self, mode: Optional[str] = None):
+    def backend(self, mode: str | None = None):
         mode = mode or self.settings.llm.backend
         if mode not in self._backends:
             self._backends[mode] = make_backend(mode, self.settings, self.embedder, self._known_word)
@@ -70,16 +70,16 @@ class Assistant:
             used += p.n_tiktoken
         return out
 
-    def ask(self, question: str, history: Optional[list] = None, filters: Optional[Filters] = None,
-            mode: Optional[str] = None, k: Optional[int] = None) -> Answer:
+    def ask(self, question: str, history: list | None = None, filters: Filters | None = None,
+            mode: str | None = None, k: int | None = None) -> Answer:
         answer = None
         for event in self.ask_stream(question, history, filters, mode, k):
             if isinstance(event, Answer):
                 answer = event
         return answer
 
-    def ask_stream(self, question: str, history: Optional[list] = None, filters: Optional[Filters] = None,
-                   mode: Optional[str] = None, k: Optional[int] = None) -> Iterator[Union[list, str, Answer]]:
+    def ask_stream(self, question: str, history: list | None = None, filters: Filters | None = None,
+                   mode: str | None = None, k: int | None = None) -> Iterator[list | str | Answer]:
         """Yields the retrieved passages (a list) first, then text as it is drafted, then the verified Answer."""
         q = self.check_question(question)
         if not self._warm:  # model load is start-up, not answer latency

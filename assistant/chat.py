@@ -18,7 +18,7 @@ from .prompts import render
 _FOLLOW_UP = re.compile(
     r"^\s*(and|but|so|also|what about|how about|then)\b|\b(that|this|those|these|it|its|they|them|their|he|she|his|her|"
     r"there|the same|the other side|the deal|the talks|the other)\b",
-    re.I,
+    re.IGNORECASE,
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from .types import Passage
@@ -10,7 +10,7 @@ from .types import Passage
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> str:
     path = PROMPTS_DIR / f"{name}.txt"
     if not path.exists():

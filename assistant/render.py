@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from .types import Answer, Citation, Passage
 
@@ -23,11 +23,11 @@ def md_text(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
-def _attr(text: Optional[str]) -> str:
+def _attr(text: str | None) -> str:
     return html.escape(text or "", quote=True)
 
 
-def safe_url(url: Optional[str]) -> Optional[str]:
+def safe_url(url: str | None) -> str | None:
     return url if url and re.match(r"^https?://[^\s\"'<>]+$", url) else None
 
 
@@ -70,7 +70,7 @@ def _highlight(text: str, a: int, b: int) -> str:
     return f"{html.escape(text[:a])}<mark>{html.escape(text[a:b])}</mark>{html.escape(text[b:])}"
 
 
-def citation_html(c: Citation, turn: int, document_text: Optional[str] = None, also: str = "") -> str:
+def citation_html(c: Citation, turn: int, document_text: str | None = None, also: str = "") -> str:
     """One source: outlet, title, date, url, and the cited span highlighted inside the article text around it."""
     if document_text and 0 <= c.span[0] < c.span[1] <= len(document_text):
         a, b = c.span
@@ -92,7 +92,7 @@ def passage_html(p: Passage) -> str:
     return f'<li><b>{html.escape(p.title or p.doc_id)}</b> <small>{meta}</small><br><small>{html.escape(excerpt)}</small></li>'
 
 
-def turn_html(answer: Answer, turn: int, document: Callable[[str], Optional[str]] = lambda _: None,
+def turn_html(answer: Answer, turn: int, document: Callable[[str], str | None] = lambda _: None,
               also: Callable[[Citation], str] = lambda _: "") -> str:
     """The sources panel section for one answer: its citations, or the consulted passages of a refusal."""
     q = html.escape(answer.question)

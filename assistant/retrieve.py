@@ -11,27 +11,26 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from typing import Optional
 
 from ingest.store import Store, published_day
 
 from .types import Filters, Passage
 
-_RECENCY = re.compile(r"\b(latest|most recent|recent(ly)?|now|current(ly)?|still|today|changed?|evolv\w*|moved|shift\w*|so far)\b", re.I)
+_RECENCY = re.compile(r"\b(latest|most recent|recent(ly)?|now|current(ly)?|still|today|changed?|evolv\w*|moved|shift\w*|so far)\b", re.IGNORECASE)
 
 
 @dataclass
 class RetrievalResult:
     passages: list[Passage]
     ms: float
-    note: Optional[str] = None
+    note: str | None = None
 
 
 def wants_recent(question: str) -> bool:
     return bool(_RECENCY.search(question))
 
 
-def chroma_where(filters: Filters) -> Optional[dict]:
+def chroma_where(filters: Filters) -> dict | None:
     clauses = []
     if filters.sources:
         clauses.append({"source": {"$in": list(filters.sources)}} if len(filters.sources) > 1 else {"source": filters.sources[0]})
@@ -53,7 +52,7 @@ class Retriever:
         self.k, self.fetch_k, self.rrf_k, self.mode, self.recency_weight = k, fetch_k, rrf_k, mode, recency_weight
 
     @classmethod
-    def from_settings(cls, settings, store: Store, embedder) -> "Retriever":
+    def from_settings(cls, settings, store: Store, embedder) -> Retriever:
         r = settings.retrieval
         return cls(store, embedder, r.k, r.fetch_k, r.rrf_k, r.mode, r.recency_weight)
 
@@ -93,7 +92,7 @@ class Retriever:
         return [cid for cid, _ in idx.search(query, n, mask)]
 
     # ---- fusion ----------------------------------------------------------------
-    def retrieve(self, query: str, filters: Optional[Filters] = None, k: Optional[int] = None, mode: Optional[str] = None) -> RetrievalResult:
+    def retrieve(self, query: str, filters: Filters | None = None, k: int | None = None, mode: str | None = None) -> RetrievalResult:
         t0 = time.perf_counter()
         filters = filters or Filters()
         k = k or self.k

@@ -6,10 +6,7 @@ from __future__ import annotations
 import re
 
 STOPWORDS = set(
-    "a an the of to in on for and or but with by at from as is are was were be been being this that these those it its "
-    "what which who whom whose how why when where did do does done has have had will would can could should may might "
-    "about into over than then there their them they he she his her we our you your i me my not no yes any all some "
-    "say said says tell told us u.s. s".split()
+    ["a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "but", "with", "by", "at", "from", "as", "is", "are", "was", "were", "be", "been", "being", "this", "that", "these", "those", "it", "its", "what", "which", "who", "whom", "whose", "how", "why", "when", "where", "did", "do", "does", "done", "has", "have", "had", "will", "would", "can", "could", "should", "may", "might", "about", "into", "over", "than", "then", "there", "their", "them", "they", "he", "she", "his", "her", "we", "our", "you", "your", "i", "me", "my", "not", "no", "yes", "any", "all", "some", "say", "said", "says", "tell", "told", "us", "u.s.", "s"]
 )
 _WORD = re.compile(r"[a-z0-9]+(?:[.'-][a-z0-9]+)*")
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Optional
 
 
 @dataclass(frozen=True)
 class Filters:
     sources: tuple[str, ...] = ()
-    since: Optional[str] = None  # ISO date, inclusive
-    until: Optional[str] = None
+    since: str | None = None  # ISO date, inclusive
+    until: str | None = None
     doc_ids: tuple[str, ...] = ()
 
     def is_empty(self) -> bool:
@@ -27,16 +26,16 @@ class Passage:
     start: int  # offsets of the chunk in the document text
     end: int
     n_tiktoken: int
-    title: Optional[str] = None
-    source: Optional[str] = None
-    published: Optional[str] = None
-    url: Optional[str] = None
+    title: str | None = None
+    source: str | None = None
+    published: str | None = None
+    url: str | None = None
     rank: int = 0
     score: float = 0.0
     scores: dict = field(default_factory=dict)  # per retriever: {"bm25": rank, "dense": rank}
 
     @property
-    def date(self) -> Optional[str]:
+    def date(self) -> str | None:
         return self.published[:10] if self.published else None
 
 
@@ -52,19 +51,19 @@ class DraftSentence:
 class Draft:
     sentences: list[DraftSentence]
     answerable: bool = True
-    note: Optional[str] = None  # e.g. why a fallback happened
+    note: str | None = None  # e.g. why a fallback happened
     backend: str = ""
-    model: Optional[str] = None
+    model: str | None = None
 
 
 @dataclass
 class Citation:
     n: int  # passage number as shown in the answer
     doc_id: str
-    source: Optional[str]
-    title: Optional[str]
-    published: Optional[str]
-    url: Optional[str]
+    source: str | None
+    title: str | None
+    published: str | None
+    url: str | None
     text: str  # the passage
     span: tuple[int, int]  # best-matching span, character offsets in the document text
     passage_span: tuple[int, int] = (0, 0)  # the same span inside `text`
@@ -94,8 +93,8 @@ class Answer:
     retrieved: list[Passage]
     timings: dict
     notes: list[str] = field(default_factory=list)
-    standalone_question: Optional[str] = None
-    model: Optional[str] = None
+    standalone_question: str | None = None
+    model: str | None = None
 
     @property
     def text(self) -> str:

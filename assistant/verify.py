@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 
@@ -95,7 +94,7 @@ class Verifier:
         self.min_relevance = min_relevance
 
     @classmethod
-    def from_settings(cls, settings, embedder) -> "Verifier":
+    def from_settings(cls, settings, embedder) -> Verifier:
         return cls(embedder, settings.answer.min_support, settings.answer.show_flagged, settings.answer.extractive_min_score)
 
     def relevance(self, question: str, sentences: list[str]) -> float:
@@ -123,7 +122,7 @@ class Verifier:
         return Support(n, sim, missing, span)
 
     def check(self, draft: Draft, passages: list[Passage], question: str, mode: str, timings: dict,
-              standalone: Optional[str] = None) -> Answer:
+              standalone: str | None = None) -> Answer:
         """Verify a draft; ``standalone`` is the rewritten follow-up used to judge relevance."""
         notes = [draft.note] if draft.note else []
         if not draft.answerable or not draft.sentences:

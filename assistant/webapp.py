@@ -11,8 +11,8 @@ import hashlib
 import re
 import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, Optional
 
 from ingest.loaders import iso_date
 from ingest.settings import Settings
@@ -44,7 +44,7 @@ def _copy(messages: list[dict]) -> list[dict]:
 class ChatApp:
     """State shared by all sessions: one assistant, one ingest at a time."""
 
-    def __init__(self, settings: Settings, assistant: Optional[Assistant] = None):
+    def __init__(self, settings: Settings, assistant: Assistant | None = None):
         self.settings = settings
         self.assistant = assistant or Assistant.from_settings(settings)
         self._ingest_lock = threading.Lock()
@@ -56,7 +56,7 @@ class ChatApp:
                 raise QuestionError(f"'{label}' date {v!r} is not a date (use YYYY-MM-DD)")
         return Filters(tuple(outlets or ()), iso_date(since), iso_date(until))
 
-    def _document_text(self, doc_id: str) -> Optional[str]:
+    def _document_text(self, doc_id: str) -> str | None:
         d = self.assistant.store.docs.document(doc_id)
         return d["text"] if d else None
 
@@ -146,9 +146,14 @@ class ChatApp:
             target = dest / f"pasted-{hashlib.sha1(text.encode()).hexdigest()[:10]}.urls"
             target.write_text(text, encoding="utf-8")
             targets.append(target)
+        from ingest.store import StoreError
+
         with self._ingest_lock:
             ingestor = Ingestor(self.settings, store=self.assistant.store, embedder=getattr(self.assistant.embedder, "inner", None))
-            report = ingestor.ingest(targets, progress=progress is not None)
+            try:
+                report = ingestor.ingest(targets, progress=progress is not None)
+            except StoreError as e:
+                return f"**Ingest stopped:** {render.md_text(str(e))}", self.documents(), self.outlets()
         head, *failures = report.summary().splitlines()
         text = render.md_text(head) + "".join(f"\n- {render.md_text(f.strip())}" for f in failures)
         return text, self.documents(), self.outlets()
@@ -167,7 +172,7 @@ class ChatApp:
         return f"Removed {render.md_text(doc_id)}.", self.documents(), self.outlets()
 
 
-def build_app(settings: Settings, app: Optional[ChatApp] = None):
+def build_app(settings: Settings, app: ChatApp | None = None):
     import gradio as gr
 
     app = app or ChatApp(settings)
@@ -239,7 +244,7 @@ def build_app(settings: Settings, app: Optional[ChatApp] = None):
         api_hist = gr.JSON(visible=False)
         api_out = gr.JSON(visible=False)
 
-        def api_ask(question: str, hist: Optional[list], mode: str = "extractive"):
+        def api_ask(question: str, hist: list | None, mode: str = "extractive"):
             session = ChatSession(app.assistant, [tuple(h) for h in (hist or [])])
             try:
                 ans = session.ask(question, mode=None if mode == "auto" else mode)

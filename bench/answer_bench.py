@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.assistant import Assistant  # noqa: E402
-from assistant.prompts import ANSWER_SCHEMA, answer_messages  # noqa: E402
-from eval.harness import load_dataset  # noqa: E402
-from ingest.settings import Settings  # noqa: E402
+from assistant.assistant import Assistant
+from assistant.prompts import ANSWER_SCHEMA, answer_messages
+from eval.harness import load_dataset
+from ingest.settings import Settings
 
 
 def main() -> int:

@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest.pipeline import Ingestor  # noqa: E402
-from ingest.settings import Settings  # noqa: E402
+from ingest.pipeline import Ingestor
+from ingest.settings import Settings
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "reuters21578"
 

@@ -21,12 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.retrieve import Retriever  # noqa: E402
-from assistant.types import Filters  # noqa: E402
-from eval.harness import load_dataset  # noqa: E402
-from ingest.embed import SentenceTransformerEmbedder  # noqa: E402
-from ingest.settings import Settings  # noqa: E402
-from ingest.store import Store  # noqa: E402
+from assistant.retrieve import Retriever
+from assistant.types import Filters
+from eval.harness import load_dataset
+from ingest.embed import SentenceTransformerEmbedder
+from ingest.settings import Settings
+from ingest.store import Store
 
 
 def pct(xs: list[float], p: float) -> float:

@@ -12,8 +12,8 @@ import json
 import re
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 from ingest.loaders import extract_html
 
@@ -25,7 +25,7 @@ def shingles(text: str, n: int = 4) -> Counter:
     return Counter(tuple(toks[i : i + n]) for i in range(len(toks) - n + 1))
 
 
-def page_scores(pred: str, truth: str) -> tuple[Optional[float], float]:
+def page_scores(pred: str, truth: str) -> tuple[float | None, float]:
     """(precision or None for an empty prediction, recall) of one page."""
     p, t = shingles(pred), shingles(truth)
     tp = sum((p & t).values())

@@ -16,9 +16,9 @@ from __future__ import annotations
 import json
 import statistics
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
 
 from assistant.types import Answer, Filters
 
@@ -78,7 +78,7 @@ def score_question(q: Question, answer: Answer, k: int, judge: Judge) -> dict:
     }
 
 
-def _mean(xs: Iterable[Optional[float]]) -> Optional[float]:
+def _mean(xs: Iterable[float | None]) -> float | None:
     xs = [x for x in xs if x is not None]
     return round(sum(xs) / len(xs), 4) if xs else None
 
@@ -106,8 +106,8 @@ def summarize(rows: list[dict], planned: int, judge: str = "verifier", interrupt
             "modes": sorted({r["mode"] for r in rows}), "models": sorted({str(r["model"]) for r in rows if r["model"]})}
 
 
-def run(assistant, questions: list[Question], mode: Optional[str] = None, k: int = 6, progress: bool = True,
-        judge: Optional[Judge] = None) -> tuple[list[dict], dict]:
+def run(assistant, questions: list[Question], mode: str | None = None, k: int = 6, progress: bool = True,
+        judge: Judge | None = None) -> tuple[list[dict], dict]:
     """Ask every question; an interrupt stops early and the summary says how many ran."""
     from tqdm import tqdm
 
@@ -130,6 +130,5 @@ def run(assistant, questions: list[Question], mode: Optional[str] = None, k: int
 def write(rows: list[dict], summary: dict, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "results.jsonl", "w", encoding="utf-8") as f:
-        for r in rows:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+        f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     (out / "summary.json").write_text(json.dumps(summary, indent=2))

@@ -12,7 +12,8 @@ a stronger judge; the report records which judge was used.
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence
+from collections.abc import Sequence
+from typing import Protocol
 
 from assistant.types import Answer, Passage
 
@@ -55,7 +56,7 @@ class LLMJudge:
         self.name = f"llm:{model_name}" if model_name else "llm"
 
     @classmethod
-    def from_settings(cls, settings) -> "LLMJudge":
+    def from_settings(cls, settings) -> LLMJudge:
         from llama_index.llms.openai_like import OpenAILike
 
         o = settings.openai

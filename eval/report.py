@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
-from typing import Optional
+
+import tomllib
 
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.toml")
 METRICS = ("correct", "refusal_ok", "recall_at_k", "mrr", "fact_share", "citation_recall", "citation_precision")
@@ -16,7 +16,7 @@ def _fmt(v) -> str:
     return "-" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v))
 
 
-def markdown(summary: dict, dataset: str, plots: tuple[str, ...] = (), misses: Optional[list[str]] = None) -> str:
+def markdown(summary: dict, dataset: str, plots: tuple[str, ...] = (), misses: list[str] | None = None) -> str:
     ran = f"{summary['questions_run']} of {summary['questions_planned']} questions ran"
     if summary.get("interrupted"):
         ran += " (interrupted)"

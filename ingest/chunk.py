@@ -11,8 +11,8 @@ is exactly the chunk.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 from .sentences import split_sentences
 from .types import Article, Chunk
@@ -37,7 +37,7 @@ class Chunker:
         self.count_tiktoken = count_tiktoken or tiktoken_counter()
 
     @classmethod
-    def from_settings(cls, settings, embedder) -> "Chunker":
+    def from_settings(cls, settings, embedder) -> Chunker:
         return cls(embedder.wordpiece_offsets, settings.chunk.max_tokens, settings.chunk.overlap_tokens)
 
     def spans(self, text: str) -> list[tuple[int, int, int]]:

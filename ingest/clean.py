@@ -27,7 +27,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Optional
 
 # --------------------------------------------------------------------------
 # vocabulary of page furniture (lower-case regexes, matched on a whole unit)
@@ -41,13 +40,13 @@ _PAYWALL = re.compile(
     r"|\bget (?:unlimited|full|digital) access\b|\bmobile and tablet apps?\b|\byour (?:trial|access|subscription)\b"
     r"|\bmost (?:read|popular)\b|\brelated (?:articles?|stories|content)\b|\brecommended for you\b"
     r"|\bcontent (?:was )?commissioned by\b|\bpaid (?:post|content)\b|\bpartner content\b|\bsponsored\b",
-    re.I,
+    re.IGNORECASE,
 )
 # a unit that is only a block marker
 _MARKER = re.compile(
     r"^(?:sponsored(?: content| by .*)?|advertisement|advert|ad|paid (?:post|content)|partner content|promoted"
     r"|related|related articles|more from .*|read more|share|comments?|trending|most read|latest|tags[:\s].*|tag:.*)\W*$",
-    re.I,
+    re.IGNORECASE,
 )
 # a navigation bar scraped as one line: "World | Asia | Markets | Trade"
 _NAVBAR = re.compile(r"^\s*[^|·•>»/]{1,30}(?:\s*[|·•>»/]\s*[^|·•>»/]{1,30}){2,}\s*$")
@@ -55,13 +54,13 @@ _TEMPLATE = re.compile(r"\{\{[^{}]{0,200}\}\}|\{%[^{}]{0,200}%\}|\$\{[^{}]{0,100
 _CAPTION = re.compile(
     r"\((?:photo|photograph|image|picture|video)s?\b[^)]{0,120}\)\s*$|^(?:photo|photograph|image|file photo)\s*:"
     r"|\b(?:getty images|ap photo|afp via getty|reuters/[a-z]+|photo credit|credit:)",
-    re.I,
+    re.IGNORECASE,
 )
 _BYLINE_LEAD = re.compile(r"^(?i:by|written by|reporting by)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,4}(?:\s*(?:,|and|&)\s*.*)?$")
 _CONTRIBUTOR = re.compile(
     r"\b(?:contributed (?:to )?(?:this|the) (?:report|article|story)|additional reporting by|reporting by|editing by"
     r"|writing by|compiled by)\b",
-    re.I,
+    re.IGNORECASE,
 )
 _STAFF = re.compile(r"^[A-Z][\w&.' -]{1,40}\s+(?:staff writers?|correspondents?|reporters?)\b")
 _DATELINE = re.compile(
@@ -82,20 +81,20 @@ _MONTHS = {
     for m in ms
 }
 _MONTH_RE = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-_DATE_MDY = re.compile(rf"\b(?P<m>{_MONTH_RE})\s+(?P<d>\d{{1,2}}),?\s+(?P<y>(?:19|20)\d\d)\b", re.I)
-_DATE_DMY = re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<m>{_MONTH_RE})\s+(?P<y>(?:19|20)\d\d)\b", re.I)
+_DATE_MDY = re.compile(rf"\b(?P<m>{_MONTH_RE})\s+(?P<d>\d{{1,2}}),?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
+_DATE_DMY = re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<m>{_MONTH_RE})\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
 _DATE_ISO = re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")
-_DATE_LINE = re.compile(r"^(?:published|updated|posted|first published|last updated|date)?\s*:?\s*", re.I)
+_DATE_LINE = re.compile(r"^(?:published|updated|posted|first published|last updated|date)?\s*:?\s*", re.IGNORECASE)
 _OUTLET_PATTERNS = [
-    re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?(?:the\s+)?(?P<o>[A-Z][\w&.' ]{1,50}?)(?:[.,;|]|\s+all rights|\s*$)", re.I),
+    re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?(?:the\s+)?(?P<o>[A-Z][\w&.' ]{1,50}?)(?:[.,;|]|\s+all rights|\s*$)", re.IGNORECASE),
     re.compile(r"access to (?:the )?(?P<o>[A-Z][\w&.' ]{1,50}?) has expired"),
     re.compile(r"^(?P<o>[A-Z][\w&.' ]{1,40}?)\s+staff writers?\b"),
-    re.compile(r"^(?:this (?:article|story) (?:first )?appeared (?:in|on)|originally published (?:in|on|by))\s+(?:the\s+)?(?P<o>[A-Z][\w&.' ]{1,50}?)[.,]?$", re.I),
+    re.compile(r"^(?:this (?:article|story) (?:first )?appeared (?:in|on)|originally published (?:in|on|by))\s+(?:the\s+)?(?P<o>[A-Z][\w&.' ]{1,50}?)[.,]?$", re.IGNORECASE),
 ]
 _AGENCIES = {"reuters": "Reuters", "ap": "Associated Press", "afp": "AFP", "kyodo": "Kyodo", "xinhua": "Xinhua", "bloomberg": "Bloomberg"}
 
 _TERMINAL = re.compile(r"[.!?][\"'”’)\]]*\s*$|[\"”’]\s*$")
-_WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.U)
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 _GLUED = re.compile(r"[a-z][A-Z]")
 
 
@@ -109,13 +108,13 @@ class Unit:
 @dataclass
 class CleanResult:
     text: str
-    title: Optional[str] = None
-    dek: Optional[str] = None
-    section: Optional[str] = None
-    dateline: Optional[str] = None
-    byline: Optional[str] = None
-    source: Optional[str] = None
-    published: Optional[str] = None
+    title: str | None = None
+    dek: str | None = None
+    section: str | None = None
+    dateline: str | None = None
+    byline: str | None = None
+    source: str | None = None
+    published: str | None = None
     captions: list[str] = field(default_factory=list)
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (reason, text)
 
@@ -145,7 +144,7 @@ def split_units(text: str) -> list[str]:
     for block in re.split(r"\n\s*\n", text):
         lines = [ln.strip() for ln in block.split("\n")]
         lines = [ln for ln in lines if ln]
-        cur: Optional[str] = None
+        cur: str | None = None
         for ln in lines:
             if cur is not None and not _TERMINAL.search(cur) and (ln[0].islower() or ln[0] in ".,;:)!?" or cur.endswith((",", ";", "-", "—"))):
                 cur = (cur + ("" if ln[0] in ".,;:)!?" else " ") + ln).strip()
@@ -188,7 +187,7 @@ def is_icon_run(u: str) -> bool:
     return len(toks) >= 3 and glued / len(toks) >= 0.3
 
 
-def parse_date(s: str) -> Optional[str]:
+def parse_date(s: str) -> str | None:
     """First full calendar date in s, as ISO 8601 (YYYY-MM-DD)."""
     for rx in (_DATE_ISO, _DATE_MDY, _DATE_DMY):
         m = rx.search(s)
@@ -267,7 +266,7 @@ def classify(units: list[str], page_rules: bool = True) -> list[Unit]:
     return out
 
 
-def _find_outlet(units: list[Unit], dateline_agency: Optional[str]) -> Optional[str]:
+def _find_outlet(units: list[Unit], dateline_agency: str | None) -> str | None:
     for rx in _OUTLET_PATTERNS:
         for unit in units:
             m = rx.search(unit.text.strip())
@@ -280,7 +279,7 @@ def _find_outlet(units: list[Unit], dateline_agency: Optional[str]) -> Optional[
     return None
 
 
-def extract_dateline(first_paragraph: str) -> tuple[Optional[str], Optional[str]]:
+def extract_dateline(first_paragraph: str) -> tuple[str | None, str | None]:
     """("TOKYO", agency) from "TOKYO -- ..." / "WASHINGTON, May 3 (Reuters) - ..."."""
     m = _DATELINE.match(first_paragraph)
     if not m:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import importlib.util
 import os
 import threading
+from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -63,7 +64,7 @@ class SentenceTransformerEmbedder:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, settings) -> "SentenceTransformerEmbedder":
+    def from_settings(cls, settings) -> SentenceTransformerEmbedder:
         e = settings.embed
         return cls(e.model, e.batch_size, e.device)
 
@@ -117,7 +118,7 @@ class CachedEmbedder:
 
         self.inner = inner
         self.max_items = max_items
-        self._cache: "OrderedDict[str, np.ndarray]" = OrderedDict()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def __getattr__(self, name):

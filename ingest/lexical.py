@@ -14,7 +14,6 @@ import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 
@@ -38,13 +37,13 @@ class LexicalIndex:
     retriever: object  # bm25s.BM25, or None for an empty store
     chunk_ids: list[str]
     doc_ids: list[str]
-    sources: list[Optional[str]]
+    sources: list[str | None]
     days: np.ndarray  # published day per chunk, -1 when unknown
     generation: int
 
     # ---- building and loading ---------------------------------------------------
     @classmethod
-    def build(cls, docs: DocStore, folder: Path) -> "LexicalIndex":
+    def build(cls, docs: DocStore, folder: Path) -> LexicalIndex:
         import bm25s
 
         generation = docs.generation()
@@ -85,7 +84,7 @@ class LexicalIndex:
             shutil.rmtree(old, ignore_errors=True)
 
     @classmethod
-    def load(cls, folder: Path) -> Optional["LexicalIndex"]:
+    def load(cls, folder: Path) -> LexicalIndex | None:
         import bm25s
 
         folder = Path(folder)
@@ -100,7 +99,7 @@ class LexicalIndex:
         return cls(retriever, meta["chunk_ids"], meta["doc_ids"], meta["sources"], days, meta["generation"])
 
     @classmethod
-    def current(cls, docs: DocStore, folder: Path, cached: Optional["LexicalIndex"] = None) -> "LexicalIndex":
+    def current(cls, docs: DocStore, folder: Path, cached: LexicalIndex | None = None) -> LexicalIndex:
         """The index for the docstore as it is now (cached, loaded or rebuilt)."""
         gen = docs.generation()
         if cached is not None and cached.generation == gen:
@@ -112,7 +111,7 @@ class LexicalIndex:
             return idx
 
     # ---- searching --------------------------------------------------------------
-    def mask(self, sources=(), since_day=None, until_day=None, doc_ids=()) -> Optional[np.ndarray]:
+    def mask(self, sources=(), since_day=None, until_day=None, doc_ids=()) -> np.ndarray | None:
         if not (sources or since_day is not None or until_day is not None or doc_ids):
             return None
         m = np.ones(len(self.chunk_ids), dtype=bool)
@@ -143,7 +142,7 @@ class LexicalIndex:
         w = word.lower()
         return (stem.stemWord(w) if stem else w) in self.retriever.vocab_dict
 
-    def search(self, query: str, k: int, mask: Optional[np.ndarray] = None) -> list[tuple[str, float]]:
+    def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
         """(chunk_id, score) best first; only chunks with a positive score."""
         import bm25s
 

@@ -8,11 +8,15 @@ optional sidecar ``<file>.meta.json`` — never from free text in the body.
 
 from __future__ import annotations
 
+import contextlib
 import html as htmllib
 import json
 import re
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, Union
+from typing import Union
 
 from .clean import clean_scrape, normalize_text, parse_date, strip_furniture
 from .types import Article, LoadError
@@ -52,7 +56,7 @@ def decode_utf8(path: Path, data: bytes) -> str:
         raise LoadError(str(path), f"not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); re-save the file as UTF-8") from None
 
 
-def iso_date(value) -> Optional[str]:
+def iso_date(value) -> str | None:
     """Normalise a user-supplied date to ISO 8601 (date or datetime), else None."""
     if value in (None, ""):
         return None
@@ -110,7 +114,7 @@ def load_txt(path: Path, max_bytes: int) -> Iterator[Loaded]:
 _MIN_PRECISE_WORDS = 60
 
 
-def extract_html(html: str | bytes, url: Optional[str] = None) -> Optional[dict]:
+def extract_html(html: str | bytes, url: str | None = None) -> dict | None:
     """Article text and metadata from raw HTML with trafilatura (precision-leaning)."""
     import trafilatura
 
@@ -152,7 +156,7 @@ def load_html(path: Path, max_bytes: int) -> Iterator[Loaded]:
     yield make_article(slugify(path.stem), text, path, meta, sidecar(path))
 
 
-_FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
+_FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 
 
 def load_md(path: Path, max_bytes: int) -> Iterator[Loaded]:
@@ -166,14 +170,14 @@ def load_md(path: Path, max_bytes: int) -> Iterator[Loaded]:
                 key = {"date": "published", "author": "byline"}.get(k.strip().lower(), k.strip().lower())
                 meta[key] = v.strip().strip("\"'")
         text = text[m.end():]
-    h1 = re.search(r"^#\s+(.+)$", text, re.M)
+    h1 = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
     if h1 and "title" not in meta:
         meta["title"] = h1.group(1).strip()
     if h1:
         text = text[: h1.start()] + text[h1.end():]
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # images
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links -> their text
-    text = re.sub(r"^#{1,6}\s+", "", text, flags=re.M)
+    text = re.sub(r"^#{1,6}\s+", "", text, flags=re.MULTILINE)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
     yield make_article(slugify(path.stem), strip_furniture(text), path, meta, sidecar(path))
 
@@ -230,18 +234,18 @@ def _jsonl_record(path: Path, lineno: int, rec: dict) -> Article:
 
 
 # Reuters-21578 SGML ---------------------------------------------------------
-_REUTERS = re.compile(r"<REUTERS\b([^>]*)>(.*?)</REUTERS>", re.S)
+_REUTERS = re.compile(r"<REUTERS\b([^>]*)>(.*?)</REUTERS>", re.DOTALL)
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
 
 
-def _sgml_field(block: str, tag: str) -> Optional[str]:
-    m = re.search(rf"<{tag}(?:\s[^>]*)?>(.*?)</{tag}>", block, re.S)
+def _sgml_field(block: str, tag: str) -> str | None:
+    m = re.search(rf"<{tag}(?:\s[^>]*)?>(.*?)</{tag}>", block, re.DOTALL)
     return m.group(1) if m else None
 
 
 def _sgml_list(block: str, tag: str) -> list[str]:
     inner = _sgml_field(block, tag) or ""
-    return re.findall(r"<D>(.*?)</D>", inner, re.S)
+    return re.findall(r"<D>(.*?)</D>", inner, re.DOTALL)
 
 
 def _unescape(s: str) -> str:
@@ -263,7 +267,7 @@ def reflow_wire_body(body: str) -> str:
     return "\n\n".join(re.sub(r"\s{2,}", " ", p) for p in paras)
 
 
-def _reuters_date(raw: Optional[str]) -> Optional[str]:
+def _reuters_date(raw: str | None) -> str | None:
     if not raw:
         return None
     m = re.match(r"\s*(\d{1,2})-([A-Za-z]{3})-(\d{4})(?:\s+(\d+):(\d\d):(\d\d))?", raw)
@@ -299,7 +303,7 @@ def load_sgm(path: Path, max_bytes: int) -> Iterator[Loaded]:
         body = _sgml_field(block, "BODY")
         if body is None:  # TYPE="UNPROC" stories keep their text bare inside <TEXT>
             text_el = _sgml_field(block, "TEXT") or ""
-            body = re.sub(r"<[^>]+>.*?</[^>]+>", "", text_el, flags=re.S) if "<BODY>" not in text_el else ""
+            body = re.sub(r"<[^>]+>.*?</[^>]+>", "", text_el, flags=re.DOTALL) if "<BODY>" not in text_el else ""
         text = reflow_wire_body(_unescape(body))
         if not text:
             text = title  # briefs carry only a headline
@@ -372,7 +376,7 @@ def _is_project_doc(f: Path) -> bool:
     return f.stem.upper() in ("README", "LICENSE", "CHANGELOG", "NOTICE")
 
 
-def expand_paths(paths: Iterable[Union[str, Path]]) -> Iterator[Union[Path, LoadError]]:
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | LoadError]:
     """Files named directly, and supported files under named folders (sorted)."""
     for p in map(Path, paths):
         if p.is_dir():
@@ -388,16 +392,54 @@ def expand_paths(paths: Iterable[Union[str, Path]]) -> Iterator[Union[Path, Load
             yield p
 
 
-def load_file(path: Path, max_bytes: int = 50 * 1024 * 1024, url_timeout_s: float = 20.0, allow_private_urls: bool = False) -> Iterator[Loaded]:
-    """Every document of one file; errors are yielded, never raised."""
+class _TimeUp(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Raise _TimeUp in the block after `seconds` (main thread only; elsewhere no limit)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def fire(signum, frame):
+        raise _TimeUp()
+
+    old = signal.signal(signal.SIGALRM, fire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def load_file(path: Path, max_bytes: int = 50 * 1024 * 1024, url_timeout_s: float = 20.0, allow_private_urls: bool = False,
+              time_limit_s: float = 0.0) -> Iterator[Loaded]:
+    """Every document of one file; errors are yielded, never raised.
+
+    Reading and cleaning one file may take at most ``time_limit_s`` seconds
+    (0 = no limit); a file that takes longer is reported, not waited for.
+    """
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
         yield LoadError(str(path), f"unsupported file type {path.suffix!r}")
         return
     kwargs = {"timeout_s": url_timeout_s, "allow_private": allow_private_urls} if loader is load_urls else {}
     try:
-        yield from loader(path, max_bytes, **kwargs)
+        with time_limit(time_limit_s):
+            items = list(loader(path, max_bytes, **kwargs))
+    except _TimeUp:
+        yield LoadError(str(path), f"reading and cleaning took longer than {time_limit_s:g} s (setting ingest.file_time_limit_s); skipped")
+        return
     except LoadError as e:
         yield e
+        return
     except (OSError, ValueError, RecursionError, MemoryError) as e:  # malformed beyond the loader's checks
         yield LoadError(str(path), f"{type(e).__name__}: {e}")
+        return
+    except Exception as e:  # untrusted input must never stop a batch: report it against the file
+        yield LoadError(str(path), f"unexpected {type(e).__name__} while reading: {e}")
+        return
+    yield from items

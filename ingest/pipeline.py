@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Sequence, Union
 
 from .chunk import Chunker
 from .embed import SentenceTransformerEmbedder
@@ -54,14 +54,14 @@ class IngestReport:
 class Ingestor:
     """Holds the embedder, chunker and store for one or many ingest runs."""
 
-    def __init__(self, settings: Settings, store: Optional[Store] = None, embedder=None):
+    def __init__(self, settings: Settings, store: Store | None = None, embedder=None):
         self.settings = settings
         self.store = store or Store.from_settings(settings)
         self.embedder = embedder or SentenceTransformerEmbedder.from_settings(settings)
         self.chunker = Chunker.from_settings(settings, self.embedder)
         self.flush_chunks = max(settings.embed.batch_size * 8, 256)
 
-    def ingest(self, paths: Sequence[Union[str, Path]], prune: bool = False, progress: bool = True, topic: Optional[str] = None) -> IngestReport:
+    def ingest(self, paths: Sequence[str | Path], prune: bool = False, progress: bool = True, topic: str | None = None) -> IngestReport:
         """Ingest files/folders. ``topic`` keeps only documents tagged with it
         (Reuters TOPICS), e.g. ``topic="trade"``."""
         t0 = time.perf_counter()
@@ -102,7 +102,8 @@ class Ingestor:
                 continue
             report.files += 1
             file_ok = True
-            for item in load_file(f, self.settings.ingest.max_file_bytes, self.settings.ingest.url_timeout_s, self.settings.ingest.allow_private_urls):
+            ing = self.settings.ingest
+            for item in load_file(f, ing.max_file_bytes, ing.url_timeout_s, ing.allow_private_urls, ing.file_time_limit_s):
                 if isinstance(item, LoadError):
                     report.failed.append(item)
                     file_ok = False  # keep what is stored from this file: we cannot tell what vanished

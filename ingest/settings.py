@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import (
@@ -38,14 +38,15 @@ class EmbedSettings(BaseModel):
 
 
 class ChromaSettings(BaseModel):
-    url: Optional[str] = Field(None, description="http://host:port of a `chroma run` server; unset = embedded")
-    path: Optional[Path] = Field(None, description="PersistentClient folder; default DATA_DIR/chroma")
+    url: str | None = Field(None, description="http://host:port of a `chroma run` server; unset = embedded")
+    path: Path | None = Field(None, description="PersistentClient folder; default DATA_DIR/chroma")
     collection: str = "tradechat_chunks"
 
 
 class IngestSettings(BaseModel):
     max_file_bytes: int = Field(50 * 1024 * 1024, ge=1, description="larger files are refused")
     url_timeout_s: float = 20.0
+    file_time_limit_s: float = Field(120.0, ge=0, description="reading+cleaning time allowed per file (0 = no limit)")
     allow_private_urls: bool = Field(False, description="let .urls files fetch loopback/private addresses (off: SSRF guard)")
     write_batch: int = Field(1000, ge=1, description="chunks per Chroma write")
 
@@ -63,7 +64,7 @@ class LLMSettings(BaseModel):
     local_model: str = Field("qwen2.5-coder-1.5b", description="qwen2.5-coder-1.5b | qwen2.5-coder-0.5b | a .gguf path")
     model_dir: Path = Field(Path("~/.cache/tradechat/models"), description="where packaged models are assembled")
     n_ctx: int = Field(2048, ge=512, le=32768)
-    n_threads: Optional[int] = Field(None, ge=1, description="llama.cpp threads (default: all cores)")
+    n_threads: int | None = Field(None, ge=1, description="llama.cpp threads (default: all cores)")
     n_batch: int = Field(256, ge=8)
     max_tokens: int = Field(320, ge=16, le=4096, description="answer tokens at most")
     temperature: float = Field(0.0, ge=0, le=2)
@@ -71,7 +72,7 @@ class LLMSettings(BaseModel):
 
 
 class OpenAISettings(BaseModel):
-    base_url: Optional[str] = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
+    base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
     model: str = "local-model"
     api_key: str = "not-needed"
     timeout_s: float = Field(60.0, gt=0)
@@ -88,8 +89,8 @@ class WebSettings(BaseModel):
     host: str = Field("127.0.0.1", description="bind address; anything else exposes the chat to the network")
     port: int = Field(7860, ge=0, le=65535)
     share: bool = Field(False, description="Gradio public share link (off; needs network anyway)")
-    username: Optional[str] = Field(None, description="with password: require this login")
-    password: Optional[SecretStr] = None
+    username: str | None = Field(None, description="with password: require this login")
+    password: SecretStr | None = None
     max_upload_mb: float = Field(20.0, gt=0, description="per uploaded file")
     max_upload_files: int = Field(20, ge=1, description="files per upload")
     chat_concurrency: int = Field(4, ge=1, description="chat requests answered at once (the local model itself runs one at a time)")
@@ -151,5 +152,5 @@ class Settings(BaseSettings):
         return self.data_dir / "bm25"
 
     @classmethod
-    def load(cls, **overrides) -> "Settings":
+    def load(cls, **overrides) -> Settings:
         return cls(**overrides)

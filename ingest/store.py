@@ -22,10 +22,10 @@ import contextlib
 import json
 import sqlite3
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
 from urllib.parse import urlparse
 
 import numpy as np
@@ -68,11 +68,11 @@ class StoredDoc:
     doc_id: str
     hash: str
     status: str
-    path: Optional[str]
+    path: str | None
     n_chunks: int
 
 
-def published_day(published: Optional[str]) -> Optional[int]:
+def published_day(published: str | None) -> int | None:
     """Days since 1970-01-01 of an ISO date, for range filters (None if unknown)."""
     if not published:
         return None
@@ -111,7 +111,7 @@ class DocStore:
         rows = self._conn().execute(f"SELECT {cols}, n_chunks, status FROM documents ORDER BY published, doc_id").fetchall()
         return [dict(r) for r in rows]
 
-    def document(self, doc_id: str) -> Optional[dict]:
+    def document(self, doc_id: str) -> dict | None:
         r = self._conn().execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         if r is None:
             return None
@@ -119,7 +119,7 @@ class DocStore:
         d["extra"] = json.loads(d["extra"] or "{}")
         return d
 
-    def chunks(self, doc_id: Optional[str] = None) -> list[dict]:
+    def chunks(self, doc_id: str | None = None) -> list[dict]:
         q = 'SELECT chunk_id, doc_id, idx, start, "end", text, n_wordpieces, n_tiktoken FROM chunks'
         args: tuple = ()
         if doc_id is not None:
@@ -179,7 +179,7 @@ class DocStore:
             c.execute(_BUMP)
 
 
-def chroma_client(url: Optional[str], path: Path):
+def chroma_client(url: str | None, path: Path):
     import chromadb
     from chromadb.config import Settings as ChromaConfig
 
@@ -233,10 +233,14 @@ class VectorStore:
         return self.collection.count()
 
 
+class StoreError(RuntimeError):
+    """The store cannot be opened or written; the message names where and why."""
+
+
 class Store:
     """The document store and the vector store, kept in step."""
 
-    def __init__(self, docs: DocStore, vectors: VectorStore, lexical_path: Optional[Path] = None, reopen=None):
+    def __init__(self, docs: DocStore, vectors: VectorStore, lexical_path: Path | None = None, reopen=None):
         self.docs = docs
         self.vectors = vectors
         self.lexical_path = lexical_path or docs.path.parent / "bm25"
@@ -262,6 +266,22 @@ class Store:
                 self._seen = g
 
     @contextlib.contextmanager
+    def _errors(self, what: str):
+        """Turn a failed write (disk full, read-only folder, server gone) into one clear StoreError.
+
+        Documents are marked ok only after their vectors are written, so a failed
+        write leaves them pending: never shown in answers, rewritten by the next run.
+        """
+        try:
+            yield
+        except StoreError:
+            raise
+        except Exception as e:
+            raise StoreError(f"could not {what} the store in {self.docs.path.parent}: {type(e).__name__}: {e}. "
+                             "Documents stored before are intact; this run's unfinished documents are not shown "
+                             "in answers and will be written by the next run") from e
+
+    @contextlib.contextmanager
     def _own_write(self):
         with self._sync_lock:
             self._writing += 1
@@ -280,7 +300,7 @@ class Store:
         return self._lexical
 
     @classmethod
-    def from_settings(cls, settings) -> "Store":
+    def from_settings(cls, settings) -> Store:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         def open_vectors(fresh: bool = False) -> VectorStore:
             if fresh:
@@ -291,7 +311,17 @@ class Store:
             return VectorStore(client, settings.chroma.collection, settings.ingest.write_batch)
 
         reopen = None if settings.chroma.url else (lambda: open_vectors(fresh=True))
-        return cls(DocStore(settings.docstore_path), open_vectors(), settings.bm25_path, reopen)
+        where = settings.chroma.url or settings.chroma_path
+        try:
+            docs = DocStore(settings.docstore_path)
+        except (sqlite3.Error, OSError) as e:
+            raise StoreError(f"cannot open the document store {settings.docstore_path}: {type(e).__name__}: {e}") from e
+        try:
+            vectors = open_vectors()
+        except Exception as e:  # chromadb raises its own error types (and sqlite/OS errors) on a bad folder or server
+            raise StoreError(f"cannot open the Chroma store at {where}: {type(e).__name__}: {e}. If the folder is damaged, "
+                             f"move it aside and re-ingest (the documents are kept in {settings.docstore_path})") from e
+        return cls(docs, vectors, settings.bm25_path, reopen)
 
     def write(self, items: Sequence[tuple[Article, list[Chunk]]], vectors: np.ndarray, previous: dict[str, StoredDoc]) -> None:
         """Replace these documents (text, chunks, vectors) in one crash-safe step."""
@@ -300,7 +330,7 @@ class Store:
         # a document a killed run left pending may have any mix of old and new
         # vectors: clear them all before writing the new ones
         dirty = [a.doc_id for a, _ in items if a.doc_id in previous and previous[a.doc_id].status != "ok"]
-        with self._own_write():
+        with self._own_write(), self._errors("write"):
             self.docs.stage(items)
             self.vectors.delete_docs(dirty)
             self.vectors.upsert(items, vectors)
@@ -313,7 +343,7 @@ class Store:
     def delete(self, doc_ids: Sequence[str]) -> None:
         if not doc_ids:
             return
-        with self._own_write():
+        with self._own_write(), self._errors("delete from"):
             self.docs.set_status(doc_ids, "deleting")
             self.vectors.delete_docs(list(doc_ids))
             self.docs.remove(doc_ids)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Optional
 
 
 @dataclass(frozen=True)
@@ -19,14 +18,14 @@ class Article:
 
     doc_id: str
     text: str
-    title: Optional[str] = None
-    source: Optional[str] = None  # outlet
-    published: Optional[str] = None  # ISO 8601 date or datetime
-    url: Optional[str] = None
-    dateline: Optional[str] = None
-    byline: Optional[str] = None
-    dek: Optional[str] = None
-    path: Optional[str] = None  # the file (or url list) it came from
+    title: str | None = None
+    source: str | None = None  # outlet
+    published: str | None = None  # ISO 8601 date or datetime
+    url: str | None = None
+    dateline: str | None = None
+    byline: str | None = None
+    dek: str | None = None
+    path: str | None = None  # the file (or url list) it came from
     extra: dict = field(default_factory=dict)  # topics, places, captions, section ...
 
     @property

@@ -31,4 +31,4 @@ def make_backend(name: str, settings, embedder, known_word=None) -> AnswerBacken
     return OpenAIBackend.from_settings(settings)
 
 
-__all__ = ["AnswerBackend", "BackendError", "ExtractiveBackend", "NAMES", "generate", "make_backend", "parse_draft"]
+__all__ = ["NAMES", "AnswerBackend", "BackendError", "ExtractiveBackend", "generate", "make_backend", "parse_draft"]

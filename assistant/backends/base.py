@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Iterator, Optional, Protocol, Union
+from collections.abc import Iterator
+from typing import Protocol
 
 from ..types import Draft, DraftSentence, Passage
 
@@ -16,11 +17,11 @@ class BackendError(RuntimeError):
 class AnswerBackend(Protocol):
     name: str
 
-    def stream(self, question: str, passages: list[Passage]) -> Iterator[Union[str, Draft]]:
+    def stream(self, question: str, passages: list[Passage]) -> Iterator[str | Draft]:
         """Yield text as it is produced (may be nothing), then exactly one Draft."""
         ...
 
-    def complete(self, prompt: str, max_tokens: int = 64) -> Optional[str]:
+    def complete(self, prompt: str, max_tokens: int = 64) -> str | None:
         """Free text for small helper prompts (question rewriting); None if not a language model."""
         ...
 
@@ -35,10 +36,10 @@ def generate(backend: AnswerBackend, question: str, passages: list[Passage]) -> 
     return draft
 
 
-def parse_draft(raw: str, backend: str, model: Optional[str] = None) -> Draft:
+def parse_draft(raw: str, backend: str, model: str | None = None) -> Draft:
     """The JSON a generative backend returns -> Draft; BackendError if it is not valid."""
     text = raw.strip()
-    m = re.search(r"\{.*\}", text, re.S)  # tolerate a code fence or stray prose around the object
+    m = re.search(r"\{.*\}", text, re.DOTALL)  # tolerate a code fence or stray prose around the object
     try:
         obj = json.loads(m.group(0) if m else text)
     except (ValueError, AttributeError) as e:

@@ -10,14 +10,14 @@ Deterministic and instant; also the fallback for the generative backends.
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional, Union
-
+from collections.abc import Iterator
 
 from ingest.sentences import split_sentences
 
 from ..retrieve import wants_recent
 from ..scoring import STOPWORDS, content_words, sentence_score, years_in
 from ..types import Draft, DraftSentence, Passage
+
 
 class ExtractiveBackend:
     name = "extractive"
@@ -31,7 +31,7 @@ class ExtractiveBackend:
         self.max_sentences = max_sentences
 
     @classmethod
-    def from_settings(cls, settings, embedder, known_word=None) -> "ExtractiveBackend":
+    def from_settings(cls, settings, embedder, known_word=None) -> ExtractiveBackend:
         return cls(embedder, settings.answer.extractive_min_score, known_word=known_word)
 
     def unknown_terms(self, question: str) -> list[str]:
@@ -40,7 +40,7 @@ class ExtractiveBackend:
         words = re.findall(r"[A-Za-z]{5,}", question)
         return [w for w in words if w.lower() not in STOPWORDS and not self.known_word(w)]
 
-    def complete(self, prompt: str, max_tokens: int = 64) -> Optional[str]:
+    def complete(self, prompt: str, max_tokens: int = 64) -> str | None:
         return None
 
     def score(self, question: str, passages: list[Passage]) -> list[tuple[float, int, int, str]]:
@@ -66,7 +66,7 @@ class ExtractiveBackend:
             out.append((sentence_score(float(sim), q_words, content_words(s), context[n]), n, j, s))
         return out
 
-    def stream(self, question: str, passages: list[Passage]) -> Iterator[Union[str, Draft]]:
+    def stream(self, question: str, passages: list[Passage]) -> Iterator[str | Draft]:
         years = years_in(question)
         if years:
             # a question about a given year can only rest on passages of, or about, that year

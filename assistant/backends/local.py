@@ -10,7 +10,7 @@ from __future__ import annotations
 import atexit
 import os
 import threading
-from typing import Iterator, Optional, Union
+from collections.abc import Iterator
 
 from ..models import ensure_model
 from ..prompts import ANSWER_SCHEMA, answer_messages
@@ -34,7 +34,7 @@ def _close_models() -> None:
 class LocalBackend:
     name = "local"
 
-    def __init__(self, model: str, model_dir, n_ctx: int = 2048, n_threads: Optional[int] = None, n_batch: int = 256,
+    def __init__(self, model: str, model_dir, n_ctx: int = 2048, n_threads: int | None = None, n_batch: int = 256,
                  max_tokens: int = 320, temperature: float = 0.0):
         self.model_name = model
         self.model_dir = model_dir
@@ -43,7 +43,7 @@ class LocalBackend:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, settings) -> "LocalBackend":
+    def from_settings(cls, settings) -> LocalBackend:
         m = settings.llm
         return cls(m.local_model, m.model_dir, m.n_ctx, m.n_threads, m.n_batch, m.max_tokens, m.temperature)
 
@@ -75,7 +75,7 @@ class LocalBackend:
                 _MODELS[key] = llm
             return _MODELS[key]
 
-    def stream(self, question: str, passages: list[Passage]) -> Iterator[Union[str, Draft]]:
+    def stream(self, question: str, passages: list[Passage]) -> Iterator[str | Draft]:
         llm = self.llm
         raw, shown = "", 0
         with self._lock:
@@ -95,7 +95,7 @@ class LocalBackend:
                 raise BackendError(f"local: {e}") from e
         yield parse_draft(raw, self.name, self.model_name)
 
-    def complete(self, prompt: str, max_tokens: int = 64) -> Optional[str]:
+    def complete(self, prompt: str, max_tokens: int = 64) -> str | None:
         llm = self.llm
         with self._lock:
             out = llm.create_chat_completion(messages=[{"role": "user", "content": prompt}],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional, Union
+from collections.abc import Iterator
 
 from ..prompts import ANSWER_SCHEMA, answer_messages
 from ..types import Draft, Passage
@@ -25,7 +25,7 @@ class OpenAIBackend:
         )
 
     @classmethod
-    def from_settings(cls, settings) -> "OpenAIBackend":
+    def from_settings(cls, settings) -> OpenAIBackend:
         o = settings.openai
         return cls(o.base_url, o.model, o.api_key, o.timeout_s, settings.llm.max_tokens, settings.llm.temperature)
 
@@ -35,7 +35,7 @@ class OpenAIBackend:
 
         return [ChatMessage(role=m["role"], content=m["content"]) for m in msgs]
 
-    def stream(self, question: str, passages: list[Passage]) -> Iterator[Union[str, Draft]]:
+    def stream(self, question: str, passages: list[Passage]) -> Iterator[str | Draft]:
         raw, shown = "", 0
         try:
             for part in self.llm.stream_chat(self._messages(answer_messages(question, passages))):
@@ -48,7 +48,7 @@ class OpenAIBackend:
             raise BackendError(f"openai: {type(e).__name__}: {e}") from e
         yield parse_draft(raw, self.name, self.model)
 
-    def complete(self, prompt: str, max_tokens: int = 64) -> Optional[str]:
+    def complete(self, prompt: str, max_tokens: int = 64) -> str | None:
         from llama_index.core.llms import ChatMessage
 
         try:

@@ -7,7 +7,6 @@ import time
 
 import pytest
 
-from assistant.backends.local import LocalBackend
 from assistant.models import ensure_model
 from tests.conftest import free_port, serving
 
