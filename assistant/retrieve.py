@@ -60,7 +60,12 @@ class Retriever:
     def dense(self, query: str, filters: Filters, n: int) -> list[str]:
         self.store.sync()
         coll = self.store.vectors.collection
-        total = coll.count()
+        try:
+            total = coll.count()
+        except Exception as e:  # chromadb's own error types: a damaged folder, a full disk, a server gone
+            from ingest.store import StoreError
+
+            raise StoreError(f"cannot read the vector store: {type(e).__name__}: {e}") from e
         if total == 0:
             return []
         vec = self.embedder.embed([query])

@@ -88,6 +88,8 @@ def make_article(doc_id: str, text: str, path: Path, meta: dict, override: dict 
     text = text.strip()
     if not text:
         raise LoadError(str(path), "no article text left after cleaning")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise LoadError(str(path), f"{len(text):,} characters of text (limit {MAX_ARTICLE_CHARS:,} per article): not a news article")
     return Article(
         doc_id=str(override.get("id") if override and override.get("id") else doc_id),
         text=text,
@@ -103,9 +105,20 @@ def make_article(doc_id: str, text: str, path: Path, meta: dict, override: dict 
     )
 
 
+MAX_LINE_CHARS = 200_000  # a paragraph longer than this is not a news page (and would take minutes to clean)
+MAX_ARTICLE_CHARS = 2_000_000
+
+
+def check_shape(path: Path, text: str) -> str:
+    longest = max((len(line) for line in text.splitlines()), default=0)
+    if longest > MAX_LINE_CHARS:
+        raise LoadError(str(path), f"a single line of {longest:,} characters (limit {MAX_LINE_CHARS:,}): not a news page")
+    return text
+
+
 # ---------------------------------------------------------------- formats
 def load_txt(path: Path, max_bytes: int) -> Iterator[Loaded]:
-    text = decode_utf8(path, read_bytes(path, max_bytes))
+    text = check_shape(path, decode_utf8(path, read_bytes(path, max_bytes)))
     r = clean_scrape(text)
     meta = {"title": r.title, "source": r.source, "published": r.published, "dateline": r.dateline, "byline": r.byline, "dek": r.dek}
     yield make_article(slugify(path.stem), r.text, path, meta, sidecar(path), captions=r.captions, section=r.section)
@@ -160,7 +173,7 @@ _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 
 
 def load_md(path: Path, max_bytes: int) -> Iterator[Loaded]:
-    text = normalize_text(decode_utf8(path, read_bytes(path, max_bytes)))
+    text = normalize_text(check_shape(path, decode_utf8(path, read_bytes(path, max_bytes))))
     meta: dict = {}
     m = _FRONT.match(text)
     if m:
@@ -441,5 +454,8 @@ def load_file(path: Path, max_bytes: int = 50 * 1024 * 1024, url_timeout_s: floa
         return
     except Exception as e:  # untrusted input must never stop a batch: report it against the file
         yield LoadError(str(path), f"unexpected {type(e).__name__} while reading: {e}")
+        return
+    if not items:  # e.g. a JSONL file of blank lines: say so rather than silently store nothing
+        yield LoadError(str(path), "no documents found in the file")
         return
     yield from items

@@ -88,15 +88,22 @@ class DocStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        with self._conn() as c:
-            c.executescript(_SCHEMA)
+        self.read_only = False
+        try:
+            with self._conn() as c:
+                c.executescript(_SCHEMA)
+        except sqlite3.OperationalError as e:
+            if "readonly" not in str(e) or not self.path.exists():
+                raise
+            self.read_only = True  # a read-only folder: reading (docs, answers) still works
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(self.path, timeout=30)
             conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
+            with contextlib.suppress(sqlite3.OperationalError):  # read-only folders keep their journal mode
+                conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             self._local.conn = conn
         return conn

@@ -169,3 +169,17 @@ def web_app(sample_store_dir, tmp_path_factory):
     OUTPUT.mkdir(exist_ok=True)
     with serving([sys.executable, "app.py"], url, 180, env, OUTPUT / "web-app.log"):
         yield url, data
+
+
+def store_snapshot(store) -> dict:
+    """What a user can observe: doc ids with hashes, chunk ids in SQLite and in Chroma."""
+    states = store.docs.states()
+    chroma_ids = store.vectors.collection.get(include=[])["ids"]
+    sqlite_ids = [c["chunk_id"] for c in store.docs.chunks()]
+    assert len(chroma_ids) == len(set(chroma_ids)), "duplicate vectors"
+    return {
+        "docs": {d: s.hash for d, s in states.items()},
+        "status": {s.status for s in states.values()},
+        "sqlite_chunks": sorted(sqlite_ids),
+        "chroma_chunks": sorted(chroma_ids),
+    }

@@ -13,20 +13,7 @@ import pytest
 
 from ingest.store import Store
 from tests.conftest import REUTERS, ROOT, SAMPLES, need
-
-
-def _store_snapshot(store: Store) -> dict:
-    """What a user can observe: doc ids with hashes, chunk ids in SQLite and in Chroma."""
-    states = store.docs.states()
-    chroma_ids = store.vectors.collection.get(include=[])["ids"]
-    sqlite_ids = [c["chunk_id"] for c in store.docs.chunks()]
-    assert len(chroma_ids) == len(set(chroma_ids)), "duplicate vectors"
-    return {
-        "docs": {d: s.hash for d, s in states.items()},
-        "status": {s.status for s in states.values()},
-        "sqlite_chunks": sorted(sqlite_ids),
-        "chroma_chunks": sorted(chroma_ids),
-    }
+from tests.conftest import store_snapshot as _store_snapshot
 
 
 @pytest.fixture
