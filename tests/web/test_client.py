@@ -93,3 +93,53 @@ def test_binds_loopback_only(web_app):
     listening = [line.split()[1] for line in table.read_text().splitlines()[1:] if line.split()[3] == "0A"]  # 0A = LISTEN
     mine = [a for a in listening if int(a.split(":")[1], 16) == port]
     assert mine == ["0100007F:%04X" % port], mine  # 127.0.0.1, little-endian hex
+
+
+def test_chat_sessions_during_an_ingest_that_replaces_a_document(web_app, tmp_path):
+    """20 sessions ask while the app ingests (a new file, and a changed version of one being cited)."""
+    from gradio_client import handle_file
+
+    from ingest.store import DocStore
+
+    url, data = web_app
+    old_text = ("Lumber quota talks stall\n\nOTTAWA, March 3 (Maple Wire) - Canada rejected a proposed U.S. quota on "
+                "softwood lumber exports on Tuesday, saying a cap of 14.5 billion board feet was far too low.\n")
+    new_text = old_text.replace("14.5 billion", "13.9 billion").replace("Tuesday", "Wednesday")
+    f = tmp_path / "maple-lumber.txt"
+    f.write_text(old_text)
+    assert "1 new" in _client(url).predict([handle_file(str(f))], "", api_name="/ingest")[0]
+    other = tmp_path / "maple-dairy.txt"
+    other.write_text("Dairy access talks\n\nOTTAWA, March 4 (Maple Wire) - Canada offered U.S. dairy farmers access to "
+                     "3.2 percent of its market, officials said on Thursday.\n\nFarm groups in Ontario said the offer went "
+                     "too far and asked Ottawa to protect supply management in any final text.\n")
+    f2 = tmp_path / "upload2"
+    f2.mkdir()
+    changed = f2 / "maple-lumber.txt"
+    changed.write_text(new_text)
+
+    questions = ["What quota did Canada reject on softwood lumber?"] * 10 + [QUESTIONS[i % len(QUESTIONS)] for i in range(10)]
+
+    def ask(q):
+        return q, _client(url).predict(q, None, "extractive", api_name="/ask")
+
+    def ingest():
+        time.sleep(0.5)
+        return _client(url).predict([handle_file(str(changed)), handle_file(str(other))], "", api_name="/ingest")[0]
+
+    with ThreadPoolExecutor(21) as pool:
+        job = pool.submit(ingest)
+        results = list(pool.map(ask, questions))
+        summary = job.result()
+    assert "1 new, 1 updated" in summary, summary
+    docs = DocStore(data / "docstore.sqlite3")
+    errors = [r for _, r in results if "error" in r]
+    assert not errors
+    for q, r in results:
+        for c in r["citations"]:
+            stored = docs.document(c["doc_id"])
+            assert stored is not None, f"{q!r} cites {c['doc_id']}, which is gone"
+            texts = [stored["text"]] + ([old_text] if c["doc_id"] == "maple-lumber" else [])
+            assert any(c["text"] in t or c["text"] in " ".join(t.split()) for t in texts), (q, c["doc_id"])
+    lumber = [r for q, r in results if "lumber" in q]
+    assert all(not r["refused"] and r["citations"][0]["doc_id"] == "maple-lumber" for r in lumber)
+    assert {("14.5" in r["answer"], "13.9" in r["answer"]) for r in lumber} <= {(True, False), (False, True)}
