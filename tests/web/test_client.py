@@ -1,6 +1,7 @@
 """The running web app through gradio_client and plain HTTP: answers, 20 concurrent sessions, auth."""
 
 import json
+from pathlib import Path
 import statistics
 import sys
 import time
@@ -143,3 +144,18 @@ def test_chat_sessions_during_an_ingest_that_replaces_a_document(web_app, tmp_pa
     lumber = [r for q, r in results if "lumber" in q]
     assert all(not r["refused"] and r["citations"][0]["doc_id"] == "maple-lumber" for r in lumber)
     assert {("14.5" in r["answer"], "13.9" in r["answer"]) for r in lumber} <= {(True, False), (False, True)}
+
+
+def test_oversized_upload_is_refused_over_http(web_app, tmp_path):
+    """Gradio's own upload route enforces web.max_upload_mb before any handler runs."""
+    import httpx
+
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"tariff talks " * (21 * 1024 * 1024 // 13))
+    with open(big, "rb") as fh:
+        r = httpx.post(web_app[0] + "gradio_api/upload", files={"files": ("big.txt", fh, "text/plain")}, timeout=60)
+    assert r.status_code == 413, (r.status_code, r.text[:200])
+    ok = httpx.post(web_app[0] + "gradio_api/upload", files={"files": ("../../escape.txt", b"small", "text/plain")}, timeout=60)
+    assert ok.status_code == 200
+    stored = ok.json()[0]
+    assert ".." not in Path(stored).relative_to(Path(stored).anchor).parts  # gradio keeps uploads in its cache, names flattened
