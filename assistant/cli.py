@@ -54,6 +54,10 @@ def _print_answer(answer, as_json: bool, id=None) -> None:
     for c in answer.citations:
         date = (c.published or "")[:10]
         print(f"[{c.n}] {c.source or '?'}, {date} — {c.title or c.doc_id} ({c.doc_id}, chars {c.span[0]}-{c.span[1]})")
+        if c.also:
+            from .render import also_text
+
+            print(f"   {also_text(c).lstrip(' ·')}")
         a, b = c.passage_span
         print(f"    “{c.text[a:b]}”")
     if answer.refused and answer.retrieved:

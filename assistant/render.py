@@ -70,6 +70,11 @@ def _highlight(text: str, a: int, b: int) -> str:
     return f"{html.escape(text[:a])}<mark>{html.escape(text[a:b])}</mark>{html.escape(text[b:])}"
 
 
+def also_text(c: Citation) -> str:
+    copies = [f"{a.get('source') or a['doc_id']} ({(a.get('published') or 'undated')[:10]})" for a in c.also]
+    return f" · also carried by {', '.join(copies)}" if copies else ""
+
+
 def citation_html(c: Citation, turn: int, document_text: str | None = None, also: str = "") -> str:
     """One source: outlet, title, date, url, and the cited span highlighted inside the article text around it."""
     if document_text and 0 <= c.span[0] < c.span[1] <= len(document_text):
@@ -93,7 +98,7 @@ def passage_html(p: Passage) -> str:
 
 
 def turn_html(answer: Answer, turn: int, document: Callable[[str], str | None] = lambda _: None,
-              also: Callable[[Citation], str] = lambda _: "") -> str:
+              also: Callable[[Citation], str] = also_text) -> str:
     """The sources panel section for one answer: its citations, or the consulted passages of a refusal."""
     q = html.escape(answer.question)
     if answer.refused and not answer.sentences:

@@ -125,7 +125,7 @@ class Retriever:
         if wants_recent(query) and passages:
             self._boost_recent(passages)
         passages.sort(key=lambda p: (-p.score, p.chunk_id))
-        passages = passages[:k]
+        passages = self._collapse_copies(passages)[:k]
         for i, p in enumerate(passages, 1):
             p.rank = i
         note = None
@@ -134,6 +134,34 @@ class Retriever:
                     else "no stored passage matches the question and filters" if not filters.is_empty()
                     else "no stored passage matches the question")
         return RetrievalResult(passages, (time.perf_counter() - t0) * 1000, note)
+
+    def _collapse_copies(self, passages: list[Passage]) -> list[Passage]:
+        """One copy of a syndicated story: passages of its other copies are dropped, their outlets kept as `also`."""
+        canonical = self.store.docs.duplicate_groups()
+        if not canonical:
+            return passages
+        kept_doc: dict[str, str] = {}  # group -> the doc whose passages are kept (the best-ranked copy)
+        out = []
+        for p in passages:
+            g = canonical.get(p.doc_id)
+            if g is not None and kept_doc.setdefault(g, p.doc_id) != p.doc_id:
+                continue
+            out.append(p)
+        members: dict[str, list[str]] = {}
+        for d, g in canonical.items():
+            members.setdefault(g, []).append(d)
+        meta: dict[str, dict] = {}
+        for p in out:
+            g = canonical.get(p.doc_id)
+            if g is None:
+                continue
+            for d in sorted(members[g]):
+                if d != p.doc_id:
+                    if d not in meta:
+                        doc = self.store.docs.document(d) or {}
+                        meta[d] = {"doc_id": d, "source": doc.get("source"), "published": doc.get("published")}
+                    p.also.append(meta[d])
+        return out
 
     def _boost_recent(self, passages: list[Passage]) -> None:
         days = [published_day(p.published) for p in passages]

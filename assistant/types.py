@@ -33,6 +33,7 @@ class Passage:
     rank: int = 0
     score: float = 0.0
     scores: dict = field(default_factory=dict)  # per retriever: {"bm25": rank, "dense": rank}
+    also: list = field(default_factory=list)  # near-duplicate copies: [{"doc_id", "source", "published"}]
 
     @property
     def date(self) -> str | None:
@@ -67,6 +68,7 @@ class Citation:
     text: str  # the passage
     span: tuple[int, int]  # best-matching span, character offsets in the document text
     passage_span: tuple[int, int] = (0, 0)  # the same span inside `text`
+    also: list = field(default_factory=list)  # the same story at other outlets: [{"doc_id", "source", "published"}]
 
     def as_dict(self) -> dict:
         d = asdict(self)

@@ -180,7 +180,7 @@ class Verifier:
                 if x.n not in citations:
                     p = passages[x.n - 1]
                     citations[x.n] = Citation(0, p.doc_id, p.source, p.title, p.published, p.url, p.text,
-                                              (p.start + x.span[0], p.start + x.span[1]), x.span)
+                                              (p.start + x.span[0], p.start + x.span[1]), x.span, list(p.also))
                     order.append(x.n)
             kept.append(AnswerSentence(s.text, [x.n for x in useful], supported=ok,
                                        support=round(max(x.similarity for x in useful), 3)))

@@ -33,6 +33,7 @@ class IngestReport:
     chunks: int = 0  # chunks embedded and written in this run
     files: int = 0
     seconds: float = 0.0
+    duplicates: int | None = None  # documents in near-duplicate groups, when regrouped
 
     def summary(self) -> str:
         line = (
@@ -40,6 +41,8 @@ class IngestReport:
             f"{len(self.removed)} removed, {len(self.failed)} failed; {self.chunks} chunks written "
             f"from {self.files} files in {self.seconds:.1f}s"
         )
+        if self.duplicates:
+            line += f"; {self.duplicates} documents have near-duplicates (syndicated copies)"
         errors = "".join(f"\n  failed: {e}" for e in self.failed)
         return line + errors
 
@@ -47,7 +50,7 @@ class IngestReport:
         return {
             "new": self.new, "updated": self.updated, "unchanged": len(self.unchanged), "removed": self.removed,
             "failed": [{"path": e.path, "reason": e.reason} for e in self.failed],
-            "chunks": self.chunks, "files": self.files, "seconds": round(self.seconds, 3),
+            "chunks": self.chunks, "files": self.files, "seconds": round(self.seconds, 3), "duplicates": self.duplicates,
         }
 
 
@@ -146,6 +149,7 @@ class Ingestor:
         report.removed += gone
         if report.new or report.updated or report.removed:
             store.lexical()  # rebuild the BM25 index now, not at the first question
+            report.duplicates = len(store.docs.regroup(self.settings.ingest.duplicate_threshold))
         report.seconds = time.perf_counter() - t0
         return report
 

@@ -49,6 +49,7 @@ class IngestSettings(BaseModel):
     file_time_limit_s: float = Field(120.0, ge=0, description="reading+cleaning time allowed per file (0 = no limit)")
     allow_private_urls: bool = Field(False, description="let .urls files fetch loopback/private addresses (off: SSRF guard)")
     write_batch: int = Field(1000, ge=1, description="chunks per Chroma write")
+    duplicate_threshold: float = Field(0.7, gt=0, le=1, description="MinHash Jaccard above which documents are syndicated copies")
 
 
 class RetrievalSettings(BaseModel):

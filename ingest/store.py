@@ -30,6 +30,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from .dedup import groups, signature
 from .types import Article, Chunk
 
 _SCHEMA = """
@@ -55,8 +56,11 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id, idx);
 CREATE INDEX IF NOT EXISTS docs_by_path ON documents(path);
+CREATE TABLE IF NOT EXISTS signatures (doc_id TEXT PRIMARY KEY, sig BLOB NOT NULL);  -- MinHash, for near-duplicates
+CREATE TABLE IF NOT EXISTS dup_groups (doc_id TEXT PRIMARY KEY, canonical TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', 0);
+INSERT OR IGNORE INTO meta (key, value) VALUES ('groups_version', 0);
 """
 _BUMP = "UPDATE meta SET value = value + 1 WHERE key = 'generation'"
 
@@ -170,6 +174,7 @@ class DocStore:
                     'INSERT INTO chunks (chunk_id, doc_id, idx, start, "end", text, n_wordpieces, n_tiktoken) VALUES (?,?,?,?,?,?,?,?)',
                     [(ch.chunk_id, ch.doc_id, ch.index, ch.start, ch.end, ch.text, ch.n_wordpieces, ch.n_tiktoken) for ch in chunks],
                 )
+                c.execute("INSERT OR REPLACE INTO signatures (doc_id, sig) VALUES (?, ?)", (art.doc_id, signature(art.text).tobytes()))
             c.execute(_BUMP)
 
     def set_status(self, doc_ids: Iterable[str], status: str) -> None:
@@ -183,7 +188,36 @@ class DocStore:
         with c:
             c.executemany("DELETE FROM chunks WHERE doc_id = ?", ids)
             c.executemany("DELETE FROM documents WHERE doc_id = ?", ids)
+            c.executemany("DELETE FROM signatures WHERE doc_id = ?", ids)
             c.execute(_BUMP)
+
+    # ---- near-duplicate groups -------------------------------------------------
+    def regroup(self, threshold: float = 0.7) -> dict[str, str]:
+        """Recompute near-duplicate groups over all stored documents; returns doc_id -> canonical."""
+        c = self._conn()
+        missing = c.execute("SELECT doc_id, text FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM signatures)").fetchall()
+        if missing:  # stores written before signatures existed
+            with c:
+                c.executemany("INSERT OR REPLACE INTO signatures (doc_id, sig) VALUES (?, ?)",
+                              [(r["doc_id"], signature(r["text"]).tobytes()) for r in missing])
+        rows = c.execute("SELECT s.doc_id, s.sig, d.published FROM signatures s JOIN documents d USING (doc_id)").fetchall()
+        sigs = {r["doc_id"]: np.frombuffer(r["sig"], dtype=np.uint64) for r in rows}
+        mapping = groups(sigs, {r["doc_id"]: r["published"] for r in rows}, threshold)
+        with c:
+            c.execute("DELETE FROM dup_groups")
+            c.executemany("INSERT INTO dup_groups (doc_id, canonical) VALUES (?, ?)", list(mapping.items()))
+            c.execute("UPDATE meta SET value = value + 1 WHERE key = 'groups_version'")
+        return mapping
+
+    def duplicate_groups(self) -> dict[str, str]:
+        """doc_id -> canonical doc_id for documents that have near-duplicates (cached per store generation)."""
+        g = self._conn().execute("SELECT value FROM meta WHERE key = 'groups_version'").fetchone()[0]
+        cached = getattr(self, "_groups", None)
+        if cached is None or cached[0] != g:
+            rows = self._conn().execute("SELECT doc_id, canonical FROM dup_groups").fetchall()
+            cached = (g, {r["doc_id"]: r["canonical"] for r in rows})
+            self._groups = cached
+        return cached[1]
 
 
 def chroma_client(url: str | None, path: Path):
