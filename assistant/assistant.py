@@ -16,6 +16,7 @@ from ingest.store import Store
 
 from .backends import BackendError, make_backend
 from .chat import condense
+from .conflicts import flag_conflicts
 from .retrieve import Retriever
 from .types import Answer, Filters, Passage
 from .verify import Verifier
@@ -126,7 +127,7 @@ class Assistant:
         timings["generate_ms"] = (time.perf_counter() - t1) * 1000
         if first_token:
             timings["first_sentence_ms"] = (first_token - t1) * 1000
-        answer = self.verifier.check(draft, passages, q, backend.name, timings, standalone)
+        answer = flag_conflicts(self.verifier.check(draft, passages, q, backend.name, timings, standalone))
         answer.notes = notes + answer.notes
         answer.standalone_question = standalone
         timings["total_ms"] = (time.perf_counter() - t0) * 1000

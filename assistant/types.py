@@ -83,6 +83,7 @@ class AnswerSentence:
     citations: list[int]
     supported: bool = True
     support: float = 0.0
+    composed: bool = False  # written by tradechat from verified sentences (e.g. a conflicting-figures note)
 
 
 @dataclass

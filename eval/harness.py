@@ -56,7 +56,8 @@ def load_dataset(path: Path) -> list[Question]:
 
 
 def score_question(q: Question, answer: Answer, k: int, judge: Judge) -> dict:
-    ranked = list(dict.fromkeys(p.doc_id for p in answer.retrieved))
+    # a syndicated copy folded into the passage that was retrieved counts as retrieved (and cited) with it
+    ranked = list(dict.fromkeys(d for p in answer.retrieved for d in [p.doc_id, *(a["doc_id"] for a in p.also)]))
     gold = set(q.doc_ids)
     recall_k = len(gold & set(ranked[:k])) / len(gold) if gold else None
     rr = next((1.0 / i for i, d in enumerate(ranked, 1) if d in gold), 0.0) if gold else None
@@ -64,7 +65,7 @@ def score_question(q: Question, answer: Answer, k: int, judge: Judge) -> dict:
     facts = [f for f in q.must_include if f.lower() in text]
     fact_share = len(facts) / len(q.must_include) if q.must_include else None
     c_recall, c_precision = citation_scores(answer, judge)
-    cited_docs = {c.doc_id for c in answer.citations}
+    cited_docs = {d for c in answer.citations for d in [c.doc_id, *(a["doc_id"] for a in c.also)]}
     refusal_ok = answer.refused != q.answerable
     correct = refusal_ok and (not q.answerable or (fact_share in (None, 1.0) and (not gold or bool(gold & cited_docs))))
     return {

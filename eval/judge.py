@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from assistant.types import Answer, Passage
+from assistant.verify import numbers
 
 
 class Judge(Protocol):
@@ -88,6 +89,11 @@ def citation_scores(answer: Answer, judge: Judge) -> tuple[float | None, float |
     for s in answer.sentences:
         cited = [by_n[n] for n in s.citations if n in by_n]
         n_cites += len(s.citations)
+        if s.composed:  # a note tradechat wrote from other sentences: its figures must come from the cited texts
+            ok = bool(cited) and numbers(s.text) <= numbers(" ".join(p.text + " " + (p.published or "") for p in cited))
+            recalled += ok
+            precise += len(cited) if ok else 0
+            continue
         whole = judge.supports(s.text, cited)
         recalled += whole
         for i, p in enumerate(cited):

@@ -1,0 +1,108 @@
+"""Conflicting reports: when cited sources give different figures for the same thing, say so.
+
+Two answer sentences conflict when they rest on different documents, talk
+about the same thing (at least ``MIN_SHARED`` content words in common, figures
+aside) and give figures in the same unit that do not overlap. The answer then
+gets one more sentence naming each outlet, its date and its figure, citing
+both, instead of leaving the reader to notice (or one version to win silently).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .scoring import content_words
+from .types import Answer, AnswerSentence
+
+MIN_SHARED = 3
+_QTY = re.compile(
+    r"(?P<num>\$?\d[\d,]*(?:\.\d+)?)[\s-]*(?P<unit>billion|bln|million|mln|trillion|percent|pct|%|tonnes|tons|dlrs|dollars|yen|barrels)",
+    re.I)
+_UNIT = {"bln": "billion", "mln": "million", "pct": "percent", "%": "percent", "tons": "tonnes", "dollars": "dlrs"}
+
+
+def quantities(text: str) -> list[tuple[str, str, str, int, int]]:
+    """(unit, normalised number(s), as written, start, end) for each figure with a unit; "X to Y" ranges are one figure."""
+    out: list[tuple[str, str, str, int, int]] = []
+    for m in _QTY.finditer(text):
+        unit = _UNIT.get(m.group("unit").lower(), m.group("unit").lower())
+        num = m.group("num").lstrip("$").replace(",", "")
+        if out and out[-1][0] == unit and re.fullmatch(r"\s*(?:to|-|–)\s*", text[out[-1][4]: m.start()]):
+            prev = out.pop()
+            out.append((unit, f"{prev[1]}-{num}", text[prev[3]: m.end()], prev[3], m.end()))
+            continue
+        out.append((unit, num, m.group(0), m.start(), m.end()))
+    return out
+
+
+def _same(a: str, b: str) -> bool:
+    """Equal figures, allowing rounding ("59" and "58.6"); ranges compare end to end."""
+    pa, pb = a.split("-"), b.split("-")
+    if len(pa) != len(pb):
+        return False
+    for x, y in zip(pa, pb):
+        try:
+            fx, fy = float(x), float(y)
+        except ValueError:
+            return False
+        dx, dy = len(x.partition(".")[2]), len(y.partition(".")[2])
+        if not (fx == fy or round(fx, dy) == fy or round(fy, dx) == fx):
+            return False
+    return True
+
+
+def _topic_words(text: str) -> set[str]:
+    return {w for w in content_words(text) if not re.fullmatch(r"[\d.,$]+|billion|million|percent|pct|bln|mln", w)}
+
+
+def _closest(text: str, qs: list, words: set[str]) -> str:
+    """The figure whose surrounding words share most with the other sentence."""
+    def score(q):  # mostly the words after the figure: "$32 billion more in farm products"
+        window = text[max(0, q[3] - 20): q[4] + 50]
+        return len(_topic_words(window) & words)
+    return max(qs, key=score)[2]
+
+
+def find_conflicts(answer: Answer) -> list[tuple[int, int, str, str, str]]:
+    """(sentence i, sentence j, unit, figure in i, figure in j) for conflicting pairs."""
+    by_n = {c.n: c for c in answer.citations}
+    out = []
+    sents = answer.sentences
+    for i in range(len(sents)):
+        for j in range(i + 1, len(sents)):
+            a, b = sents[i], sents[j]
+            docs_a = {by_n[n].doc_id for n in a.citations if n in by_n}
+            docs_b = {by_n[n].doc_id for n in b.citations if n in by_n}
+            if not docs_a or not docs_b or docs_a & docs_b:
+                continue
+            wa, wb = _topic_words(a.text), _topic_words(b.text)
+            if len(wa & wb) < MIN_SHARED:
+                continue
+            qa, qb = quantities(a.text), quantities(b.text)
+            for unit in {q[0] for q in qa} & {q[0] for q in qb}:
+                na = [q for q in qa if q[0] == unit]
+                nb = [q for q in qb if q[0] == unit]
+                if not any(_same(x[1], y[1]) for x in na for y in nb):
+                    out.append((i, j, unit, _closest(a.text, na, wb), _closest(b.text, nb, wa)))
+                    break
+    return out
+
+
+def flag_conflicts(answer: Answer) -> Answer:
+    """Add a sentence naming each version of a disputed figure, citing both sources."""
+    if answer.refused or len(answer.sentences) < 2:
+        return answer
+    by_n = {c.n: c for c in answer.citations}
+    added: dict[str, AnswerSentence] = {}
+    for i, j, _unit, fa, fb in find_conflicts(answer):
+        ca, cb = by_n[answer.sentences[i].citations[0]], by_n[answer.sentences[j].citations[0]]
+        text = (f"The sources differ on this figure: {ca.source or ca.doc_id} ({(ca.published or 'undated')[:10]}) "
+                f"reports {fa}, while {cb.source or cb.doc_id} ({(cb.published or 'undated')[:10]}) reports {fb}.")
+        if text in added:  # the same two versions seen again (another copy of one side): one note
+            continue
+        added[text] = AnswerSentence(text, sorted({ca.n, cb.n}), supported=True, support=1.0, composed=True)
+    added = list(added.values())
+    if added:
+        answer.sentences.extend(added)
+        answer.notes.append(f"{len(added)} conflicting figure(s) between sources: both versions are cited")
+    return answer

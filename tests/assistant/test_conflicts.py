@@ -1,0 +1,46 @@
+"""Conflicting reports: both versions of a disputed figure are cited, with outlet and date."""
+
+import pytest
+
+from assistant.conflicts import find_conflicts, quantities
+
+
+def test_quantities_and_ranges():
+    qs = quantities("China would buy $40 billion to $50 billion of farm goods, up 12.5 pct, 3,000 tonnes of rice, a 59-billion-dlr gap")
+    assert [(q[0], q[1]) for q in qs] == [("billion", "40-50"), ("percent", "12.5"), ("tonnes", "3000"), ("billion", "59")]
+
+
+def test_sample_answer_names_both_figures(sample_assistant):
+    ans = sample_assistant.ask("How much more will China buy from the U.S. under the phase one deal?", mode="extractive")
+    last = ans.sentences[-1]
+    assert last.composed and "The sources differ" in last.text, ans.text
+    assert "Capital Trade Wire (2020-01-15) reports $32 billion" in last.text
+    assert "Prairie Farm Journal (2020-01-16) reports $40 billion to $50 billion" in last.text
+    cited = {ans.citations[n - 1].doc_id for n in last.citations}
+    assert cited == {"capital-wire-us-china-phase-one", "prairie-phase-one-farm-purchases"}
+    assert any("conflicting figure" in n for n in ans.notes)
+
+
+def test_agreeing_sources_are_not_flagged(sample_assistant):
+    ans = sample_assistant.ask("What regional value content will cars need under USMCA?", mode="extractive")
+    assert not find_conflicts(ans) and not any(s.composed for s in ans.sentences)
+
+
+@pytest.mark.slow
+def test_reuters_korea_surplus_versions_are_both_cited(reuters_trade_store, embedder):
+    """Reuters stories of March and April 1987 give South Korea's 1986 surplus with the U.S. as 7.1 and 7.2 billion dlrs."""
+    from assistant.assistant import Assistant
+    from ingest.settings import Settings
+
+    data, _, _ = reuters_trade_store
+    a = Assistant.from_settings(Settings.load(data_dir=data), embedder=embedder)
+    ans = a.ask("What was South Korea's 1986 trade surplus with the U.S.?", mode="extractive", k=8)
+    print("\n" + ans.text)
+    composed = [s for s in ans.sentences if s.composed]
+    assert composed, ans.text
+    docs = {ans.citations[n - 1].doc_id for s in composed for n in s.citations}
+    assert len(docs) == 2 and all(d.startswith("reuters21578-") for d in docs)
+    assert "7.1 billion" in composed[0].text and "7.2 billion" in composed[0].text
+    # rounding is not a conflict: "59-billion-dlr" and "58.6 billion dlrs" agree
+    japan = a.ask("What was Japan's trade surplus with the United States last year?", mode="extractive", k=8)
+    assert not any(s.composed for s in japan.sentences), japan.text
