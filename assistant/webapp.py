@@ -218,7 +218,8 @@ def build_app(settings: Settings, app: ChatApp | None = None):
                 with gr.Column():
                     search = gr.Textbox(label="Search stored documents", elem_id="doc-search")
                     table = gr.Dataframe(app.documents(), headers=["outlet", "title", "date", "chunks", "doc id"],
-                                         interactive=False, elem_id="docs", wrap=True)
+                                         interactive=False, elem_id="docs", wrap=True,
+                                         column_widths=["18%", "40%", "14%", "8%", "20%"])
                     with gr.Row():
                         doc_id = gr.Textbox(label="doc id to delete", scale=3)
                         rm = gr.Button("Delete", variant="stop", scale=1)
