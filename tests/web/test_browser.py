@@ -40,6 +40,13 @@ def page(web_app):
         browser.close()
 
 
+def new_conversation(page):
+    """Clear, and wait for the clear to land (else it could blank a question typed right after)."""
+    page.get_by_role("button", name="New conversation").click()
+    page.wait_for_function("document.querySelectorAll('#chat .message-row').length === 0", timeout=30_000)
+    page.wait_for_timeout(300)
+
+
 def ask(page, question: str):
     box = page.locator("#question textarea")
     box.fill(question)
@@ -61,9 +68,13 @@ def test_question_streams_to_a_cited_answer_and_the_citation_opens(page):
 
 
 def test_unanswerable_question_is_refused_with_consulted_passages(page):
-    page.get_by_role("button", name="New conversation").click()
+    new_conversation(page)
     ask(page, "What did Brazil propose on soybean tariffs at the WTO?")
-    page.locator("#chat", has_text="do not answer").wait_for(timeout=90_000)
+    try:
+        page.locator("#chat", has_text="do not answer").wait_for(timeout=90_000)
+    except Exception:
+        page.screenshot(path=str(SHOTS / "failed-refusal.png"))
+        raise
     panel = page.locator("#sources-panel")
     panel.locator(".tc-refusal").wait_for(timeout=10_000)
     assert panel.locator("li").count() >= 1
@@ -84,7 +95,7 @@ def test_upload_lists_the_file_and_its_markup_stays_inert(page, tmp_path):
     page.screenshot(path=str(SHOTS / "3-sources.png"))
 
     page.get_by_role("tab", name="Chat").click()
-    page.get_by_role("button", name="New conversation").click()
+    new_conversation(page)
     ask(page, "What did Chile offer on port handling fees for Peruvian copper?")
     page.locator("#chat a[href$='#cite-1-1']").first.wait_for(timeout=90_000)
     page.locator("#chat a[href$='#cite-1-1']").first.click()
