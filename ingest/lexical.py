@@ -112,12 +112,18 @@ class LexicalIndex:
 
     # ---- searching --------------------------------------------------------------
     def mask(self, sources=(), since_day=None, until_day=None, doc_ids=()) -> np.ndarray | None:
+        """Rows allowed by a filter, vectorised (outlets as category codes); the last few masks are kept."""
         if not (sources or since_day is not None or until_day is not None or doc_ids):
             return None
+        key = (tuple(sorted(s.lower() for s in sources)), since_day, until_day, tuple(sorted(doc_ids)))
+        cache = self.__dict__.setdefault("_masks", {})
+        if key in cache:
+            return cache[key]
         m = np.ones(len(self.chunk_ids), dtype=bool)
         if sources:
-            wanted = {s.lower() for s in sources}
-            m &= np.array([(s or "").lower() in wanted for s in self.sources])
+            names, codes = self._source_codes()
+            wanted = [i for i, name in enumerate(names) if name in set(key[0])]
+            m &= np.isin(codes, wanted)
         if doc_ids:
             wanted_ids = set(doc_ids)
             m &= np.array([d in wanted_ids for d in self.doc_ids])
@@ -125,7 +131,17 @@ class LexicalIndex:
             m &= self.days >= since_day
         if until_day is not None:
             m &= (self.days <= until_day) & (self.days >= 0)
+        if len(cache) >= 16:
+            cache.pop(next(iter(cache)))
+        cache[key] = m
         return m
+
+    def _source_codes(self):
+        codes = self.__dict__.get("_codes")
+        if codes is None:
+            names, inverse = np.unique(np.array([(s or "").lower() for s in self.sources], dtype=object), return_inverse=True)
+            codes = self._codes = (list(names), inverse)
+        return codes
 
     def positions(self) -> dict[str, int]:
         """chunk id -> row in the metadata arrays (built on first use)."""
