@@ -12,6 +12,7 @@ import re
 import time
 from dataclasses import dataclass
 
+from ingest.dedup import group_members
 from ingest.store import Store, published_day
 
 from .types import Filters, Passage
@@ -147,20 +148,10 @@ class Retriever:
             if g is not None and kept_doc.setdefault(g, p.doc_id) != p.doc_id:
                 continue
             out.append(p)
-        members: dict[str, list[str]] = {}
-        for d, g in canonical.items():
-            members.setdefault(g, []).append(d)
-        meta: dict[str, dict] = {}
+        others = group_members(canonical, [p.doc_id for p in out])
+        meta = self.store.docs.doc_meta(sorted({d for ds in others.values() for d in ds}))
         for p in out:
-            g = canonical.get(p.doc_id)
-            if g is None:
-                continue
-            for d in sorted(members[g]):
-                if d != p.doc_id:
-                    if d not in meta:
-                        doc = self.store.docs.document(d) or {}
-                        meta[d] = {"doc_id": d, "source": doc.get("source"), "published": doc.get("published")}
-                    p.also.append(meta[d])
+            p.also.extend(meta[d] for d in sorted(others.get(p.doc_id, ())) if d in meta)
         return out
 
     def _boost_recent(self, passages: list[Passage]) -> None:

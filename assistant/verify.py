@@ -121,6 +121,18 @@ class Verifier:
         span = spans[best] if best >= 0 else (0, len(passage.text))
         return Support(n, sim, missing, span)
 
+    def supports(self, sentence: str, passages: list[Passage]) -> bool:
+        """Do these passages, together, support the sentence (facts found, a close enough span)?"""
+        if not passages:
+            return False
+        svec = self.embedder.embed([sentence])[0]
+        sups = []
+        for n, p in enumerate(passages, 1):
+            spans = self._spans(p)
+            vecs = self.embedder.embed([p.text[a:b] for a, b in spans]) if spans else None
+            sups.append(self.support(sentence, n, p, svec, vecs, spans))
+        return not set.intersection(*(set(x.missing) for x in sups)) and max(x.similarity for x in sups) >= self.min_support
+
     def check(self, draft: Draft, passages: list[Passage], question: str, mode: str, timings: dict,
               standalone: str | None = None) -> Answer:
         """Verify a draft; ``standalone`` is the rewritten follow-up used to judge relevance."""

@@ -230,8 +230,11 @@ def build_app(settings: Settings, app: ChatApp | None = None):
 
             add.click(do_ingest, [files, urls], [status, table, outlets, files], concurrency_limit=1, api_name="ingest")
             search.change(app.documents, search, table, api_name=False)
-            rm.click(lambda d: (lambda s, r, o: (s, r, gr.update(choices=o)))(*app.delete(d.strip())), doc_id,
-                     [status, table, outlets], api_name=False)
+            def do_delete(d):
+                summary, rows, outs = app.delete(d.strip())
+                return summary, rows, gr.update(choices=outs)
+
+            rm.click(do_delete, doc_id, [status, table, outlets], api_name=False)
 
             def pick(evt):  # clicking a row fills in its doc id
                 return evt.row_value[-1] if evt.row_value else ""

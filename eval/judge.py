@@ -32,17 +32,7 @@ class VerifierJudge:
         self.verifier = verifier
 
     def supports(self, sentence: str, passages: Sequence[Passage]) -> bool:
-        if not passages:
-            return False
-        v = self.verifier
-        svec = v.embedder.embed([sentence])[0]
-        sups = []
-        for n, p in enumerate(passages, 1):
-            spans = v._spans(p)
-            vecs = v.embedder.embed([p.text[a:b] for a, b in spans]) if spans else None
-            sups.append(v.support(sentence, n, p, svec, vecs, spans))
-        missing = set.intersection(*(set(s.missing) for s in sups))
-        return not missing and max(s.similarity for s in sups) >= v.min_support
+        return self.verifier.supports(sentence, list(passages))
 
 
 class LLMJudge:

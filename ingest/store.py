@@ -130,6 +130,12 @@ class DocStore:
         d["extra"] = json.loads(d["extra"] or "{}")
         return d
 
+    def doc_meta(self, doc_ids: Sequence[str]) -> dict[str, dict]:
+        """Outlet and date of these documents, without their texts."""
+        ids = list(doc_ids)
+        q = f"SELECT doc_id, source, published FROM documents WHERE doc_id IN ({','.join('?' * len(ids))})"
+        return {r["doc_id"]: dict(r) for r in self._conn().execute(q, ids)} if ids else {}
+
     def chunks(self, doc_id: str | None = None) -> list[dict]:
         q = 'SELECT chunk_id, doc_id, idx, start, "end", text, n_wordpieces, n_tiktoken FROM chunks'
         args: tuple = ()
