@@ -35,6 +35,7 @@ class Assistant:
         self.verifier = verifier
         self._backends: dict[str, object] = {}
         self._warm = False
+        self._positions = None
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, store: Store | None = None, embedder=None) -> Assistant:
@@ -48,6 +49,28 @@ class Assistant:
         if mode not in self._backends:
             self._backends[mode] = make_backend(mode, self.settings, self.embedder, self._known_word)
         return self._backends[mode]
+
+    @property
+    def positions(self):
+        """Views over the stored positions, once `tradechat positions build` has run (else None)."""
+        if self._positions is None and self.settings.positions_path.exists():
+            from .positions.store import PositionStore
+            from .positions.views import PositionViews
+            from .positions.vocab import Vocabulary
+
+            self._positions = (PositionViews(PositionStore(self.settings.positions_path), self.store.docs.duplicate_groups),
+                               Vocabulary.load(self.settings.positions.vocabulary))
+        return self._positions
+
+    def _timeline(self, question: str, filters: Filters | None):
+        """(draft, passages, total) when the question is about a party's position on an issue with stored statements."""
+        if self.positions is None:
+            return None
+        from .positions.answer import timeline_draft, timeline_question
+
+        views, vocab = self.positions
+        cell = timeline_question(question, vocab)
+        return timeline_draft(*cell, views, self.store.docs, filters) if cell else None
 
     def _known_word(self, word: str) -> bool:
         return self.store.lexical().knows(word)
@@ -95,6 +118,20 @@ class Assistant:
             notes.append(f"{e}; answered extractively instead")
             backend = self.backend("extractive")
         standalone = condense(q, history or [], backend if backend.name != "extractive" else None)
+        timeline = self._timeline(standalone, filters)
+        if timeline is not None:
+            draft, passages, total = timeline
+            yield passages
+            timings = {"retrieve_ms": (time.perf_counter() - t0) * 1000, "generate_ms": 0.0}
+            answer = self.verifier.check(draft, passages, q, "timeline", timings, standalone)
+            party_issue = draft.sentences and f"{len(answer.sentences)} of {total} stored statements"
+            answer.notes = notes + [f"answered from the position timeline ({party_issue}, in date order)"] + answer.notes
+            answer.standalone_question = standalone
+            timings["total_ms"] = (time.perf_counter() - t0) * 1000
+            if answer.sentences:
+                yield answer
+                return
+            notes = notes + ["the position timeline gave no verified sentence; searched the articles instead"]
         result = self.retriever.retrieve(standalone, filters, k)
         passages = result.passages
         if backend.name != "extractive":

@@ -26,6 +26,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
     p.set_defaults(func=cmd_ask)
 
+    p = sub.add_parser("positions", help="the party x issue matrix of negotiating positions (`positions build` extracts them)")
+    p.add_argument("action", nargs="?", choices=["show", "build"], default="show")
+    p.add_argument("--party", help="only this party (any name: Tokyo, Motegi -> Japan)")
+    p.add_argument("--issue", help="only this issue (any phrase: car tariffs -> autos)")
+    p.add_argument("--since", help="only statements published on or after this date (YYYY-MM-DD)")
+    p.add_argument("--until", help="only statements published on or before this date")
+    p.add_argument("--model", choices=["off", "auto", "local", "openai"], help="build: model pass (default: setting positions.model_pass)")
+    p.add_argument("--json", action="store_true", help="print the matrix and timelines (or the build report) as JSON")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_positions)
+
     p = sub.add_parser("serve", help="start the web chat (127.0.0.1:7860 unless settings say otherwise)")
     p.add_argument("--host", help="bind address (setting web.host; default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (setting web.port)")
@@ -39,7 +50,7 @@ def _filters(args) -> Filters:
         v = getattr(args, name)
         if v and iso_date(v) is None:
             raise SystemExit(f"tradechat ask: --{name} {v!r} is not a date (use YYYY-MM-DD)")
-    return Filters(tuple(args.source), iso_date(args.since), iso_date(args.until), tuple(args.doc))
+    return Filters(tuple(getattr(args, "source", ())), iso_date(args.since), iso_date(args.until), tuple(getattr(args, "doc", ())))
 
 
 def _print_answer(answer, as_json: bool, id=None) -> None:
@@ -117,6 +128,47 @@ def cmd_ask(args, settings: Settings) -> int:
             continue
         _print_answer(answer, True, id=qid)
     return status
+
+
+def cmd_positions(args, settings: Settings) -> int:
+    from .positions.build import build_positions
+    from .positions.store import PositionStore
+    from .positions.views import PositionViews, format_matrix
+    from .positions.vocab import Vocabulary, VocabularyError
+
+    try:
+        vocab = Vocabulary.load(settings.positions.vocabulary)
+    except VocabularyError as e:
+        print(f"tradechat positions: {e}", file=sys.stderr)
+        return 2
+    if args.action == "build":
+        report = build_positions(settings, model=args.model, progress=not args.quiet and sys.stderr.isatty())
+        print(json.dumps(report.as_dict(), indent=2) if args.json else report.summary())
+        return 0
+    party = issue = None
+    if args.party:
+        party = vocab.party(args.party)
+        if party is None:
+            print(f"tradechat positions: --party {args.party!r} is not a known party or name (see assistant/data/aliases.json)", file=sys.stderr)
+            return 2
+    if args.issue:
+        issue = vocab.issue(args.issue)
+        if issue is None:
+            print(f"tradechat positions: --issue {args.issue!r} is not a known issue (one of: {', '.join(vocab.issues)})", file=sys.stderr)
+            return 2
+    f = _filters(args)
+    since, until = f.since, f.until
+    from ingest.store import DocStore
+
+    views = PositionViews(PositionStore(settings.positions_path), DocStore(settings.docstore_path).duplicate_groups)
+    matrix = views.matrix(party, issue, since, until)
+    if args.json:
+        out = {p: {i: {"latest": c["latest"], "count": c["count"], "timeline": views.timeline(p, i, since, until)}
+                   for i, c in cells.items()} for p, cells in matrix.items()}
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        print(format_matrix(matrix, views=views))
+    return 0
 
 
 def cmd_serve(args, settings: Settings) -> int:

@@ -30,6 +30,16 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="show what got better or worse between two --out folders, question by question")
     p.set_defaults(func=cmd_eval)
 
+    p = sub.add_parser("eval-positions", help="precision/recall of position extraction on hand-labelled sentences")
+    p.add_argument("--gold", type=Path, help="labelled sentences, JSONL (default: eval/datasets/positions.jsonl)")
+    p.add_argument("--model", choices=["off", "auto", "local", "openai"], default="off", help="model pass (off: rules only)")
+    p.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "corpora",
+                   help="folder holding seed/ and reuters21578/")
+    p.add_argument("--corpus", action="append", choices=["seed", "sample", "reuters"], help="only these corpora (repeatable)")
+    p.add_argument("--json", action="store_true", help="print the scores and every labelled sentence as JSON")
+    p.add_argument("--errors", action="store_true", help="list the wrong and missed statements")
+    p.set_defaults(func=cmd_eval_positions)
+
 
 def cmd_eval(args, settings: Settings) -> int:
     if args.compare:
@@ -80,4 +90,58 @@ def cmd_eval(args, settings: Settings) -> int:
     if misses:
         print("tradechat eval: gate failed:\n  " + "\n  ".join(misses), file=sys.stderr)
         return 1
+    return 0
+
+
+def cmd_eval_positions(args, settings: Settings) -> int:
+    import json
+    import time
+
+    from assistant.positions.build import BuildReport, PositionBuilder
+    from assistant.positions.extract import rule_statements
+    from assistant.positions.vocab import Vocabulary
+
+    from . import positions
+
+    try:
+        gold = positions.load_gold(args.gold or positions.DATASET)
+    except (OSError, ValueError) as e:
+        print(f"tradechat eval-positions: {e}", file=sys.stderr)
+        return 2
+    if args.corpus:
+        gold = [g for g in gold if g["corpus"] in args.corpus]
+    needs_shared = {g["corpus"] for g in gold} - {"sample"}
+    if needs_shared and not args.shared.is_dir():
+        print(f"tradechat eval-positions: {args.shared} is missing (needed for {', '.join(sorted(needs_shared))}); "
+              "use --shared or --corpus sample", file=sys.stderr)
+        return 2
+    docs = positions.load_documents(gold, args.shared, Path(__file__).resolve().parents[1] / "samples")
+    stale = positions.missing_labels(gold, docs)
+    if stale:
+        print("tradechat eval-positions: labelled sentences not found in their documents:\n  " + "\n  ".join(stale), file=sys.stderr)
+        return 2
+    builder = PositionBuilder.from_settings(settings, model=args.model)
+    report = BuildReport()
+    t0 = time.perf_counter()
+    if builder.backend is None:
+        vocab = Vocabulary.load(settings.positions.vocabulary)
+        extracted = {d: rule_statements(doc, vocab) for d, doc in docs.items()}
+    else:
+        extracted = {d: builder.extract(doc, report)[0] for d, doc in docs.items()}
+    seconds = time.perf_counter() - t0
+    result = positions.score(gold, extracted)
+    method = f"model pass, {builder.model_name}" if builder.backend else "rule pass"
+    result["method"], result["seconds_per_doc"] = method, round(seconds / max(len(docs), 1), 3)
+    result["notes"] = report.notes
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return 0
+    print(positions.format_score(result, method))
+    print(f"{len(docs)} documents, {result['seconds_per_doc']} s per document")
+    for n in report.notes:
+        print(f"note: {n}")
+    if args.errors:
+        for row in result["rows"]:
+            if row["wrong"] or row["missed"]:
+                print(f"- {row['doc']}: {row['sentence']!r}\n    wrong: {row['wrong']}\n    missed: {row['missed']}")
     return 0

@@ -98,6 +98,15 @@ class WebSettings(BaseModel):
     upload_types: tuple[str, ...] = (".txt", ".html", ".htm", ".md", ".jsonl", ".sgm", ".urls")
 
 
+class PositionSettings(BaseModel):
+    model_pass: Literal["auto", "local", "openai", "off"] = Field(
+        "off", description="model that re-attributes the rules' position clauses (off: rules only — measured more precise "
+                           "than the packaged 1.5B model, see README)")
+    questions_per_call: int = Field(8, ge=1, le=32, description="clauses attributed per model call")
+    max_questions_per_doc: int = Field(40, ge=1, description="clauses per document sent to the model at most (the rest keep the rules' attribution)")
+    vocabulary: Path | None = Field(None, description="JSON file adding parties, issues or stance cues to the built-in vocabulary")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="TRADECHAT_",
@@ -116,6 +125,7 @@ class Settings(BaseSettings):
     openai: OpenAISettings = OpenAISettings()
     answer: AnswerSettings = AnswerSettings()
     web: WebSettings = WebSettings()
+    positions: PositionSettings = PositionSettings()
 
     @field_validator("data_dir")
     @classmethod
@@ -151,6 +161,10 @@ class Settings(BaseSettings):
     @property
     def bm25_path(self) -> Path:
         return self.data_dir / "bm25"
+
+    @property
+    def positions_path(self) -> Path:
+        return self.data_dir / "positions.sqlite3"
 
     @classmethod
     def load(cls, **overrides) -> Settings:

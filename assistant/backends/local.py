@@ -101,3 +101,14 @@ class LocalBackend:
             out = llm.create_chat_completion(messages=[{"role": "user", "content": prompt}],
                                              temperature=0.0, max_tokens=max_tokens)
         return (out["choices"][0]["message"].get("content") or "").strip()
+
+    def structured(self, messages: list[dict], schema: dict, max_tokens: int = 256) -> str:
+        """Raw JSON text constrained to `schema` (used by the position tracker)."""
+        llm = self.llm
+        with self._lock:
+            try:
+                out = llm.create_chat_completion(messages=messages, response_format={"type": "json_object", "schema": schema},
+                                                 temperature=0.0, max_tokens=max_tokens)
+            except ValueError as e:
+                raise BackendError(f"local: {e}") from e
+        return out["choices"][0]["message"].get("content") or ""

@@ -56,3 +56,10 @@ class OpenAIBackend:
         except Exception as e:
             raise BackendError(f"openai: {type(e).__name__}: {e}") from e
         return (out.message.content or "").strip()
+
+    def structured(self, messages: list[dict], schema: dict, max_tokens: int = 256) -> str:
+        try:
+            out = self.llm.chat(self._messages(messages), response_format={"type": "json_object", "schema": schema}, max_tokens=max_tokens)
+        except Exception as e:
+            raise BackendError(f"openai: {type(e).__name__}: {e}") from e
+        return out.message.content or ""
