@@ -38,6 +38,9 @@ def cmd_demo(args, settings: Settings) -> int:
     print(f"stored in {settings.data_dir.resolve()}; list it with `tradechat docs`")
     if report.failed:
         return 1
+    from assistant.positions.build import build_positions
+
+    print(build_positions(settings).summary().splitlines()[0] + "; see them with `tradechat positions` or the Positions tab")
     from assistant.assistant import Assistant
     from assistant.cli import _print_answer
 

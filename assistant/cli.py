@@ -49,7 +49,7 @@ def _filters(args) -> Filters:
     for name in ("since", "until"):
         v = getattr(args, name)
         if v and iso_date(v) is None:
-            raise SystemExit(f"tradechat ask: --{name} {v!r} is not a date (use YYYY-MM-DD)")
+            raise SystemExit(f"tradechat {getattr(args, 'command', 'ask')}: --{name} {v!r} is not a date (use YYYY-MM-DD)")
     return Filters(tuple(getattr(args, "source", ())), iso_date(args.since), iso_date(args.until), tuple(getattr(args, "doc", ())))
 
 

@@ -151,3 +151,29 @@ document.addEventListener("click", (ev) => {
 }, true);
 </script>
 """
+
+
+def timeline_html(party: str, issue: str, steps: list[dict], document: Callable[[str], str | None] = lambda _: None) -> str:
+    """One matrix cell's statements in date order, each with its outlet, date and the sentence highlighted in context."""
+    if not steps:
+        return f'<p class="tc-empty">No stored statement of {html.escape(party)} on {html.escape(issue)}.</p>'
+    items = []
+    for n, s in enumerate(steps, 1):
+        text = document(s["doc_id"])
+        if text and 0 <= s["start"] < s["end"] <= len(text):
+            lo, hi = max(0, s["start"] - CONTEXT_CHARS // 2), min(len(text), s["end"] + CONTEXT_CHARS // 2)
+            body = ("…" if lo else "") + _highlight(text[lo:hi], s["start"] - lo, s["end"] - lo) + ("…" if hi < len(text) else "")
+        else:
+            body = f"<mark>{html.escape(s['sentence'])}</mark>"
+        url = safe_url(s.get("url"))
+        link = f' · <a href="{_attr(url)}" target="_blank" rel="noopener noreferrer">link</a>' if url else ""
+        copies = [f"{a.get('source') or a['doc_id']} ({(a.get('published') or 'undated')[:10]})" for a in s.get("also", [])]
+        also = f" · also carried by {html.escape(', '.join(copies))}" if copies else ""
+        meta = " · ".join(html.escape(x) for x in ((s.get("published") or "")[:10] or "undated", s.get("source") or "unknown outlet"))
+        items.append(
+            f'<li class="tc-step" data-stance="{_attr(s["stance"])}"><b>{meta}</b> — <span class="tc-stance">{html.escape(s["stance"])}</span>'
+            f' <small>({html.escape(s["method"])}; cue “{html.escape(s.get("cue") or "")}”)</small><br>'
+            f'<small>{html.escape(s.get("title") or s["doc_id"])} · doc: {html.escape(s["doc_id"])}{also}{link}</small>'
+            f'<p class="tc-passage">{body}</p></li>')
+    return (f'<section class="tc-timeline"><h4>{html.escape(party)} on {html.escape(issue)}: {len(steps)} statements, '
+            f'oldest first</h4><ol>{"".join(items)}</ol></section>')

@@ -156,7 +156,48 @@ class ChatApp:
                 return f"**Ingest stopped:** {render.md_text(str(e))}", self.documents(), self.outlets()
         head, *failures = report.summary().splitlines()
         text = render.md_text(head) + "".join(f"\n- {render.md_text(f.strip())}" for f in failures)
+        if report.new or report.updated or report.removed:
+            text += "\n\n" + self.build_positions(progress)
         return text, self.documents(), self.outlets()
+
+    # ---- positions ---------------------------------------------------------------
+    def build_positions(self, progress=None) -> str:
+        """Extract positions for new or changed documents (rules, plus the model pass if configured)."""
+        from .positions.build import build_positions
+
+        with self._ingest_lock:
+            report = build_positions(self.settings, progress=progress is not None)
+        return render.md_text(report.summary().splitlines()[0])
+
+    def _views(self):
+        pos = self.assistant.positions
+        return pos[0] if pos else None
+
+    def positions_matrix(self, party: str | None = None, issue: str | None = None, since: str = "", until: str = ""):
+        """(rows, headers): one row per party, one column per issue, each cell the latest stance · date (+earlier)."""
+        from .positions.views import cell_label
+
+        views = self._views()
+        f = self.filters((), since, until)
+        matrix = views.matrix(party or None, issue or None, f.since, f.until) if views else {}
+        issues = sorted({i for cells in matrix.values() for i in cells},
+                        key=lambda i: -sum(c[i]["count"] for c in matrix.values() if i in c))
+        rows = [[p] + [cell_label(cells[i]) if i in cells else "" for i in issues] for p, cells in matrix.items()]
+        return rows, ["party"] + issues
+
+    def positions_choices(self) -> tuple[list[str], list[str]]:
+        views = self._views()
+        if not views:
+            return [], []
+        matrix = views.matrix()
+        return sorted(matrix), sorted({i for cells in matrix.values() for i in cells})
+
+    def positions_timeline(self, party: str, issue: str, since: str = "", until: str = "") -> str:
+        views = self._views()
+        if not views or not party or not issue:
+            return '<p class="tc-empty">Click a cell of the matrix to see its timeline.</p>'
+        f = self.filters((), since, until)
+        return render.timeline_html(party, issue, views.timeline(party, issue, f.since, f.until), self._document_text)
 
     def delete(self, doc_id: str) -> tuple[str, list[list], list[str]]:
         known = self.assistant.store.docs.document(doc_id) if doc_id else None
@@ -242,6 +283,54 @@ def build_app(settings: Settings, app: ChatApp | None = None):
             pick.__annotations__ = {"evt": gr.SelectData}  # (this module uses postponed annotations)
 
             table.select(pick, None, doc_id, api_name=False)
+
+        with gr.Tab("Positions"):
+            parties0, issues0 = app.positions_choices()
+            with gr.Row():
+                p_party = gr.Dropdown(parties0, value=None, label="Party (all when empty)", elem_id="pos-party")
+                p_issue = gr.Dropdown(issues0, value=None, label="Issue (all when empty)", elem_id="pos-issue")
+                p_since = gr.Textbox(label="since (YYYY-MM-DD)")
+                p_until = gr.Textbox(label="until (YYYY-MM-DD)")
+                p_build = gr.Button("Update positions", elem_id="pos-build", scale=0)
+            p_status = gr.Markdown(elem_id="pos-status")
+            rows0, headers0 = app.positions_matrix()
+            p_headers = gr.State(headers0)
+            p_matrix = gr.Dataframe(value=rows0 or None, headers=headers0, interactive=False, elem_id="positions-matrix", wrap=True)
+            p_timeline = gr.HTML(app.positions_timeline("", ""), elem_id="positions-timeline")
+
+            def show_matrix(party, issue, since_, until_):
+                try:
+                    rows, headers = app.positions_matrix(party, issue, since_, until_)
+                except QuestionError as e:
+                    return gr.update(), gr.update(), f"**{render.md_text(str(e))}**"
+                import pandas as pd
+
+                return pd.DataFrame(rows, columns=headers), headers, "" if rows else "No positions match. Ingest articles, then **Update positions**."
+
+            matrix_io = ([p_party, p_issue, p_since, p_until], [p_matrix, p_headers, p_status])
+            for trigger in (p_party.change, p_issue.change, p_since.submit, p_until.submit):
+                trigger(show_matrix, *matrix_io, api_name=False)
+
+            def rebuild(party, issue, since_, until_, progress=gr.Progress(track_tqdm=True)):
+                status = app.build_positions(progress)
+                frame, headers, _ = show_matrix(party, issue, since_, until_)
+                parties, issues = app.positions_choices()
+                return frame, headers, status, gr.update(choices=parties), gr.update(choices=issues)
+
+            p_build.click(rebuild, matrix_io[0], [p_matrix, p_headers, p_status, p_party, p_issue], concurrency_limit=1, api_name=False)
+
+            def open_cell(headers, since_, until_, evt):
+                row, col = (evt.index or [None, None])[:2]
+                if not evt.row_value or col is None or col == 0 or col >= len(headers) or not evt.value:
+                    return app.positions_timeline("", "")
+                try:
+                    return app.positions_timeline(evt.row_value[0], headers[col], since_, until_)
+                except QuestionError as e:
+                    return f"<p>{render.md_text(str(e))}</p>"
+
+            open_cell.__annotations__ = {"evt": gr.SelectData}
+            p_matrix.select(open_cell, [p_headers, p_since, p_until], p_timeline, api_name=False)
+            demo.load(show_matrix, *matrix_io, api_name=False)
 
         # a small API for scripts and tests (gradio_client): one question, one JSON answer
         api_q = gr.Textbox(visible=False)

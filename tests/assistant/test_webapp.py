@@ -115,3 +115,25 @@ def test_running_app_sees_an_ingest_made_by_another_process(app, tmp_path):
     app.assistant.retriever.mode = "dense"
     ans = app.assistant.ask("What did Peru demand on avocado export quotas?", mode="extractive")
     assert [c.doc_id for c in ans.citations][:1] == ["lima-wire"], ans.as_dict()
+
+
+def test_positions_tab_handlers_build_filter_and_open_a_timeline(app, tmp_path):
+    assert app.positions_matrix() == ([], ["party"])  # nothing built yet
+    assert "Click a cell" in app.positions_timeline("", "")
+    assert "statements" in app.build_positions()
+    rows, headers = app.positions_matrix()
+    japan = next(r for r in rows if r[0] == "Japan")
+    assert japan[headers.index("autos")].startswith("red line · 2019-05-26")
+    only, h = app.positions_matrix("Japan", "autos")
+    assert h == ["party", "autos"] and len(only) == 1
+    assert app.positions_matrix(since="2021-01-01")[0][0][0] == "European Union"  # only the 2021 steel truce is that late
+    html = app.positions_timeline("Japan", "autos")
+    assert "Japan on autos" in html and html.index("2019-05-25") < html.index("2019-05-26") and "<mark>" in html
+    with pytest.raises(Exception, match="not a date"):
+        app.positions_matrix(since="soon")
+    # an upload is followed by a positions update, so the new article's stances appear at once
+    f = tmp_path / "harbour-wire-lima.txt"
+    f.write_text("Peru rejects Chile port fee plan\n\nLIMA, June 3 (Harbour Wire) - Peru rejected Chile's proposal on "
+                 "copper tariffs on Tuesday and demanded lower port fees, officials said.\n")
+    summary, _, _ = app.ingest([str(f)], "")
+    assert "1 new" in summary and "positions: 1 new" in summary

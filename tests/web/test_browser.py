@@ -106,3 +106,26 @@ def test_upload_lists_the_file_and_its_markup_stays_inert(page, tmp_path):
     assert page.evaluate("window.__pwned === undefined") and not page.dialogs  # ...never run
     assert "agreed to everything" not in page.locator("#chat").inner_text()
     page.screenshot(path=str(SHOTS / "4-hostile-article-inert.png"))
+
+
+def test_positions_tab_shows_the_matrix_and_a_cell_opens_its_timeline(page):
+    page.get_by_role("tab", name="Positions").click()
+    page.locator("#pos-build").click()  # extract positions from the stored sample articles (rule pass)
+    page.locator("#pos-status", has_text="statements").wait_for(timeout=60_000)
+    matrix = page.locator("#positions-matrix")
+    matrix.get_by_text("Japan", exact=True).first.wait_for(timeout=30_000)
+    headers = [h.strip() for h in matrix.locator("thead th").all_inner_texts()]
+    assert "autos" in headers and "agriculture" in headers
+    row = matrix.locator("div[role=row]", has_text="Japan").first  # Gradio's virtual table: rows and cells are divs
+    cell = row.locator("[role=gridcell]").nth(headers.index("autos"))
+    assert "red line" in cell.inner_text()  # Tokyo's latest stance on car tariffs in the samples
+    cell.click()
+    timeline = page.locator("#positions-timeline .tc-timeline")
+    timeline.wait_for(timeout=30_000)
+    assert "Japan on autos" in timeline.inner_text()
+    steps = timeline.locator(".tc-step")
+    assert steps.count() >= 2
+    dates = re.findall(r"\d{4}-\d\d-\d\d", " ".join(steps.locator("b").all_inner_texts()))
+    assert dates == sorted(dates)  # oldest first
+    assert len(steps.first.locator("mark").inner_text()) > 20  # the statement highlighted in its article
+    page.screenshot(path=str(SHOTS / "5-positions-timeline.png"), full_page=True)
