@@ -57,16 +57,42 @@ class Embedder(Protocol):
 class SentenceTransformerEmbedder:
     """all-MiniLM-L6-v2 (or any local sentence-transformers folder) on CPU."""
 
-    def __init__(self, model: str = "all-MiniLM-L6-v2", batch_size: int = 64, device: str = "cpu"):
+    # a call with at least this many texts goes to the worker processes (when workers > 1);
+    # smaller ones (queries, a few uploaded files) never pay the pool's start-up (~20 s)
+    POOL_MIN_TEXTS = 256
+
+    def __init__(self, model: str = "all-MiniLM-L6-v2", batch_size: int = 8, device: str = "cpu", workers: int = 1):
         self.model_dir = resolve_model_dir(model)
         self.batch_size = batch_size
         self.device = device
+        self.workers = workers
+        self._pool = None
         self._lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, settings) -> SentenceTransformerEmbedder:
+    def from_settings(cls, settings, workers: int | None = None) -> SentenceTransformerEmbedder:
         e = settings.embed
-        return cls(e.model, e.batch_size, e.device)
+        return cls(e.model, e.batch_size, e.device, workers or 1)
+
+    def _start_pool(self):
+        """sentence-transformers' multi-process pool, each worker on one torch thread."""
+        import atexit
+
+        old = os.environ.get("OMP_NUM_THREADS")
+        os.environ["OMP_NUM_THREADS"] = "1"  # read by torch in each spawned worker
+        try:
+            self._pool = self.model.start_multi_process_pool([self.device] * self.workers)
+        finally:
+            if old is None:
+                os.environ.pop("OMP_NUM_THREADS", None)
+            else:
+                os.environ["OMP_NUM_THREADS"] = old
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            self.model.stop_multi_process_pool(pool)
 
     @cached_property
     def tokenizer(self):
@@ -93,9 +119,14 @@ class SentenceTransformerEmbedder:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         with self._lock:  # the torch module is not re-entrant across threads
+            extra = {}
+            if self.workers > 1 and len(texts) >= self.POOL_MIN_TEXTS:
+                if self._pool is None:
+                    self._start_pool()
+                extra = {"pool": self._pool, "chunk_size": max(32, -(-len(texts) // (2 * self.workers)))}
             vecs = self.model.encode(
                 list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                convert_to_numpy=True, show_progress_bar=False,
+                convert_to_numpy=True, show_progress_bar=False, **extra,
             )
         return vecs.astype(np.float32, copy=False)
 

@@ -60,9 +60,9 @@ class Ingestor:
     def __init__(self, settings: Settings, store: Store | None = None, embedder=None):
         self.settings = settings
         self.store = store or Store.from_settings(settings)
-        self.embedder = embedder or SentenceTransformerEmbedder.from_settings(settings)
+        self.embedder = embedder or SentenceTransformerEmbedder.from_settings(settings, workers=settings.embed.workers)
         self.chunker = Chunker.from_settings(settings, self.embedder)
-        self.flush_chunks = max(settings.embed.batch_size * 8, 256)
+        self.flush_chunks = max(settings.embed.batch_size * 8, 256 * settings.embed.workers)
 
     def ingest(self, paths: Sequence[str | Path], prune: bool = False, progress: bool = True, topic: str | None = None) -> IngestReport:
         """Ingest files/folders. ``topic`` keeps only documents tagged with it

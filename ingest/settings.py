@@ -33,7 +33,8 @@ class ChunkSettings(BaseModel):
 
 class EmbedSettings(BaseModel):
     model: str = Field("all-MiniLM-L6-v2", description="a folder, or the name of a model shipped by a PyPI package")
-    batch_size: int = Field(64, ge=1, le=4096)
+    batch_size: int = Field(8, ge=1, le=4096, description="texts per forward pass (8 measured 1.35x faster than 64 on 2 CPU cores)")
+    workers: int = Field(1, ge=1, le=64, description="ingest: embedding processes of one torch thread each (>1 only pays off for large ingests)")
     device: str = "cpu"
 
 
