@@ -34,7 +34,7 @@ RULES_VERSION = "rules-1"
 _CLAUSE_BREAK = re.compile(r";|,?\s+(?:while|but|whereas|although|though)\s+", re.I)
 _PREPOSITION = re.compile(r"\b(?:on|against|to|from|with|for|of|by|into|toward|towards|at|over|than|between|in)\s+(?:the\s+)?$", re.I)
 # a party right after a verb is its object ("accused Tokyo", "urged Japan"), not the one holding the stance
-_OBJECT = re.compile(r"\b(?:\w+ed|asks?|urges?|tells?|told|warns?|force|persuade|allow|let|help|pressure)\s+(?:the\s+)?$", re.I)
+_OBJECT = re.compile(r"\b(?:\w+ed|asks?|urges?|tells?|told|warns?|force|persuade|allow|let|help|pressure|visit|visits|visiting|meet|meets|meeting)\s+(?:the\s+)?$", re.I)
 _ANAPHOR = re.compile(r"\b(?:these|those|such|this|the same)\b", re.I)  # "these measures": the issue is in the sentence before
 GENERIC_ISSUES = {"tariffs"}
 MAX_ISSUES = 3
