@@ -98,8 +98,6 @@ def cmd_eval_positions(args, settings: Settings) -> int:
     import time
 
     from assistant.positions.build import BuildReport, PositionBuilder
-    from assistant.positions.extract import rule_statements
-    from assistant.positions.vocab import Vocabulary
 
     from . import positions
 
@@ -123,11 +121,7 @@ def cmd_eval_positions(args, settings: Settings) -> int:
     builder = PositionBuilder.from_settings(settings, model=args.model)
     report = BuildReport()
     t0 = time.perf_counter()
-    if builder.backend is None:
-        vocab = Vocabulary.load(settings.positions.vocabulary)
-        extracted = {d: rule_statements(doc, vocab) for d, doc in docs.items()}
-    else:
-        extracted = {d: builder.extract(doc, report)[0] for d, doc in docs.items()}
+    extracted = {d: builder.extract(doc, report)[0] for d, doc in docs.items()}
     seconds = time.perf_counter() - t0
     result = positions.score(gold, extracted)
     method = f"model pass, {builder.model_name}" if builder.backend else "rule pass"

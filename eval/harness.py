@@ -41,18 +41,23 @@ class Question:
         return self.kind in ANSWERABLE_KINDS
 
 
-def load_dataset(path: Path) -> list[Question]:
+def read_jsonl(path: Path, parse) -> list:
+    """parse(record) for each non-blank line; a bad line is a ValueError naming the file and line."""
     out = []
     for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
-            rec = json.loads(line)
-            out.append(Question(str(rec["id"]), rec["question"], rec.get("kind", "answerable"), list(rec.get("doc_ids", [])),
-                                list(rec.get("must_include", [])), dict(rec.get("filters") or {})))
+            out.append(parse(json.loads(line)))
         except (ValueError, KeyError, TypeError) as e:
             raise ValueError(f"{path} line {lineno}: {type(e).__name__}: {e}") from None
     return out
+
+
+def load_dataset(path: Path) -> list[Question]:
+    return read_jsonl(path, lambda rec: Question(
+        str(rec["id"]), rec["question"], rec.get("kind", "answerable"), list(rec.get("doc_ids", [])),
+        list(rec.get("must_include", [])), dict(rec.get("filters") or {})))
 
 
 def score_question(q: Question, answer: Answer, k: int, judge: Judge) -> dict:

@@ -10,29 +10,25 @@ precision = correct / extracted, recall = correct / labelled.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 
 from ingest.loaders import load_file
 from ingest.types import LoadError
 
+from .harness import read_jsonl
+
 DATASET = Path(__file__).resolve().parent / "datasets" / "positions.jsonl"
 
 
+def _gold_record(rec: dict) -> dict:
+    rec["labels"] = {(p["party"], p["issue"], p["stance"]) for p in rec["positions"]}
+    rec["corpus"], rec["doc"], rec["sentence"]  # noqa: B018 - required fields
+    return rec
+
+
 def load_gold(path: Path = DATASET) -> list[dict]:
-    out = []
-    for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-            rec["labels"] = {(p["party"], p["issue"], p["stance"]) for p in rec["positions"]}
-            rec["corpus"], rec["doc"], rec["sentence"]  # noqa: B018 - required fields
-        except (ValueError, KeyError, TypeError) as e:
-            raise ValueError(f"{path} line {lineno}: {type(e).__name__}: {e}") from None
-        out.append(rec)
-    return out
+    return read_jsonl(path, _gold_record)
 
 
 def corpus_files(corpus: str, doc_ids: set[str], shared: Path, samples: Path) -> list[Path]:

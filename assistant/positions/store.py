@@ -92,12 +92,3 @@ class PositionStore:
             args.extend(ids)
         q += " ORDER BY published IS NULL, published, doc_id, start"
         return [dict(r) for r in self._conn().execute(q, args)]
-
-    def costs(self) -> dict:
-        r = self._conn().execute(
-            "SELECT COUNT(*) n, SUM(n_sentences) s, SUM(n_flagged) f, SUM(n_statements) st, SUM(n_discarded) rej,"
-            " AVG(rule_ms) rule_ms, AVG(CASE WHEN method = 'model' THEN model_ms END) model_ms,"
-            " SUM(method = 'model') n_model FROM docs").fetchone()
-        return {"documents": r["n"], "sentences": r["s"] or 0, "flagged": r["f"] or 0, "statements": r["st"] or 0,
-                "discarded_by_model": r["rej"] or 0, "rule_ms_per_doc": round(r["rule_ms"] or 0, 2),
-                "model_ms_per_doc": round(r["model_ms"] or 0, 1), "model_documents": r["n_model"] or 0}
