@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
-from ingest.embed import CachedEmbedder, SentenceTransformerEmbedder
+from ingest.embed import CachedEmbedder, make_embedder
 from ingest.settings import Settings
 from ingest.store import Store
 
@@ -41,7 +41,7 @@ class Assistant:
     def from_settings(cls, settings: Settings | None = None, store: Store | None = None, embedder=None) -> Assistant:
         settings = settings or Settings.load()
         store = store or Store.from_settings(settings)
-        embedder = CachedEmbedder(embedder or SentenceTransformerEmbedder.from_settings(settings))
+        embedder = CachedEmbedder(embedder or make_embedder(settings))
         return cls(settings, store, embedder, Retriever.from_settings(settings, store, embedder), Verifier.from_settings(settings, embedder))
 
     def backend(self, mode: str | None = None):

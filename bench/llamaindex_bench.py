@@ -8,7 +8,9 @@ packaged all-MiniLM-L6-v2) and `ChromaVectorStore`, default settings
 files and the same loaders (so both get the same cleaned article text); the
 clock runs from reading the files to vectors stored. Also counted: chunks longer
 than the embedder's 256 word-pieces, which it silently truncates (text that is
-stored but never embedded).
+stored but never embedded). A second llama-index run splits into 200-token
+chunks (40 overlap) so that it embeds all the text, as tradechat does: the
+same work, compared like for like.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def load(paths, topic):
     return out
 
 
-def naive(paths, topic, folder: Path) -> dict:
+def naive(paths, topic, folder: Path, chunk_size: int | None = None) -> dict:
     import chromadb
     from llama_index.core import Document, StorageContext, VectorStoreIndex
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
@@ -53,7 +55,12 @@ def naive(paths, topic, folder: Path) -> dict:
     embed = HuggingFaceEmbedding(model_name=str(resolve_model_dir("all-MiniLM-L6-v2")), device="cpu")
     coll = chromadb.PersistentClient(str(folder)).get_or_create_collection("naive")
     ctx = StorageContext.from_defaults(vector_store=ChromaVectorStore(chroma_collection=coll))
-    index = VectorStoreIndex.from_documents(docs, storage_context=ctx, embed_model=embed)
+    extra = {}
+    if chunk_size:  # sized to fit the embedder, as tradechat does (its 200 word-pieces, 40 overlap)
+        from llama_index.core.node_parser import SentenceSplitter
+
+        extra["transformations"] = [SentenceSplitter(chunk_size=chunk_size, chunk_overlap=40)]
+    index = VectorStoreIndex.from_documents(docs, storage_context=ctx, embed_model=embed, **extra)
     seconds = time.perf_counter() - t0
     texts = coll.get(include=["documents"])["documents"]
     tok = SentenceTransformerEmbedder().tokenizer
@@ -79,14 +86,16 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         n = naive(args.corpus, args.topic, Path(tmp) / "naive")
+        fit = naive(args.corpus, args.topic, Path(tmp) / "naive-fit", chunk_size=200)
         t = ours(args.corpus, args.topic, Path(tmp) / "ours")
-    print(f"{'pipeline':28}{'seconds':>9}{'docs':>7}{'chunks':>8}{'>256 wp':>9}{'wp never embedded':>19}")
-    for name, r in (("llama-index defaults", n), ("tradechat ingest", t)):
-        print(f"{name:28}{r['seconds']:9.1f}{r['docs']:7}{r['chunks']:8}{r['chunks_over_256']:9}{r['wordpieces_never_embedded']:19}")
-    ratio = n["seconds"] / t["seconds"]
-    print(f"tradechat is {ratio:.2f}x the speed of the naive pipeline end to end (target >= 3x)")
+    print(f"{'pipeline':34}{'seconds':>9}{'docs':>7}{'chunks':>8}{'>256 wp':>9}{'wp never embedded':>19}")
+    for name, r in (("llama-index defaults", n), ("llama-index, 200-token chunks", fit), ("tradechat ingest", t)):
+        print(f"{name:34}{r['seconds']:9.1f}{r['docs']:7}{r['chunks']:8}{r['chunks_over_256']:9}{r['wordpieces_never_embedded']:19}")
+    ratio, ratio_fit = n["seconds"] / t["seconds"], fit["seconds"] / t["seconds"]
+    print(f"tradechat is {ratio:.2f}x the speed of the naive pipeline end to end (target >= 3x), "
+          f"{ratio_fit:.2f}x with llama-index chunked to fit the embedder (the same work)")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"naive": n, "tradechat": t, "speedup": ratio}, indent=2))
+    args.out.write_text(json.dumps({"naive": n, "naive_fit": fit, "tradechat": t, "speedup": ratio, "speedup_same_work": ratio_fit}, indent=2))
     return 0
 
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from assistant.retrieve import Retriever
 from assistant.types import Filters
 from eval.harness import load_dataset
-from ingest.embed import SentenceTransformerEmbedder
+from ingest.embed import make_embedder
 from ingest.settings import Settings
 from ingest.store import Store
 
@@ -54,7 +54,7 @@ def main() -> int:
 
     settings = Settings.load(data_dir=args.data_dir)
     store = Store.from_settings(settings)
-    embedder = SentenceTransformerEmbedder.from_settings(settings)
+    embedder = make_embedder(settings)
     retriever = Retriever.from_settings(settings, store, embedder)
     queries = [q.question for q in load_dataset(args.dataset)]
     embedder.embed(["warm up"])

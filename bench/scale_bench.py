@@ -1,4 +1,4 @@
-"""Grow a copy of a real store to N chunks with synthetic copies, then time retrieval on it.
+"""Grow (or shrink) a copy of a real store to N chunks, then time retrieval on it.
 
     python bench/scale_bench.py --from DIR --chunks 100000 --data-dir OUT   # then: python bench/retrieval_bench.py --data-dir OUT
 
@@ -7,6 +7,8 @@ its date shifted by whole years so date filters keep their selectivity) with
 its vectors nudged by small noise and re-normalised, so the index is as large
 and as clustered as a real archive of that size. Writes go through `Store.write`
 (docstore + Chroma, batched) and the BM25 index is rebuilt once at the end.
+With N below the store's size, whole documents (a seeded random choice) are
+deleted through `Store.delete` instead, e.g. a 10k-chunk point from all of Reuters.
 """
 
 from __future__ import annotations
@@ -44,6 +46,16 @@ def main() -> int:
     got = store.vectors.collection.get(include=["embeddings"])
     vec = dict(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32)))
     have, copy, rng, t0 = store.docs.count_chunks(), 0, np.random.default_rng(0), time.perf_counter()
+    if have > args.chunks:
+        drop, ids = [], list(docs)
+        for i in rng.permutation(len(ids)):
+            if have <= args.chunks:
+                break
+            doc_id = ids[i]
+            drop.append(doc_id)
+            have -= len(chunks.get(doc_id, ()))
+        store.delete(drop)
+        print(f"deleted {len(drop):,} documents: {store.docs.count_chunks():,} chunks after {time.perf_counter() - t0:.0f} s", flush=True)
     while have < args.chunks:
         copy += 1
         batch, vecs = [], []

@@ -9,6 +9,7 @@ writes its own JSON under bench/results/ (or bench/results/quick/):
   ingest_bench      tradechat ingest vs raw SentenceTransformer.encode; re-ingest; peak RSS
   llamaindex_bench  naive llama-index VectorStoreIndex pipeline vs tradechat, same stories
   retrieval_bench   query embedding + hybrid (+ filters) vs a bare Chroma query, on the ingest store
+  scale_bench       the same store shrunk to 10k and grown to 100k and 300k chunks, retrieval_bench on each
   answer_bench      extractive p50; local model TTFT and tokens/s next to llama.cpp's own timers
   positions_bench   cost per document of each position-extraction pass
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,6 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
+SCALE = (10_000, 100_000, 300_000)  # retrieval sizes besides the ingest store itself
 
 
 def _get(d: dict, *path, default=None):
@@ -44,6 +47,9 @@ def rows(res: dict) -> list[tuple[str, str, str, str]]:
                     f"{ing['ingest_chunks_per_s']} chunks/s", "<= 15 min (all Reuters)"))
         out.append(("ingest vs raw encoder", f"{ing['ingest_chunks_per_s']} vs {ing['raw_encode_chunks_per_s']} chunks/s",
                     f"ratio {ing['ratio_pipeline_vs_raw']}", ">= 0.90"))
+        if "backend_embed_chunks_per_s" in ing:
+            out.append((f"ingest vs {ing['backend']} embed() alone", f"{ing['ingest_chunks_per_s']} vs {ing['backend_embed_chunks_per_s']} chunks/s",
+                        f"ratio {ing['ratio_pipeline_vs_backend']}", "(pipeline overhead)"))
         out.append(("re-ingest unchanged", f"{ing['reingest_seconds']} s", f"ratio {ing['ratio_reingest_vs_first']:.4f}", "<= 0.02"))
         out.append(("peak RSS, ingest", f"{ing['peak_rss_mib_ingest']:.0f} MiB", "", "<= 3072 MiB"))
     li = res.get("llamaindex", {})
@@ -51,13 +57,17 @@ def rows(res: dict) -> list[tuple[str, str, str, str]]:
         out.append(("naive llama-index vs tradechat", f"{li['naive']['seconds']:.1f} s ({li['naive']['chunks']} chunks, "
                     f"{li['naive']['chunks_over_256']} truncated) vs {li['tradechat']['seconds']:.1f} s ({li['tradechat']['chunks']} chunks, "
                     f"{li['tradechat']['chunks_over_256']} truncated)", f"speed-up {li['speedup']:.2f}x", ">= 3x"))
-    ret = res.get("retrieval", {})
-    for name, r in (_get(ret, "results", default={}) or {}).items():
-        if name.startswith("retriever hybrid") or name.startswith("bare chroma"):
-            bare = _get(ret, "results", "bare chroma query (k=40)", "p50_ms")
-            ratio = f"{r['p50_ms'] / bare:.1f}x bare Chroma" if bare and not name.startswith("bare") else ""
-            out.append((f"{name} @ {ret.get('chunks', '?'):,} chunks", f"p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms", ratio,
-                        "p50 <= 50 ms at 100k" if name.startswith("retriever") else ""))
+        if "naive_fit" in li:
+            out.append(("llama-index chunked to fit vs tradechat", f"{li['naive_fit']['seconds']:.1f} s ({li['naive_fit']['chunks']} chunks, "
+                        f"{li['naive_fit']['chunks_over_256']} truncated) vs {li['tradechat']['seconds']:.1f} s", f"speed-up {li['speedup_same_work']:.2f}x", "(same work)"))
+    for key in ("retrieval", *(f"retrieval-{n // 1000}k" for n in SCALE)):
+        ret = res.get(key, {})
+        for name, r in (_get(ret, "results", default={}) or {}).items():
+            if name.startswith("retriever hybrid") or name.startswith("bare chroma"):
+                bare = _get(ret, "results", "bare chroma query (k=40)", "p50_ms")
+                ratio = f"{r['p50_ms'] / bare:.1f}x bare Chroma" if bare and not name.startswith("bare") else ""
+                out.append((f"{name} @ {ret.get('chunks', '?'):,} chunks", f"p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms", ratio,
+                            "p50 <= 50 ms at 100k" if name.startswith("retriever") else ""))
     ans = res.get("answer", {})
     if ans:
         out.append(("answer, extractive", f"p50 {_get(ans, 'extractive', 'p50_ms')} ms", "", ""))
@@ -92,12 +102,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="one SGML file and few questions instead of everything")
     ap.add_argument("--report", action="store_true", help="only print the table from existing results")
-    ap.add_argument("--skip", nargs="*", default=[], choices=["ingest", "llamaindex", "retrieval", "answer", "positions"])
+    ap.add_argument("--skip", nargs="*", default=[], choices=["ingest", "llamaindex", "retrieval", "scale", "answer", "positions"])
     args = ap.parse_args()
     out_dir = BENCH / "results" / ("quick" if args.quick else "")
     out_dir.mkdir(parents=True, exist_ok=True)
     files = {"ingest": "ingest-reuters-full.json", "llamaindex": "llamaindex.json", "retrieval": "retrieval-reuters-full.json",
-             "answer": "answer.json", "positions": "positions.json"}
+             "answer": "answer.json", "positions": "positions.json", **{f"retrieval-{n // 1000}k": f"retrieval-{n // 1000}k.json" for n in SCALE}}
     py = sys.executable
     if not args.report:
         with tempfile.TemporaryDirectory(prefix="tradechat-suite-") as tmp, open(out_dir / "suite.log", "w") as log:
@@ -114,10 +124,23 @@ def main() -> int:
                 "positions": [py, "bench/positions_bench.py", "--out", str(out_dir / files["positions"])]
                              + (["--models", "qwen2.5-coder-0.5b"] if args.quick else []),
             }
+            if not args.quick:  # the scale points sit between retrieval and the answers (they need the ingest store)
+                steps = dict(steps)
+                after = {k: steps.pop(k) for k in ("answer", "positions")}
+                for n in SCALE:
+                    grown = Path(tmp) / f"scale-{n}"
+                    steps[f"scale-{n // 1000}k"] = [py, "bench/scale_bench.py", "--from", str(store), "--chunks", str(n), "--data-dir", str(grown)]
+                    steps[f"retrieval-{n // 1000}k"] = [py, "bench/retrieval_bench.py", "--data-dir", str(grown),
+                                                        "--out", str(out_dir / files[f"retrieval-{n // 1000}k"])]
+                steps.update(after)
             for name, cmd in steps.items():
-                if name in args.skip or (name == "retrieval" and "ingest" in args.skip):
+                group = name.split("-")[0]
+                if group in args.skip or (group in ("retrieval", "scale") and "ingest" in args.skip) or (
+                        name.startswith("retrieval-") and "scale" in args.skip):
                     continue
                 print(f"{name}: {run(cmd, log):.0f} s (log: {out_dir / 'suite.log'})", flush=True)
+                if name.startswith("retrieval-"):  # a grown store is a few GB: drop it once measured
+                    shutil.rmtree(Path(tmp) / f"scale-{int(name.split('-')[1][:-1]) * 1000}", ignore_errors=True)
     res = {}
     for name, f in files.items():
         p = out_dir / f

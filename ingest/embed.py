@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 import threading
 from collections.abc import Sequence
 from functools import cached_property
@@ -54,7 +55,24 @@ class Embedder(Protocol):
     def wordpiece_offsets(self, text: str) -> list[tuple[int, int]]: ...
 
 
-class SentenceTransformerEmbedder:
+class _WordPieces:
+    """The model's own tokenizer: chunk sizes are counted in the word-pieces it reads."""
+
+    model_dir: Path
+
+    @cached_property
+    def tokenizer(self):
+        from transformers import AutoTokenizer
+
+        return AutoTokenizer.from_pretrained(str(self.model_dir))
+
+    def wordpiece_offsets(self, text: str) -> list[tuple[int, int]]:
+        """Character span of every word-piece the embedder would see in text."""
+        enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=False, verbose=False)
+        return [tuple(o) for o in enc["offset_mapping"]]
+
+
+class SentenceTransformerEmbedder(_WordPieces):
     """all-MiniLM-L6-v2 (or any local sentence-transformers folder) on CPU."""
 
     # a call with at least this many texts goes to the worker processes (when workers > 1);
@@ -68,11 +86,6 @@ class SentenceTransformerEmbedder:
         self.workers = workers
         self._pool = None
         self._lock = threading.Lock()
-
-    @classmethod
-    def from_settings(cls, settings, workers: int | None = None) -> SentenceTransformerEmbedder:
-        e = settings.embed
-        return cls(e.model, e.batch_size, e.device, workers or 1)
 
     def _start_pool(self):
         """sentence-transformers' multi-process pool, each worker on one torch thread."""
@@ -93,12 +106,6 @@ class SentenceTransformerEmbedder:
         if self._pool is not None:
             pool, self._pool = self._pool, None
             self.model.stop_multi_process_pool(pool)
-
-    @cached_property
-    def tokenizer(self):
-        from transformers import AutoTokenizer
-
-        return AutoTokenizer.from_pretrained(str(self.model_dir))
 
     @cached_property
     def model(self):
@@ -130,10 +137,184 @@ class SentenceTransformerEmbedder:
             )
         return vecs.astype(np.float32, copy=False)
 
-    def wordpiece_offsets(self, text: str) -> list[tuple[int, int]]:
-        """Character span of every word-piece the embedder would see in text."""
-        enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=False, verbose=False)
-        return [tuple(o) for o in enc["offset_mapping"]]
+
+# bump when the export recipe changes, so cached exports are redone
+ONNX_EXPORT_VERSION = 1
+
+
+def onnx_export(model_dir: Path, cache_dir: Path, quantized: bool = False) -> Path:
+    """The model as an ONNX file with ONNX Runtime's BERT fusions, exported once.
+
+    torch.onnx traces the packaged weights with eager attention (so ORT can
+    fuse attention, layer norms and GELU); nothing is downloaded. The file is
+    cached under ``cache_dir`` keyed by the weights and the library versions,
+    and written atomically, so concurrent first uses cannot see half a file.
+    """
+    import hashlib
+
+    import onnxruntime
+    import torch
+
+    weights = sorted(p for p in model_dir.iterdir() if p.suffix in (".safetensors", ".bin"))
+    if not weights:
+        raise EmbedderError(f"embedding model folder {model_dir} holds no weights (*.safetensors or *.bin)")
+    key = hashlib.sha1(repr(([(p.name, p.stat().st_size) for p in weights], str(model_dir.resolve()), torch.__version__,
+                             onnxruntime.__version__, ONNX_EXPORT_VERSION, quantized)).encode()).hexdigest()[:12]
+    cache_dir = Path(cache_dir).expanduser()
+    out = cache_dir / f"embedder-{model_dir.name}-{key}{'-int8' if quantized else ''}.onnx"
+    if out.exists():
+        return out
+    import tempfile
+
+    from transformers import AutoConfig, AutoModel
+
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    print(f"exporting the embedding model to ONNX, once: {out}", file=sys.stderr, flush=True)
+    config = AutoConfig.from_pretrained(str(model_dir))
+    hf = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager").eval()
+
+    class LastHidden(torch.nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.m(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
+
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    example = tuple(torch.ones((2, 8), dtype=torch.int64) for _ in names)
+    with tempfile.TemporaryDirectory(dir=cache_dir) as tmp:
+        raw, fused = Path(tmp) / "raw.onnx", Path(tmp) / "fused.onnx"
+        import warnings
+
+        with warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(LastHidden(hf), example, str(raw), input_names=names, output_names=["last_hidden_state"],
+                              dynamic_axes={n: {0: "batch", 1: "seq"} for n in [*names, "last_hidden_state"]},
+                              opset_version=17, dynamo=False)
+        from onnxruntime.transformers import optimizer
+
+        opt = optimizer.optimize_model(str(raw), model_type="bert", num_heads=config.num_attention_heads,
+                                       hidden_size=config.hidden_size, opt_level=1)
+        opt.save_model_to_file(str(fused))
+        if quantized:
+            import onnx
+            from onnxruntime.quantization import QuantType, quantize_dynamic
+
+            q = Path(tmp) / "int8.onnx"
+            quantize_dynamic(str(fused), str(q), weight_type=QuantType.QInt8, per_channel=True,
+                             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+            fused = q
+        os.replace(fused, out)
+    return out
+
+
+def _pooling(model_dir: Path) -> tuple[int, bool]:
+    """(max sequence length, normalised?) from the sentence-transformers config; mean pooling only."""
+    import json
+
+    def read(name):
+        p = model_dir / name
+        return json.loads(p.read_text()) if p.is_file() else {}
+
+    modules = read("modules.json") or []
+    pool = next((m["path"] for m in modules if m.get("type", "").endswith("Pooling")), "1_Pooling")
+    mode = read(f"{pool}/config.json")
+    if mode and not mode.get("pooling_mode_mean_tokens"):
+        raise EmbedderError(f"embedding model {model_dir}: the onnx backend does mean pooling only; set embed.backend=torch")
+    normalised = any(m.get("type", "").endswith("Normalize") for m in modules)
+    return int(read("sentence_bert_config.json").get("max_seq_length", 256)), normalised
+
+
+class OnnxEmbedder(_WordPieces):
+    """The same sentence-transformers model run by ONNX Runtime.
+
+    Mean pooling and L2 normalisation are done here in numpy, as
+    sentence-transformers does them; on this machine the vectors match the
+    torch ones to a cosine of 1.0000 and come 1.3x faster (fused attention).
+    ``workers`` > 1 runs that many single-threaded calls side by side on
+    threads (ONNX Runtime releases the GIL), which scales with cores.
+    """
+
+    def __init__(self, model: str = "all-MiniLM-L6-v2", batch_size: int = 8, cache_dir: Path | str = "~/.cache/tradechat/models",
+                 quantized: bool = False, workers: int = 1):
+        self.model_dir = resolve_model_dir(model)
+        self.batch_size = batch_size
+        self.cache_dir = Path(cache_dir).expanduser()
+        self.quantized = quantized
+        self.workers = workers
+        self.max_seq_length, _ = _pooling(self.model_dir)
+
+    @cached_property
+    def session(self):
+        import onnxruntime as ort
+
+        try:
+            path = onnx_export(self.model_dir, self.cache_dir, self.quantized)
+        except EmbedderError:
+            raise
+        except Exception as e:  # any export failure is a setup problem to name
+            raise EmbedderError(f"could not export the embedding model {self.model_dir} to ONNX in {self.cache_dir}: {e}"
+                                " (set embed.backend=torch to skip ONNX)") from e
+        so = ort.SessionOptions()
+        if self.workers > 1:
+            so.intra_op_num_threads = 1
+        sess = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+        self._inputs = [i.name for i in sess.get_inputs()]
+        return sess
+
+    @cached_property
+    def dim(self) -> int:
+        return int(self.session.get_outputs()[0].shape[-1] or self.embed(["x"]).shape[1])
+
+    @property
+    def max_tokens(self) -> int:
+        """Word-pieces the model reads, excluding [CLS] and [SEP]."""
+        return self.max_seq_length - 2
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        enc = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_seq_length, return_tensors="np")
+        hidden = self.session.run(None, {k: enc[k].astype(np.int64) for k in self._inputs})[0]
+        mask = enc["attention_mask"][..., None].astype(np.float32)
+        vecs = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
+        return vecs / np.clip(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12, None)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        self.session  # noqa: B018 - load (and export) before any worker thread starts
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # little padding per batch
+        batches = [order[i:i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+
+        def one(idx):
+            return idx, self._run([texts[i] for i in idx])
+
+        if self.workers > 1 and len(batches) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(self.workers) as ex:
+                done = list(ex.map(one, batches))
+        else:
+            done = [one(b) for b in batches]
+        out = np.empty((len(texts), done[0][1].shape[1]), dtype=np.float32)
+        for idx, vecs in done:
+            out[idx] = vecs
+        return out
+
+
+BACKENDS = ("onnx", "onnx-int8", "torch")
+
+
+def make_embedder(settings, workers: int | None = None) -> Embedder:
+    """The embedder that ``embed.backend`` names; the one place it is chosen.
+
+    ``workers`` is for ingest (``embed.workers``); queries embed in-process.
+    """
+    e = settings.embed
+    if e.backend.startswith("onnx") and e.device == "cpu":
+        return OnnxEmbedder(e.model, e.batch_size, e.onnx_dir, quantized=e.backend == "onnx-int8", workers=workers or 1)
+    return SentenceTransformerEmbedder(e.model, e.batch_size, e.device, workers or 1)
 
 
 class CachedEmbedder:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .chunk import Chunker
-from .embed import SentenceTransformerEmbedder
+from .embed import make_embedder
 from .loaders import expand_paths, load_file
 from .settings import Settings
 from .store import Store
@@ -60,7 +60,7 @@ class Ingestor:
     def __init__(self, settings: Settings, store: Store | None = None, embedder=None):
         self.settings = settings
         self.store = store or Store.from_settings(settings)
-        self.embedder = embedder or SentenceTransformerEmbedder.from_settings(settings, workers=settings.embed.workers)
+        self.embedder = embedder or make_embedder(settings, workers=settings.embed.workers)
         self.chunker = Chunker.from_settings(settings, self.embedder)
         self.flush_chunks = max(settings.embed.batch_size * 8, 256 * settings.embed.workers)
 

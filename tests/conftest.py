@@ -24,10 +24,12 @@ def need(path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def embedder():
-    from ingest.embed import SentenceTransformerEmbedder
+def embedder(tmp_path_factory):
+    """The embedder the default settings choose (ONNX Runtime), shared by the run."""
+    from ingest.embed import make_embedder
+    from ingest.settings import Settings
 
-    return SentenceTransformerEmbedder()
+    return make_embedder(Settings.load(data_dir=tmp_path_factory.mktemp("embedder")))
 
 
 @pytest.fixture

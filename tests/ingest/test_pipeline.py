@@ -137,22 +137,3 @@ def test_killed_ingest_converges_to_the_uninterrupted_store(tmp_path):
         run(data)
         got = _store_snapshot(Store.from_settings(Settings.load(data_dir=data)))
         assert got == reference, f"kill at {frac:.0%} of the run"
-
-
-def test_embedding_worker_processes_give_the_same_vectors(embedder, monkeypatch):
-    """embed.workers=2: sentence-transformers' process pool, one torch thread each; same vectors as in-process."""
-    import numpy as np
-
-    from ingest.embed import SentenceTransformerEmbedder
-
-    texts = [p.read_text()[:600] for p in sorted(SAMPLES.rglob("*.txt"))] * 4
-    pooled = SentenceTransformerEmbedder(workers=2)
-    monkeypatch.setattr(SentenceTransformerEmbedder, "POOL_MIN_TEXTS", 8)
-    try:
-        got = pooled.embed(texts)
-        assert pooled._pool is not None and len(pooled._pool["processes"]) == 2
-        assert np.abs(got - embedder.embed(texts)).max() < 1e-4
-        assert pooled.embed(texts[:3]).shape == (3, 384)  # small calls stay in-process
-    finally:
-        pooled.close()
-    assert pooled._pool is None
