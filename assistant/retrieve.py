@@ -62,7 +62,7 @@ class Retriever:
         self.store.sync()
         coll = self.store.vectors.collection
         try:
-            total = coll.count()
+            total = self._vector_count(coll)
         except Exception as e:  # chromadb's own error types: a damaged folder, a full disk, a server gone
             from ingest.store import StoreError
 
@@ -90,6 +90,20 @@ class Retriever:
         return res["ids"][0] if res["ids"] else []
 
     OVERFETCH = 8
+
+    def _vector_count(self, coll) -> int:
+        """Chroma's count() scans the collection (7 ms at 31k vectors, ~70 ms at 300k),
+        so a large count is kept until the store changes. Small ones are always
+        recounted: there the exact number matters (n_results) and is cheap, and
+        a count taken while a first ingest is mid-write must not stick."""
+        gen = (id(coll), self.store.docs.generation())
+        cached = getattr(self, "_count", None)
+        if cached and cached[0] == gen and cached[1] >= self.COUNT_CACHE_MIN:
+            return cached[1]
+        self._count = (gen, coll.count())
+        return self._count[1]
+
+    COUNT_CACHE_MIN = 5_000  # well above the most a question fetches (fetch_k x OVERFETCH)
 
     def lexical(self, query: str, filters: Filters, n: int) -> list[str]:
         idx = self.store.lexical()

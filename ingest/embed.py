@@ -236,10 +236,10 @@ class OnnxEmbedder(_WordPieces):
     threads (ONNX Runtime releases the GIL), which scales with cores.
     """
 
-    def __init__(self, model: str = "all-MiniLM-L6-v2", batch_size: int = 8, cache_dir: Path | str = "~/.cache/tradechat/models",
+    def __init__(self, model: str = "all-MiniLM-L6-v2", batch_tokens: int = 1024, cache_dir: Path | str = "~/.cache/tradechat/models",
                  quantized: bool = False, workers: int = 1):
         self.model_dir = resolve_model_dir(model)
-        self.batch_size = batch_size
+        self.batch_tokens = batch_tokens
         self.cache_dir = Path(cache_dir).expanduser()
         self.quantized = quantized
         self.workers = workers
@@ -272,24 +272,44 @@ class OnnxEmbedder(_WordPieces):
         """Word-pieces the model reads, excluding [CLS] and [SEP]."""
         return self.max_seq_length - 2
 
-    def _run(self, texts: list[str]) -> np.ndarray:
-        enc = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_seq_length, return_tensors="np")
-        hidden = self.session.run(None, {k: enc[k].astype(np.int64) for k in self._inputs})[0]
-        mask = enc["attention_mask"][..., None].astype(np.float32)
-        vecs = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
+    def _run(self, rows: list[list[int]]) -> np.ndarray:
+        """One forward pass over token-id rows (longest first), padded here, mean-pooled and normalised."""
+        width = len(rows[0])
+        ids = np.full((len(rows), width), self.tokenizer.pad_token_id or 0, dtype=np.int64)
+        mask = np.zeros((len(rows), width), dtype=np.int64)
+        for r, row in enumerate(rows):
+            ids[r, : len(row)] = row
+            mask[r, : len(row)] = 1
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        hidden = self.session.run(None, {k: feed[k] for k in self._inputs})[0]
+        m = mask[..., None].astype(np.float32)
+        vecs = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
         return vecs / np.clip(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12, None)
+
+    def batches(self, lengths: Sequence[int]) -> list[list[int]]:
+        """Indices grouped longest first so that a pass holds about ``batch_tokens``
+        word-pieces, padding included: many short texts share one pass, long
+        ones go a few at a time (the size that stays in a core's cache)."""
+        order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+        out, cur = [], []
+        for i in order:
+            if cur and ((len(cur) + 1) * lengths[cur[0]] > self.batch_tokens or len(cur) >= 256):
+                out.append(cur)
+                cur = []
+            cur.append(i)
+        return out + [cur] if cur else out
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         self.session  # noqa: B018 - load (and export) before any worker thread starts
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # little padding per batch
-        batches = [order[i:i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+        ids = self.tokenizer(texts, truncation=True, max_length=self.max_seq_length)["input_ids"]  # one call for all
 
         def one(idx):
-            return idx, self._run([texts[i] for i in idx])
+            return idx, self._run([ids[i] for i in idx])
 
+        batches = self.batches([len(r) for r in ids])
         if self.workers > 1 and len(batches) > 1:
             from concurrent.futures import ThreadPoolExecutor
 
@@ -313,7 +333,7 @@ def make_embedder(settings, workers: int | None = None) -> Embedder:
     """
     e = settings.embed
     if e.backend.startswith("onnx") and e.device == "cpu":
-        return OnnxEmbedder(e.model, e.batch_size, e.onnx_dir, quantized=e.backend == "onnx-int8", workers=workers or 1)
+        return OnnxEmbedder(e.model, e.batch_tokens, e.onnx_dir, quantized=e.backend == "onnx-int8", workers=workers or 1)
     return SentenceTransformerEmbedder(e.model, e.batch_size, e.device, workers or 1)
 
 

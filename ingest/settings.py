@@ -37,7 +37,8 @@ class EmbedSettings(BaseModel):
         "onnx", description="onnx: ONNX Runtime with fused attention, exported once from the packaged weights (faster than torch, same vectors); "
         "onnx-int8: the same with int8 weights (faster again, vectors move slightly: re-ingest when switching); torch: sentence-transformers")
     onnx_dir: Path = Field(Path("~/.cache/tradechat/models"), description="where the ONNX export of the embedding model is cached")
-    batch_size: int = Field(8, ge=1, le=4096, description="texts per forward pass (8 measured 1.35x faster than 64 on 2 CPU cores)")
+    batch_size: int = Field(8, ge=1, le=4096, description="torch: texts per forward pass (8 measured 1.35x faster than 64 on 2 CPU cores)")
+    batch_tokens: int = Field(1024, ge=64, le=65536, description="onnx: word-pieces per forward pass, padding included (short texts share a pass)")
     workers: int = Field(1, ge=1, le=64, description="ingest: parallel embedding of one thread each (onnx: threads; torch: processes); >1 pays off only with more cores")
     device: str = "cpu"
 

@@ -112,6 +112,14 @@ class DocStore:
             self._local.conn = conn
         return conn
 
+    def close(self) -> None:
+        """Close this thread's connection; the last one to close folds the WAL
+        into the database file, so a copy of the folder is whole on its own."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            self._local.conn = None
+            conn.close()
+
     # ---- reads -------------------------------------------------------------
     def states(self) -> dict[str, StoredDoc]:
         rows = self._conn().execute("SELECT doc_id, hash, status, path, n_chunks FROM documents").fetchall()

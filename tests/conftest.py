@@ -53,8 +53,10 @@ def sample_store_dir(tmp_path_factory, embedder):
     from ingest.settings import Settings
 
     data = tmp_path_factory.mktemp("samples-store") / "data"
-    rep = Ingestor(Settings.load(data_dir=data), embedder=embedder).ingest([SAMPLES], progress=False)
+    ing = Ingestor(Settings.load(data_dir=data), embedder=embedder)
+    rep = ing.ingest([SAMPLES], progress=False)
     assert not rep.failed
+    ing.store.docs.close()  # no -wal file left behind for the tests that copy this folder (e.g. onto read-only media)
     return data
 
 

@@ -115,6 +115,36 @@ def test_retrieval_modes_all_find_the_dairy_passage(sample_assistant):
         assert res.passages[0].doc_id == "northgate-usmca-signed", mode
 
 
+def test_vector_count_is_cached_per_store_generation_for_large_stores(sample_store_dir, embedder, tmp_path, monkeypatch):
+    """Chroma's count() scans the collection: a large store counts once until it changes."""
+    import shutil
+
+    from assistant.assistant import Assistant
+    from assistant.retrieve import Retriever
+    from ingest.pipeline import Ingestor
+    from ingest.settings import Settings
+
+    data = tmp_path / "data"
+    shutil.copytree(sample_store_dir, data)
+    a = Assistant.from_settings(Settings.load(data_dir=data), embedder=embedder)
+    coll = a.store.vectors.collection
+    calls = []
+    monkeypatch.setattr(type(coll), "count", lambda self, _c=type(coll).count: calls.append(1) or _c(self))
+    for _ in range(3):
+        a.retriever.retrieve("dairy quota", mode="dense")
+    assert len(calls) == 3  # a small store is recounted every time
+    monkeypatch.setattr(Retriever, "COUNT_CACHE_MIN", 1)
+    calls.clear()
+    for _ in range(3):
+        a.retriever.retrieve("dairy quota", mode="dense")
+    assert not calls  # the last count of this generation is reused
+    new = tmp_path / "new.md"
+    new.write_text("---\ntitle: Quota talks\nsource: Test Wire\n---\nCanada rejected a lumber quota of 14 billion board feet.\n")
+    Ingestor(Settings.load(data_dir=data), store=a.store, embedder=embedder).ingest([new], progress=False)
+    res = a.retriever.retrieve("lumber quota board feet", mode="dense")
+    assert len(calls) == 1 and res.passages[0].doc_id.startswith("new")  # the change is seen at once
+
+
 def test_latest_questions_prefer_recent_passages(sample_assistant):
     plain = sample_assistant.retriever.retrieve("USMCA agreement signed", k=4).passages
     latest = sample_assistant.retriever.retrieve("What is the latest on the USMCA agreement?", k=4).passages

@@ -102,3 +102,16 @@ def test_a_store_from_another_vector_space_is_refused(sample_store_dir, tmp_path
         Store.from_settings(Settings.load(data_dir=data, embed={"backend": "onnx-int8"}))
     store = Store.from_settings(Settings.load(data_dir=data))
     assert store.vectors.count() == store.docs.count_chunks() > 0  # nothing lost
+
+
+def test_batches_hold_a_token_budget_longest_first():
+    e = OnnxEmbedder(batch_tokens=1000)
+    lengths = [256, 12, 200, 30, 30, 256, 5, 90] * 20
+    batches = e.batches(lengths)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))  # each text once
+    for b in batches:
+        width = lengths[b[0]]
+        assert all(lengths[i] <= width for i in b)  # padded to its first (longest) row
+        assert len(b) == 1 or len(b) * width <= 1000
+    assert [lengths[b[0]] for b in batches] == sorted((lengths[b[0]] for b in batches), reverse=True)
+    assert max(len(b) for b in batches) > 8 > len(batches[0])  # short texts share a pass, long ones do not
