@@ -79,17 +79,20 @@ class Retriever:
         idx = self.store.lexical()
         allowed = idx.mask(filters.sources, published_day(filters.since) if filters.since else None,
                            published_day(filters.until) if filters.until else None, filters.doc_ids)
-        fetch = min(total, n * self.OVERFETCH)
-        res = coll.query(query_embeddings=vec, n_results=fetch, include=[])
-        ids = res["ids"][0] if res["ids"] else []
-        pos = idx.positions()
-        kept = [cid for cid in ids if cid in pos and allowed[pos[cid]]]
-        if len(kept) >= n or fetch >= total:
-            return kept[:n]
+        # Enough candidates for fusion is a quarter of n (and at least k); a
+        # selective filter gets a deeper over-fetch before the slow path.
+        pos, enough = idx.positions(), max(self.k, n // 4)
+        for factor in self.OVERFETCH:
+            fetch = min(total, n * factor)
+            res = coll.query(query_embeddings=vec, n_results=fetch, include=[])
+            ids = res["ids"][0] if res["ids"] else []
+            kept = [cid for cid in ids if cid in pos and allowed[pos[cid]]]
+            if len(kept) >= enough or fetch >= total:
+                return kept[:n]
         res = coll.query(query_embeddings=vec, n_results=min(n, total), where=chroma_where(filters), include=[])
         return res["ids"][0] if res["ids"] else []
 
-    OVERFETCH = 8
+    OVERFETCH = (8, 64)  # unfiltered candidates per wanted one, tried in turn
 
     def _vector_count(self, coll) -> int:
         """Chroma's count() scans the collection (7 ms at 31k vectors, ~70 ms at 300k),

@@ -12,6 +12,7 @@ own outlet and date, shown as provenance with a citation ("also carried by …")
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -23,13 +24,21 @@ SCHEME = "affine32"  # datasketch hashing scheme; stored signatures depend on it
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=1)
+def _permutations():
+    """The hash permutations, drawn once (datasketch would redraw them for every MinHash)."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations
+
+
 def signature(text: str) -> np.ndarray:
     """MinHash hash values (uint64) of the text's word 5-shingles, then the number of shingles."""
     from datasketch import MinHash
 
     words = _WORD.findall(text.lower())
     shingles = {" ".join(words[i: i + SHINGLE]).encode() for i in range(max(1, len(words) - SHINGLE + 1))}
-    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, permutations=_permutations())
     m.update_batch(list(shingles))
     return np.append(m.hashvalues.astype(np.uint64), np.uint64(len(shingles)))
 
@@ -49,7 +58,7 @@ def containment(a: np.ndarray, b: np.ndarray) -> float:
 def _minhash(sig: np.ndarray):
     from datasketch import MinHash
 
-    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=sig[:NUM_PERM], scheme=SCHEME)
+    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=sig[:NUM_PERM], scheme=SCHEME, permutations=_permutations())
 
 
 MIN_SHINGLES = 20  # shorter texts (headline-only flashes) are too small to call copies

@@ -145,6 +145,20 @@ def test_vector_count_is_cached_per_store_generation_for_large_stores(sample_sto
     assert len(calls) == 1 and res.passages[0].doc_id.startswith("new")  # the change is seen at once
 
 
+def test_filtered_dense_search_over_fetches_then_falls_back_to_chromas_filter(sample_assistant, monkeypatch):
+    from assistant.retrieve import Retriever
+
+    r, f, q = sample_assistant.retriever, Filters(sources=("Pacific Ledger",), since="2019-01-01"), "tariffs on cars"
+    monkeypatch.setattr(Retriever, "OVERFETCH", ())  # straight to Chroma's `where`: the exact filtered ranking
+    exact = r.dense(q, f, 10)
+    meta = sample_assistant.store.docs.chunks_by_id(exact)
+    assert exact and all(meta[c]["source"] == "Pacific Ledger" and meta[c]["published"] >= "2019" for c in exact)
+    monkeypatch.setattr(Retriever, "OVERFETCH", (1, 2))  # the over-fetch tiers, post-filtered on the index's arrays
+    monkeypatch.setattr(r, "k", 1)
+    got = r.dense(q, f, 4)
+    assert got and got == exact[: len(got)]
+
+
 def test_latest_questions_prefer_recent_passages(sample_assistant):
     plain = sample_assistant.retriever.retrieve("USMCA agreement signed", k=4).passages
     latest = sample_assistant.retriever.retrieve("What is the latest on the USMCA agreement?", k=4).passages
