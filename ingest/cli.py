@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def cmd_ingest(args, settings: Settings) -> int:
 
 
 def cmd_docs(args, settings: Settings) -> int:
-    from .store import DocStore, Store
+    from .store import DocStore, Store, StoreError
 
     if args.action == "rm":
         if not args.doc_ids:
@@ -55,7 +56,10 @@ def cmd_docs(args, settings: Settings) -> int:
         for d in args.doc_ids:
             print(f"{'not found' if d in missing else 'removed'}: {d}")
         return 1 if missing else 0
-    docs = DocStore(settings.docstore_path).documents()
+    try:
+        docs = DocStore(settings.docstore_path).documents()
+    except sqlite3.Error as e:
+        raise StoreError(f"cannot read the document store {settings.docstore_path}: {e}") from e
     if args.json:
         print(json.dumps(docs, indent=2, ensure_ascii=False))
         return 0

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -106,10 +107,28 @@ class DocStore:
         if conn is None:
             conn = sqlite3.connect(self.path, timeout=30)
             conn.row_factory = sqlite3.Row
-            with contextlib.suppress(sqlite3.OperationalError):  # read-only folders keep their journal mode
-                conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            try:
+                with contextlib.suppress(sqlite3.OperationalError):  # read-only folders keep their journal mode
+                    conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+            except sqlite3.OperationalError:
+                conn.close()
+                conn = self._read_only_conn()
             self._local.conn = conn
+        return conn
+
+    def _read_only_conn(self) -> sqlite3.Connection:
+        """A WAL database on read-only media cannot open its -shm file. When
+        nothing waits in the -wal file the database file is complete, and is
+        opened as immutable; otherwise the error says what to do."""
+        wal = self.path.with_name(self.path.name + "-wal")
+        if not self.path.exists() or os.access(self.path.parent, os.W_OK):
+            raise sqlite3.OperationalError(f"unable to open database file {self.path}")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise sqlite3.OperationalError(f"{self.path} is on read-only media with unmerged writes in {wal.name}; "
+                                           "open the store once where it can be written")
+        conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?immutable=1", uri=True)
+        conn.row_factory = sqlite3.Row
         return conn
 
     def close(self) -> None:

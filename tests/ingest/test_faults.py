@@ -6,7 +6,6 @@ uninterrupted run builds.
 """
 
 import contextlib
-import gc
 import os
 import re
 import shutil
@@ -75,7 +74,6 @@ def test_disk_full_during_ingest_then_rerun_converges(tmp_path):
 def test_read_only_store_gives_a_clear_error_and_keeps_answering(tmp_path, sample_store_dir):
     with tmpfs(tmp_path / "ro", "200m") as disk:
         data = disk / "data"
-        gc.collect()  # connections left open by earlier tests' assistants fold their WAL in as they close
         shutil.copytree(sample_store_dir, data)
         subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
         new = tmp_path / "new.md"
@@ -86,6 +84,19 @@ def test_read_only_store_gives_a_clear_error_and_keeps_answering(tmp_path, sampl
         assert listed.returncode == 0 and "11 documents" in listed.stdout
         subprocess.run(["mount", "-o", "remount,rw", str(disk)], check=True)
         assert _cli("ingest", str(new), "--quiet", data=data).returncode == 0
+
+
+def test_read_only_store_with_unmerged_writes_says_so(tmp_path, sample_store_dir):
+    """A -wal file left with writes in it cannot be read on read-only media: said, not guessed around."""
+    with tmpfs(tmp_path / "ro", "200m") as disk:
+        data = disk / "data"
+        shutil.copytree(sample_store_dir, data)
+        (data / "docstore.sqlite3-wal").write_bytes(b"\x37\x7f\x06\x82" + bytes(60))
+        subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+        listed = _cli("docs", data=data)
+        assert listed.returncode != 0 and "Traceback" not in listed.stderr
+        assert "docstore.sqlite3-wal" in listed.stderr and "read-only" in listed.stderr, listed.stderr[-1500:]
+        subprocess.run(["mount", "-o", "remount,rw", str(disk)], check=True)
 
 
 def test_damaged_chroma_folder_is_named_and_the_documents_survive(tmp_path, sample_store_dir):
