@@ -56,6 +56,7 @@ def main() -> int:
             have -= len(chunks.get(doc_id, ()))
         store.delete(drop)
         print(f"deleted {len(drop):,} documents: {store.docs.count_chunks():,} chunks after {time.perf_counter() - t0:.0f} s", flush=True)
+    tag = "~" * (1 + max((d.count("~") for d in docs), default=0))  # new ids never collide with copies already there
     while have < args.chunks:
         copy += 1
         batch, vecs = [], []
@@ -66,7 +67,7 @@ def main() -> int:
             pub = d["published"]
             if pub and pub[:4].isdigit():
                 pub = f"{int(pub[:4]) + copy}{pub[4:]}"
-            art = Article(f"{doc_id}~{copy}", d["text"], d["title"], d["source"], pub, d["url"], path=None)
+            art = Article(f"{doc_id}{tag}{copy}", d["text"], d["title"], d["source"], pub, d["url"], path=None)
             batch.append((art, [Chunk(art.doc_id, c["idx"], c["text"], c["start"], c["end"], c["n_wordpieces"], c["n_tiktoken"])
                                 for c in cs]))
             for c in cs:
