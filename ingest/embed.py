@@ -209,8 +209,8 @@ def onnx_export(model_dir: Path, cache_dir: Path, quantized: bool = False) -> Pa
     return out
 
 
-def _pooling(model_dir: Path) -> tuple[int, bool]:
-    """(max sequence length, normalised?) from the sentence-transformers config; mean pooling only."""
+def _max_seq_length(model_dir: Path) -> int:
+    """The model's max sequence length from its sentence-transformers config; mean pooling only."""
     import json
 
     def read(name):
@@ -222,8 +222,7 @@ def _pooling(model_dir: Path) -> tuple[int, bool]:
     mode = read(f"{pool}/config.json")
     if mode and not mode.get("pooling_mode_mean_tokens"):
         raise EmbedderError(f"embedding model {model_dir}: the onnx backend does mean pooling only; set embed.backend=torch")
-    normalised = any(m.get("type", "").endswith("Normalize") for m in modules)
-    return int(read("sentence_bert_config.json").get("max_seq_length", 256)), normalised
+    return int(read("sentence_bert_config.json").get("max_seq_length", 256))
 
 
 class OnnxEmbedder(_WordPieces):
@@ -243,7 +242,7 @@ class OnnxEmbedder(_WordPieces):
         self.cache_dir = Path(cache_dir).expanduser()
         self.quantized = quantized
         self.workers = workers
-        self.max_seq_length, _ = _pooling(self.model_dir)
+        self.max_seq_length = _max_seq_length(self.model_dir)
 
     @cached_property
     def session(self):
@@ -321,9 +320,6 @@ class OnnxEmbedder(_WordPieces):
         for idx, vecs in done:
             out[idx] = vecs
         return out
-
-
-BACKENDS = ("onnx", "onnx-int8", "torch")
 
 
 def make_embedder(settings, workers: int | None = None) -> Embedder:
