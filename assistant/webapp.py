@@ -11,6 +11,7 @@ import hashlib
 import re
 import shutil
 import threading
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from .chat import ChatSession
 from .types import Answer, Filters
 
 MODES = ["auto", "local", "openai", "extractive"]
-_BAD_NAME = re.compile(r"[\x00-\x1f/\\:]|^\.|\.\.")
+_BAD_NAME = re.compile(r"[\x00-\x1f\x7f/\\:]|^\.")
 
 
 class UploadError(ValueError):
@@ -32,9 +33,26 @@ class UploadError(ValueError):
 
 def safe_upload_name(name: str) -> str:
     """The file name an upload is stored under, or UploadError (no paths, no hidden files, no '..')."""
-    if not name or _BAD_NAME.search(name) or len(name) > 200:
-        raise UploadError(f"file name {name!r} is not allowed (no folders, '..', leading dot or control characters)")
+    if not name or _BAD_NAME.search(name) or len(name) > 200 or any(unicodedata.category(c) == "Cf" for c in name):
+        raise UploadError(f"file name {name!r} is not allowed (no folders, leading dot, control or bidi characters)")
     return name
+
+
+def unique_names(checked: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """Uploads of one batch never share a stored name: the second 'a.txt' is stored as 'a-2.txt'.
+
+    (Across uploads, the same name is the same file sent again, and replaces it.)"""
+    seen: set[str] = set()
+    out = []
+    for src, name in checked:
+        stem, suffix = Path(name).stem, Path(name).suffix
+        candidate, n = name, 1
+        while candidate.lower() in seen:
+            n += 1
+            candidate = f"{stem}-{n}{suffix}"
+        seen.add(candidate.lower())
+        out.append((src, candidate))
+    return out
 
 
 def _copy(messages: list[dict]) -> list[dict]:
@@ -135,7 +153,7 @@ class ChatApp:
         dest = self.settings.uploads_path
         dest.mkdir(parents=True, exist_ok=True)
         targets = []
-        for src, name in checked:
+        for src, name in unique_names(checked):
             target = (dest / name).resolve()
             if target.parent != dest.resolve():  # belt and braces: never write outside the uploads folder
                 return f"**Upload refused:** {render.md_text(name)}", self.documents(), self.outlets()
@@ -151,7 +169,7 @@ class ChatApp:
         with self._ingest_lock:
             ingestor = Ingestor(self.settings, store=self.assistant.store, embedder=getattr(self.assistant.embedder, "inner", None))
             try:
-                report = ingestor.ingest(targets, progress=progress is not None)
+                report = ingestor.ingest(targets, progress=progress is not None, protected_outside=self.settings.uploads_path)
             except StoreError as e:
                 return f"**Ingest stopped:** {render.md_text(str(e))}", self.documents(), self.outlets()
         head, *failures = report.summary().splitlines()

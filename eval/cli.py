@@ -20,6 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--topic", help="with --corpus: keep only documents with this topic (e.g. trade)")
     p.add_argument("--k", type=int, default=6)
     p.add_argument("--limit", type=int, help="run only the first N questions")
+    p.add_argument("--split", choices=["dev", "test"], help="only this split of the dataset (test: report, never tune)")
     p.add_argument("--judge", choices=["verifier", "llm"], default="verifier",
                    help="who judges citation support: the project's verifier, or the OpenAI-compatible model in settings")
     p.add_argument("--out", type=Path, help="folder for results.jsonl, summary.json, report.md and plots")
@@ -61,7 +62,7 @@ def cmd_eval(args, settings: Settings) -> int:
     from .judge import LLMJudge
 
     try:
-        questions = load_dataset(args.dataset)[: args.limit]
+        questions = load_dataset(args.dataset, args.split)[: args.limit]
         thresholds = report.load_thresholds(args.thresholds, args.section or args.dataset.stem) if args.gate else None
         judge = LLMJudge.from_settings(settings) if args.judge == "llm" else None
     except (OSError, ValueError) as e:

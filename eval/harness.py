@@ -24,7 +24,7 @@ from assistant.types import Answer, Filters
 
 from .judge import Judge, VerifierJudge, citation_scores
 
-ANSWERABLE_KINDS = {"answerable", "conflict", "multi", "follow-up"}
+REFUSE_KINDS = {"unanswerable", "furniture", "trap"}  # the sources do not answer: the right answer is a refusal
 
 
 @dataclass
@@ -33,12 +33,14 @@ class Question:
     question: str
     kind: str
     doc_ids: list[str]
-    must_include: list[str]
+    must_include: list[list[str]]  # key facts, each a list of accepted variants ("7.1 bln" / "7.1 billion")
     filters: dict = field(default_factory=dict)
+    previous_id: str | None = None  # a follow-up is asked after this question, in the same conversation
+    split: str | None = None  # dev (tune on it) or test (frozen: report only)
 
     @property
     def answerable(self) -> bool:
-        return self.kind in ANSWERABLE_KINDS
+        return self.kind not in REFUSE_KINDS
 
 
 def read_jsonl(path: Path, parse) -> list:
@@ -54,10 +56,36 @@ def read_jsonl(path: Path, parse) -> list:
     return out
 
 
-def load_dataset(path: Path) -> list[Question]:
-    return read_jsonl(path, lambda rec: Question(
+def _facts(raw: list) -> list[list[str]]:
+    """must_include entries: a string, or a list of accepted variants of one fact."""
+    out = []
+    for f in raw:
+        variants = [f] if isinstance(f, str) else list(f)
+        if not variants or not all(isinstance(v, str) and v.strip() for v in variants):
+            raise ValueError(f"must_include entry {f!r}: a non-empty string or list of strings")
+        out.append(variants)
+    return out
+
+
+def load_dataset(path: Path, split: str | None = None) -> list[Question]:
+    """Questions of a JSONL set; with ``split``, only that split (and the questions its follow-ups need)."""
+    qs = read_jsonl(path, lambda rec: Question(
         str(rec["id"]), rec["question"], rec.get("kind", "answerable"), list(rec.get("doc_ids", [])),
-        list(rec.get("must_include", [])), dict(rec.get("filters") or {})))
+        _facts(rec.get("must_include", [])), dict(rec.get("filters") or {}), rec.get("previous_id"), rec.get("split")))
+    ids = {q.id for q in qs}
+    for q in qs:
+        if q.previous_id and q.previous_id not in ids:
+            raise ValueError(f"{path}: {q.id} follows {q.previous_id!r}, which is not in the file")
+    if split:
+        if not any(q.split == split for q in qs):
+            raise ValueError(f"{path}: no question has split {split!r}")
+        qs = [q for q in qs if q.split == split]
+    return qs
+
+
+def fact_found(variants: list[str], text: str) -> bool:
+    low = text.lower()
+    return any(v.lower() in low for v in variants)
 
 
 def score_question(q: Question, answer: Answer, k: int, judge: Judge) -> dict:
@@ -66,15 +94,20 @@ def score_question(q: Question, answer: Answer, k: int, judge: Judge) -> dict:
     gold = set(q.doc_ids)
     recall_k = len(gold & set(ranked[:k])) / len(gold) if gold else None
     rr = next((1.0 / i for i, d in enumerate(ranked, 1) if d in gold), 0.0) if gold else None
-    text = answer.text.lower()
-    facts = [f for f in q.must_include if f.lower() in text]
+    facts = [f[0] for f in q.must_include if fact_found(f, answer.text)]
     fact_share = len(facts) / len(q.must_include) if q.must_include else None
     c_recall, c_precision = citation_scores(answer, judge)
     cited_docs = {d for c in answer.citations for d in [c.doc_id, *(a["doc_id"] for a in c.also)]}
     refusal_ok = answer.refused != q.answerable
-    correct = refusal_ok and (not q.answerable or (fact_share in (None, 1.0) and (not gold or bool(gold & cited_docs))))
+    gold_cited = bool(gold & cited_docs) if q.answerable and gold else None
+    correct = refusal_ok and (not q.answerable or (fact_share in (None, 1.0) and (not gold or bool(gold_cited))))
+    # answered although the sources do not say (another speaker, date or figure given instead)
+    substituted = (not q.answerable) and not answer.refused
+    # answered, but without the asked facts: a related sentence, not the answer
+    near_miss = q.answerable and not answer.refused and fact_share not in (None, 1.0)
     return {
-        "id": q.id, "kind": q.kind, "question": q.question, "answer": answer.text, "refused": answer.refused,
+        "id": q.id, "kind": q.kind, "split": q.split, "gold_cited": gold_cited,
+        "substituted": substituted, "near_miss": near_miss, "question": q.question, "answer": answer.text, "refused": answer.refused,
         "mode": answer.mode, "model": answer.model, "notes": answer.notes,
         "retrieved": ranked, "cited": sorted(cited_docs), "gold": q.doc_ids,
         "recall_at_k": recall_k, "rr": rr, "facts_found": facts, "fact_share": fact_share,
@@ -96,6 +129,12 @@ def summarize(rows: list[dict], planned: int, judge: str = "verifier", interrupt
             "n": len(rs),
             "correct": _mean(float(r["correct"]) for r in rs),
             "refusal_ok": _mean(float(r["refusal_ok"]) for r in rs),
+            "facts_all": _mean(float(r["fact_share"] == 1.0) for r in rs if r["fact_share"] is not None),
+            "gold_cited": _mean(None if r.get("gold_cited") is None else float(r["gold_cited"]) for r in rs),
+            "refused_when_unanswerable": _mean(float(r["refused"]) for r in rs if r.get("substituted") is not None
+                                               and r["kind"] in REFUSE_KINDS),
+            "substitutions": sum(1 for r in rs if r.get("substituted")),
+            "near_misses": sum(1 for r in rs if r.get("near_miss")),
             "recall_at_k": _mean(r["recall_at_k"] for r in rs),
             "mrr": _mean(r["rr"] for r in rs),
             "fact_share": _mean(r["fact_share"] for r in rs),
@@ -120,13 +159,25 @@ def run(assistant, questions: list[Question], mode: str | None = None, k: int = 
     judge = judge or VerifierJudge(assistant.verifier)
     rows: list[dict] = []
     interrupted = False
+    by_id = {q.id: q for q in questions}
+    answers: dict[str, Answer] = {}
+
+    def ask(q: Question) -> Answer:
+        history = []
+        if q.previous_id:  # a follow-up: the conversation so far is the question it follows and its answer
+            prev = answers.get(q.previous_id) or ask(by_id[q.previous_id])
+            history = [(by_id[q.previous_id].question, prev.text)]
+        f = q.filters
+        filters = Filters(tuple(f.get("sources", ())), f.get("since"), f.get("until"), tuple(f.get("doc_ids", ())))
+        t0 = time.perf_counter()
+        answer = assistant.ask(q.question, filters=filters, mode=mode, k=k, history=history)
+        answer.timings.setdefault("total_ms", (time.perf_counter() - t0) * 1000)
+        answers[q.id] = answer
+        return answer
+
     try:
         for q in tqdm(questions, desc="eval", unit="q", disable=not progress):
-            f = q.filters
-            filters = Filters(tuple(f.get("sources", ())), f.get("since"), f.get("until"), tuple(f.get("doc_ids", ())))
-            t0 = time.perf_counter()
-            answer = assistant.ask(q.question, filters=filters, mode=mode, k=k)
-            answer.timings.setdefault("total_ms", (time.perf_counter() - t0) * 1000)
+            answer = answers.get(q.id) or ask(q)
             rows.append(score_question(q, answer, k, judge))
     except KeyboardInterrupt:
         interrupted = True

@@ -9,7 +9,8 @@ import tomllib
 
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.toml")
 METRICS = ("correct", "refusal_ok", "recall_at_k", "mrr", "fact_share", "citation_recall", "citation_precision")
-COLUMNS = ("n",) + METRICS + ("latency_p50_ms", "latency_p95_ms")
+COLUMNS = ("n",) + METRICS + ("facts_all", "gold_cited", "refused_when_unanswerable", "substitutions", "near_misses",
+                             "latency_p50_ms", "latency_p95_ms")
 
 
 def _fmt(v) -> str:
@@ -26,7 +27,7 @@ def markdown(summary: dict, dataset: str, plots: tuple[str, ...] = (), misses: l
              "| kind | " + " | ".join(c.replace("_", " ") for c in COLUMNS) + " |",
              "|---" * (len(COLUMNS) + 1) + "|"]
     for kind, b in [("all", summary["all"]), *summary["by_kind"].items()]:
-        lines.append("| " + " | ".join([kind] + [_fmt(b[c]) for c in COLUMNS]) + " |")
+        lines.append("| " + " | ".join([kind] + [_fmt(b.get(c)) for c in COLUMNS]) + " |")
     if misses is not None:
         lines += ["", "Gate: " + ("passed" if not misses else "FAILED"), *[f"- {m}" for m in misses]]
     lines += [""] + [f"![{p}]({p})" for p in plots]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -48,8 +49,15 @@ _MARKER = re.compile(
     r"|related|related articles|more from .*|read more|share|comments?|trending|most read|latest|tags[:\s].*|tag:.*)\W*$",
     re.IGNORECASE,
 )
-# a navigation bar scraped as one line: "World | Asia | Markets | Trade"
-_NAVBAR = re.compile(r"^\s*[^|·•>»/]{1,30}(?:\s*[|·•>»/]\s*[^|·•>»/]{1,30}){2,}\s*$")
+# a navigation bar scraped as one line: "World | Asia | Markets | Trade" (a scanner, not a
+# regex: the pattern this replaces backtracked exponentially on "a / a / ... bbbb")
+_NAV_SEPARATORS = re.compile(r"[|·•>»/]")
+
+
+def is_navbar(u: str) -> bool:
+    """Three or more short labels (1-30 characters) between separators, and nothing else."""
+    parts = _NAV_SEPARATORS.split(u)
+    return len(parts) >= 3 and all(p.strip() and len(p.strip()) <= 30 for p in parts)
 _TEMPLATE = re.compile(r"\{\{[^{}]{0,200}\}\}|\{%[^{}]{0,200}%\}|\$\{[^{}]{0,100}\}")
 _CAPTION = re.compile(
     r"\((?:photo|photograph|image|picture|video)s?\b[^)]{0,120}\)\s*$|^(?:photo|photograph|image|file photo)\s*:"
@@ -93,6 +101,10 @@ _OUTLET_PATTERNS = [
 ]
 _AGENCIES = {"reuters": "Reuters", "ap": "Associated Press", "afp": "AFP", "kyodo": "Kyodo", "xinhua": "Xinhua", "bloomberg": "Bloomberg"}
 
+_TAIL = 64  # characters at the end of a unit that can decide whether it ends a sentence
+# a unit longer than this is article text, never furniture: the furniture patterns only run on
+# shorter units, so no pattern ever sees a huge line
+MAX_FURNITURE_CHARS = 5_000
 _TERMINAL = re.compile(r"[.!?][\"'”’)\]]*\s*$|[\"”’]\s*$")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 _GLUED = re.compile(r"[a-z][A-Z]")
@@ -144,16 +156,17 @@ def split_units(text: str) -> list[str]:
     for block in re.split(r"\n\s*\n", text):
         lines = [ln.strip() for ln in block.split("\n")]
         lines = [ln for ln in lines if ln]
-        cur: str | None = None
+        parts: list[str] = []  # the lines of the unit being joined (joined once: no quadratic re-joins)
         for ln in lines:
-            if cur is not None and not _TERMINAL.search(cur) and (ln[0].islower() or ln[0] in ".,;:)!?" or cur.endswith((",", ";", "-", "—"))):
-                cur = (cur + ("" if ln[0] in ".,;:)!?" else " ") + ln).strip()
+            tail = "".join(parts[-2:])[-_TAIL:]  # a sentence end is decided by the unit's last characters
+            if parts and not _TERMINAL.search(tail) and (ln[0].islower() or ln[0] in ".,;:)!?" or tail.endswith((",", ";", "-", "—"))):
+                parts.append(ln if ln[0] in ".,;:)!?" else " " + ln)
             else:
-                if cur is not None:
-                    units.append(cur)
-                cur = ln
-        if cur is not None:
-            units.append(cur)
+                if parts:
+                    units.append("".join(parts).strip())
+                parts = [ln]
+        if parts:
+            units.append("".join(parts).strip())
     return [re.sub(r"[ ]{2,}", " ", u) for u in units]
 
 
@@ -207,6 +220,9 @@ def _is_date_line(u: str) -> bool:
     return len(_words(rest)) <= 8 and parse_date(rest) is not None and not is_prose(u)
 
 
+MAX_CONTAINMENT_UNITS = 3_000  # units per page for the "contained in another unit" repeat test
+
+
 def _repeated_keys(units: list[str]) -> set[int]:
     """Indexes of units whose words reappear elsewhere on the page (>= 4 words).
 
@@ -214,15 +230,18 @@ def _repeated_keys(units: list[str]) -> set[int]:
     differently ("See all offers" / "See all offers and subscribe"), so a unit
     counts as repeated when its token string is contained in another unit's.
     """
-    keys = [" ".join(_tokens(u)) for u in units]
-    out: set[int] = set()
+    keys = [" ".join(_tokens(u)) if len(u) <= MAX_FURNITURE_CHARS else "" for u in units]
+    counts = Counter(keys)
+    out = {i for i, k in enumerate(keys) if k and counts[k] > 1 and len(k.split()) >= 3}
+    if len(units) > MAX_CONTAINMENT_UNITS:  # containment is quadratic: a page this long gets exact repeats only
+        return out
+    padded = [f" {k} " for k in keys]
     for i, k in enumerate(keys):
-        if len(k.split()) < 3:
+        if i in out or len(k.split()) < 3:
             continue
-        for j, other in enumerate(keys):
-            if i != j and k and (k == other or (len(other) > len(k) and f" {k} " in f" {other} ")):
-                out.add(i)
-                break
+        needle = f" {k} "
+        if any(len(other) > len(needle) and needle in other for other in padded):
+            out.add(i)
     return out
 
 
@@ -234,13 +253,17 @@ def classify(units: list[str], page_rules: bool = True) -> list[Unit]:
     out = []
     for i, u in enumerate(units):
         unit = Unit(u)
+        if len(u) > MAX_FURNITURE_CHARS:
+            unit.kind = "prose" if is_prose(u) else "text"
+            out.append(unit)
+            continue
         low = u.lower()
         n_words = len(_words(u))
         if _TEMPLATE.search(u):
             unit.kind, unit.reason = "furniture", "template placeholder"
         elif is_icon_run(u):
             unit.kind, unit.reason = "furniture", "icon/navigation labels"
-        elif _NAVBAR.match(u) and n_words <= 3 * (u.count("|") + u.count("·") + u.count("•") + u.count(">") + u.count("»") + u.count("/") + 1) and not _TERMINAL.search(u):
+        elif is_navbar(u) and n_words <= 3 * (u.count("|") + u.count("·") + u.count("•") + u.count(">") + u.count("»") + u.count("/") + 1) and not _TERMINAL.search(u):
             unit.kind, unit.reason = "furniture", "navigation bar"
         elif _MARKER.match(u.strip()):
             unit.kind, unit.reason = "furniture", "block marker"

@@ -8,7 +8,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from .loaders import LOADERS, load_file
+from .loaders import LOADERS
+from .reader import FileReader
 from .settings import Settings
 from .types import LoadError
 
@@ -17,6 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ingest", help="clean, chunk, embed and store files or folders (incremental)")
     p.add_argument("paths", nargs="+", help=f"files or folders ({', '.join(sorted(LOADERS))})")
     p.add_argument("--prune", action="store_true", help="also remove stored documents whose file no longer exists")
+    p.add_argument("--replace", action="store_true",
+                   help="let these files take over doc ids that documents from other files hold (refused by default)")
     p.add_argument("--topic", help="keep only documents tagged with this topic (Reuters TOPICS, e.g. trade)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -37,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_ingest(args, settings: Settings) -> int:
     from .pipeline import Ingestor
 
-    report = Ingestor(settings).ingest(args.paths, prune=args.prune, topic=args.topic, progress=not args.quiet and sys.stderr.isatty())
+    report = Ingestor(settings).ingest(args.paths, prune=args.prune, topic=args.topic, replace=args.replace, progress=not args.quiet and sys.stderr.isatty())
     print(json.dumps(report.as_dict(), indent=2) if args.json else report.summary())
     return 1 if report.failed and not (report.new or report.updated or report.unchanged) else 0
 
@@ -72,7 +75,9 @@ def cmd_docs(args, settings: Settings) -> int:
 def cmd_clean(args, settings: Settings) -> int:
     path = Path(args.file)
     arts, errors = [], []
-    for item in load_file(path, settings.ingest.max_file_bytes, settings.ingest.url_timeout_s, settings.ingest.allow_private_urls):
+    with FileReader(settings.ingest) as reader:
+        items = reader.read(path)
+    for item in items:
         (errors if isinstance(item, LoadError) else arts).append(item)
     for e in errors:
         print(f"error: {e}", file=sys.stderr)

@@ -8,17 +8,14 @@ optional sidecar ``<file>.meta.json`` — never from free text in the body.
 
 from __future__ import annotations
 
-import contextlib
 import html as htmllib
 import json
 import re
-import signal
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Union
 
-from .clean import clean_scrape, normalize_text, parse_date, strip_furniture
+from .clean import _CONTROL, clean_scrape, normalize_text, parse_date, strip_furniture
 from .types import Article, LoadError
 
 Loaded = Union[Article, LoadError]
@@ -183,14 +180,17 @@ def load_md(path: Path, max_bytes: int) -> Iterator[Loaded]:
                 key = {"date": "published", "author": "byline"}.get(k.strip().lower(), k.strip().lower())
                 meta[key] = v.strip().strip("\"'")
         text = text[m.end():]
-    h1 = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
+    h1 = re.search(r"^#[ \t]+(.+)$", text, re.MULTILINE)
     if h1 and "title" not in meta:
         meta["title"] = h1.group(1).strip()
     if h1:
         text = text[: h1.start()] + text[h1.end():]
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # images
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links -> their text
-    text = re.sub(r"^#{1,6}\s+", "", text, flags=re.MULTILINE)
+    # images and links never span a line here: an unclosed "![" then scans one line, not the
+    # rest of the file (the cross-line form was quadratic: 20k "![\n" lines took 16 s)
+    # (nor hold another bracket: "[a[a[a..." would scan the line once per opening)
+    text = re.sub(r"!\[[^\[\]\n]*\]\([^()\n]*\)", "", text)  # images
+    text = re.sub(r"\[([^\[\]\n]+)\]\([^()\n]*\)", r"\1", text)  # links -> their text
+    text = re.sub(r"^#{1,6}[ \t]+", "", text, flags=re.MULTILINE)
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
     yield make_article(slugify(path.stem), strip_furniture(text), path, meta, sidecar(path))
 
@@ -247,28 +247,65 @@ def _jsonl_record(path: Path, lineno: int, rec: dict) -> Article:
 
 
 # Reuters-21578 SGML ---------------------------------------------------------
-_REUTERS = re.compile(r"<REUTERS\b([^>]*)>(.*?)</REUTERS>", re.DOTALL)
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
+_OPEN_TAG = {}  # tag -> compiled pattern of its opening tag (attributes bounded in length)
+
+
+def _element(text: str, tag: str, start: int = 0) -> tuple[int, int, int, int] | None:
+    """(open start, inner start, inner end, close end) of the first <tag ...>...</tag> from start.
+
+    A scanner rather than one lazy DOTALL regex: an element that is opened and never closed
+    costs one search for its closing tag, not one scan of the rest of the file per opening.
+    """
+    rx = _OPEN_TAG.get(tag) or _OPEN_TAG.setdefault(tag, re.compile(rf"<{tag}(?:\s[^>]{{0,500}})?>"))
+    m = rx.search(text, start)
+    if not m:
+        return None
+    close = text.find(f"</{tag}>", m.end())
+    if close < 0:
+        return None
+    return m.start(), m.end(), close, close + len(tag) + 3
 
 
 def _sgml_field(block: str, tag: str) -> str | None:
-    m = re.search(rf"<{tag}(?:\s[^>]*)?>(.*?)</{tag}>", block, re.DOTALL)
-    return m.group(1) if m else None
+    span = _element(block, tag)
+    return block[span[1]:span[2]] if span else None
+
+
+def _reuters_blocks(raw: str) -> Iterator[tuple[int, str, str]]:
+    """(offset, attributes, inner text) of every closed <REUTERS> element."""
+    pos = 0
+    while (span := _element(raw, "REUTERS", pos)) is not None:
+        yield span[0], raw[span[0] + len("<REUTERS"):span[1] - 1], raw[span[1]:span[2]]
+        pos = span[3]
+
+
+def _strip_elements(text: str, tags=("TITLE", "DATELINE", "AUTHOR")) -> str:
+    """The bare text of an UNPROC story's <TEXT>, without its title/dateline/author elements."""
+    for tag in tags:
+        while (span := _element(text, tag)) is not None:
+            text = text[:span[0]] + text[span[3]:]
+    return _LEFTOVER_TAG.sub("", text)
+
+
+_LEFTOVER_TAG = re.compile(r"</?[A-Za-z][^<>]{0,100}>")
 
 
 def _sgml_list(block: str, tag: str) -> list[str]:
     inner = _sgml_field(block, tag) or ""
-    return re.findall(r"<D>(.*?)</D>", inner, re.DOTALL)
+    return re.findall(r"<D>([^<]*)</D>", inner)
 
 
 def _unescape(s: str) -> str:
     s = re.sub(r"&#\d+;", "", s)  # wire control codes (&#3; &#22; ...)
-    return htmllib.unescape(s)
+    return _CONTROL.sub("", htmllib.unescape(s))  # and raw ones, which a damaged file may hold
 
 
 def reflow_wire_body(body: str) -> str:
     """Re-join hard-wrapped wire text; an indented line starts a new paragraph."""
-    body = re.sub(r"\s*\bReuter\s*$", "", body.rstrip())
+    body = body.rstrip()
+    if body.endswith("Reuter") and (len(body) == 6 or not body[-7].isalnum()):  # the wire's sign-off
+        body = body[:-6].rstrip()
     paras: list[str] = []
     for line in body.split("\n"):
         if not line.strip():
@@ -299,24 +336,23 @@ def _reuters_date(raw: str | None) -> str | None:
 
 def load_sgm(path: Path, max_bytes: int) -> Iterator[Loaded]:
     raw = read_bytes(path, max_bytes).decode("latin-1")  # Reuters-21578 is Latin-1
-    blocks = list(_REUTERS.finditer(raw))
+    blocks = list(_reuters_blocks(raw))
     if not blocks:
         raise LoadError(str(path), "no <REUTERS> elements found (malformed or not Reuters-21578 SGML)")
     if raw.count("<REUTERS") > len(blocks):
         yield LoadError(str(path), f"{raw.count('<REUTERS') - len(blocks)} <REUTERS> element(s) are not closed; skipped")
-    for m in blocks:
-        attrs = dict(_ATTR.findall(m.group(1)))
+    for offset, attr_text, block in blocks:
+        attrs = dict(_ATTR.findall(attr_text))
         newid = attrs.get("NEWID")
         if not newid or not newid.isdigit():
-            yield LoadError(f"{path} offset {m.start()}", "<REUTERS> element without a numeric NEWID")
+            yield LoadError(f"{path} offset {offset}", "<REUTERS> element without a numeric NEWID")
             continue
-        block = m.group(2)
         title = _unescape(_sgml_field(block, "TITLE") or "").strip()
         dateline = _unescape(_sgml_field(block, "DATELINE") or "").strip().rstrip("- ").strip()
         body = _sgml_field(block, "BODY")
         if body is None:  # TYPE="UNPROC" stories keep their text bare inside <TEXT>
             text_el = _sgml_field(block, "TEXT") or ""
-            body = re.sub(r"<[^>]+>.*?</[^>]+>", "", text_el, flags=re.DOTALL) if "<BODY>" not in text_el else ""
+            body = _strip_elements(text_el) if "<BODY>" not in text_el else ""
         text = reflow_wire_body(_unescape(body))
         if not text:
             text = title  # briefs carry only a headline
@@ -405,57 +441,25 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | LoadError]:
             yield p
 
 
-class _TimeUp(Exception):
-    pass
+def load_file(path: Path, max_bytes: int = 50 * 1024 * 1024, url_timeout_s: float = 20.0,
+              allow_private_urls: bool = False) -> list[Loaded]:
+    """Every document of one file, in this process; errors are returned, never raised.
 
-
-@contextlib.contextmanager
-def time_limit(seconds: float):
-    """Raise _TimeUp in the block after `seconds` (main thread only; elsewhere no limit)."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def fire(signum, frame):
-        raise _TimeUp()
-
-    old = signal.signal(signal.SIGALRM, fire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-
-
-def load_file(path: Path, max_bytes: int = 50 * 1024 * 1024, url_timeout_s: float = 20.0, allow_private_urls: bool = False,
-              time_limit_s: float = 0.0) -> Iterator[Loaded]:
-    """Every document of one file; errors are yielded, never raised.
-
-    Reading and cleaning one file may take at most ``time_limit_s`` seconds
-    (0 = no limit); a file that takes longer is reported, not waited for.
+    Untrusted files are read through ``ingest.reader.FileReader``, which runs this in a
+    worker process with a hard per-file deadline.
     """
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
-        yield LoadError(str(path), f"unsupported file type {path.suffix!r}")
-        return
+        return [LoadError(str(path), f"unsupported file type {path.suffix!r}")]
     kwargs = {"timeout_s": url_timeout_s, "allow_private": allow_private_urls} if loader is load_urls else {}
     try:
-        with time_limit(time_limit_s):
-            items = list(loader(path, max_bytes, **kwargs))
-    except _TimeUp:
-        yield LoadError(str(path), f"reading and cleaning took longer than {time_limit_s:g} s (setting ingest.file_time_limit_s); skipped")
-        return
+        items = list(loader(path, max_bytes, **kwargs))
     except LoadError as e:
-        yield e
-        return
+        return [e]
     except (OSError, ValueError, RecursionError, MemoryError) as e:  # malformed beyond the loader's checks
-        yield LoadError(str(path), f"{type(e).__name__}: {e}")
-        return
+        return [LoadError(str(path), f"{type(e).__name__}: {e}")]
     except Exception as e:  # untrusted input must never stop a batch: report it against the file
-        yield LoadError(str(path), f"unexpected {type(e).__name__} while reading: {e}")
-        return
+        return [LoadError(str(path), f"unexpected {type(e).__name__} while reading: {e}")]
     if not items:  # e.g. a JSONL file of blank lines: say so rather than silently store nothing
-        yield LoadError(str(path), "no documents found in the file")
-        return
-    yield from items
+        return [LoadError(str(path), "no documents found in the file")]
+    return items

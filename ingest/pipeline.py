@@ -17,7 +17,8 @@ from pathlib import Path
 
 from .chunk import Chunker
 from .embed import make_embedder
-from .loaders import expand_paths, load_file
+from .loaders import expand_paths
+from .reader import FileReader
 from .settings import Settings
 from .store import Store
 from .types import Article, Chunk, LoadError
@@ -64,9 +65,15 @@ class Ingestor:
         self.chunker = Chunker.from_settings(settings, self.embedder)
         self.flush_chunks = max(settings.embed.batch_size * 8, 256 * settings.embed.workers)
 
-    def ingest(self, paths: Sequence[str | Path], prune: bool = False, progress: bool = True, topic: str | None = None) -> IngestReport:
+    def ingest(self, paths: Sequence[str | Path], prune: bool = False, progress: bool = True, topic: str | None = None,
+               replace: bool = False, protected_outside: Path | None = None) -> IngestReport:
         """Ingest files/folders. ``topic`` keeps only documents tagged with it
-        (Reuters TOPICS), e.g. ``topic="trade"``."""
+        (Reuters TOPICS), e.g. ``topic="trade"``.
+
+        A doc id belongs to the file that stored it: the same id read from another file is
+        refused, naming both, unless ``replace`` (or the first file no longer exists: it
+        moved). With ``protected_outside`` (the web uploads folder) no document stored from
+        a file outside that folder is ever replaced, whatever ``replace`` says."""
         t0 = time.perf_counter()
         report = IngestReport()
         store = self.store
@@ -75,6 +82,7 @@ class Ingestor:
         seen: dict[str, str] = {}  # doc_id -> path that produced it in this run
         files_read: set[str] = set()
         pending: list[tuple[Article, list[Chunk]]] = []
+        moved: dict[str, str] = {}  # unchanged documents whose file moved: doc_id -> new path
         n_pending = 0
 
         # Store writes (SQLite + Chroma) run on one background thread while the
@@ -98,15 +106,14 @@ class Ingestor:
 
         files = list(expand_paths(paths))
         bar = _progress(len(files), progress)
-        for f in files:
-            if isinstance(f, LoadError):
-                report.failed.append(f)
-                bar.update(1)
-                continue
+        bad = [f for f in files if isinstance(f, LoadError)]
+        report.failed += bad
+        bar.update(len(bad))
+        reader = FileReader(self.settings.ingest)
+        for f, items in reader.read_many(f for f in files if not isinstance(f, LoadError)):
             report.files += 1
             file_ok = True
-            ing = self.settings.ingest
-            for item in load_file(f, ing.max_file_bytes, ing.url_timeout_s, ing.allow_private_urls, ing.file_time_limit_s):
+            for item in items:
                 if isinstance(item, LoadError):
                     report.failed.append(item)
                     file_ok = False  # keep what is stored from this file: we cannot tell what vanished
@@ -118,8 +125,14 @@ class Ingestor:
                     continue
                 seen[item.doc_id] = item.path or str(f)
                 old = previous.get(item.doc_id)
+                owner = _ownership_conflict(old.path if old else None, item.path or str(f), replace, protected_outside)
+                if owner:
+                    report.failed.append(LoadError(item.path or str(f), owner))
+                    continue
                 if old is not None and old.status == "ok" and old.hash == item.content_hash:
                     report.unchanged.append(item.doc_id)
+                    if old.path is not None and item.path and not _same_file(old.path, item.path):
+                        moved[item.doc_id] = item.path
                     continue
                 chunks = self.chunker.chunk(item)
                 pending.append((item, chunks))
@@ -135,6 +148,7 @@ class Ingestor:
             for f in in_flight:
                 f.result()
         finally:
+            reader.close()
             writer.shutdown(wait=True)
         bar.close()
 
@@ -145,6 +159,8 @@ class Ingestor:
             if d not in seen and s.path is not None
             and (s.path in files_read or (prune and not Path(s.path).exists()))
         ]
+        if moved:
+            store.docs.set_paths(moved)
         store.delete(gone)
         report.removed += gone
         if report.new or report.updated or report.removed:
@@ -152,6 +168,21 @@ class Ingestor:
             report.duplicates = len(store.docs.regroup(self.settings.ingest.duplicate_threshold))
         report.seconds = time.perf_counter() - t0
         return report
+
+
+def _same_file(a: str, b: str) -> bool:
+    return Path(a).resolve() == Path(b).resolve()
+
+
+def _ownership_conflict(old_path: str | None, new_path: str, replace: bool, protected_outside: Path | None) -> str | None:
+    """Why a document read from new_path may not replace the one stored from old_path, or None."""
+    if old_path is None or _same_file(old_path, new_path):
+        return None
+    if protected_outside is not None and not Path(old_path).resolve().is_relative_to(Path(protected_outside).resolve()):
+        return f"its doc id is already taken by a document from {old_path}; an upload never replaces it"
+    if not replace and Path(old_path).exists():
+        return f"its doc id is already taken by a document from {old_path}; not replaced (--replace lets this file take it over)"
+    return None
 
 
 def _progress(total: int, enabled: bool):

@@ -215,6 +215,12 @@ class DocStore:
         with c:
             c.executemany("UPDATE documents SET status = ? WHERE doc_id = ?", [(status, d) for d in doc_ids])
 
+    def set_paths(self, paths: dict[str, str]) -> None:
+        """Record the file a document now comes from (it moved; its content did not change)."""
+        c = self._conn()
+        with c:
+            c.executemany("UPDATE documents SET path = ? WHERE doc_id = ?", [(p, d) for d, p in paths.items()])
+
     def remove(self, doc_ids: Iterable[str]) -> None:
         c = self._conn()
         ids = [(d,) for d in doc_ids]

@@ -73,3 +73,6 @@ class LoadError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+    def __reduce__(self):  # errors travel back from the reader process
+        return (LoadError, (self.path, self.reason))

@@ -85,8 +85,38 @@ def test_upload_limits_and_names(app, tmp_path):
     for bad in ("../../etc/passwd", "..\\x.txt", ".hidden.txt", "a/b.txt", "x\x00.txt", "C:evil.txt"):
         with pytest.raises(UploadError):
             safe_upload_name(bad)
+    with pytest.raises(UploadError, match="bidi"):
+        safe_upload_name("invoice\u202egnp.txt")  # right-to-left override hides the real extension
     assert safe_upload_name("Reuters 1987 (trade).sgm") == "Reuters 1987 (trade).sgm"
-    assert not list(app.settings.uploads_path.glob("*")) if app.settings.uploads_path.exists() else True
+    assert safe_upload_name("report..v2.txt") == "report..v2.txt"
+    assert not any(app.settings.uploads_path.glob("*"))  # nothing refused was kept
+
+
+def test_upload_never_replaces_a_document_from_elsewhere(app, tmp_path):
+    """A forged upload carrying a stored article's doc id is refused, naming both files."""
+    original = app.assistant.store.docs.document("northgate-usmca-signed")["text"]
+    forged = tmp_path / "northgate-usmca-signed.md"
+    forged.write_text("# USMCA scrapped\n\nThe three countries abandoned the USMCA and no dairy access was agreed at all.\n")
+    wire = tmp_path / "wire.jsonl"
+    wire.write_text('{"id": "capital-wire-us-china-phase-one", "source": "Capital Trade Wire", '
+                    '"title": "Deal off", "text": "China and the United States called off the phase one deal entirely today."}\n')
+    summary, _, _ = app.ingest([str(forged), str(wire)], "")
+    assert summary.count("never replaces it") == 2 and "northgate-usmca-signed.txt" in summary, summary
+    assert app.assistant.store.docs.document("northgate-usmca-signed")["text"] == original
+    assert "called off" not in app.assistant.store.docs.document("capital-wire-us-china-phase-one")["text"]
+    ans = app.assistant.ask("How much of Canada's dairy market was opened to U.S. farmers?", mode="extractive")
+    assert not ans.refused and "3.6" in ans.text
+
+
+def test_uploads_with_one_name_in_one_batch_keep_both(app, tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    one, two = tmp_path / "a" / "memo.txt", tmp_path / "b" / "memo.txt"
+    one.write_text("Brussels memo\n\nThe European Commission said it would raise duties on imported bicycles to 48 percent next month.\n")
+    two.write_text("Ottawa memo\n\nCanada said it would cut its tariff on imported barley to zero from March under the new accord.\n")
+    summary, _, _ = app.ingest([str(one), str(two)], "")
+    assert "2 new" in summary, summary
+    assert sorted(p.name for p in app.settings.uploads_path.iterdir()) == ["memo-2.txt", "memo.txt"]
 
 
 def test_launch_defaults_are_private():

@@ -137,3 +137,29 @@ def test_killed_ingest_converges_to_the_uninterrupted_store(tmp_path):
         run(data)
         got = _store_snapshot(Store.from_settings(Settings.load(data_dir=data)))
         assert got == reference, f"kill at {frac:.0%} of the run"
+
+
+def test_a_doc_id_belongs_to_the_file_that_stored_it(ingestor, corpus, tmp_path):
+    """The same id from another file is refused (naming both files) unless replace=True; a moved file keeps its id."""
+    ingestor.ingest([corpus], progress=False)
+    store = ingestor.store
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    forged = other / "northgate-usmca-signed.md"
+    forged.write_text("# USMCA scrapped\n\nThe three countries abandoned the agreement and no dairy access was agreed at all.\n")
+    rep = ingestor.ingest([forged], progress=False)
+    assert rep.new == rep.updated == [] and len(rep.failed) == 1
+    msg = str(rep.failed[0])
+    assert str(forged) in msg and "northgate-usmca-signed.txt" in msg and "--replace" in msg
+    assert "3.6%" in store.docs.document("northgate-usmca-signed")["text"]
+
+    rep = ingestor.ingest([forged], progress=False, replace=True)
+    assert rep.updated == ["northgate-usmca-signed"] and not rep.failed
+    assert "abandoned" in store.docs.document("northgate-usmca-signed")["text"]
+
+    # a file that moved takes its documents along: the old path is gone, so no conflict
+    moved = other / "pacific-ledger-us-japan-tokyo-talks.txt"
+    shutil.move(corpus / "scrapes" / "pacific-ledger-us-japan-tokyo-talks.txt", moved)
+    rep = ingestor.ingest([moved], progress=False)
+    assert not rep.failed and rep.unchanged == ["pacific-ledger-us-japan-tokyo-talks"]
+    assert store.docs.states()["pacific-ledger-us-japan-tokyo-talks"].path == str(moved)
