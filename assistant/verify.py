@@ -26,6 +26,7 @@ import numpy as np
 
 from ingest.sentences import split_sentences
 
+from . import entail
 from .scoring import content_words, sentence_score, years_in
 from .types import Answer, AnswerSentence, Citation, Draft, Passage
 
@@ -84,6 +85,22 @@ class Support:
     similarity: float
     missing: list[str]
     span: tuple[int, int]  # in passage text
+    verdict: str = "supported"  # what the contradiction rules say of the best span (entail.compare)
+    reason: str = ""
+
+    @property
+    def conflicts(self) -> bool:
+        return self.verdict != "supported"
+
+
+@dataclass
+class Judgement:
+    """Three-way verdict of a claim against passages: supported, contradicted or not_stated."""
+
+    verdict: str
+    n: int | None = None  # the passage (1-based) that decides it
+    span: tuple[int, int] | None = None  # in that passage's text
+    reason: str = ""
 
 
 class Verifier:
@@ -119,19 +136,43 @@ class Verifier:
         best = int(np.argmax(sims)) if len(sims) else -1
         sim = float(sims[best]) if best >= 0 else 0.0
         span = spans[best] if best >= 0 else (0, len(passage.text))
-        return Support(n, sim, missing, span)
+        verdict = entail.compare(sentence, passage.text[span[0]:span[1]]) if best >= 0 and sim >= self.min_support \
+            else entail.Verdict("supported")
+        return Support(n, sim, missing, span, verdict.verdict, verdict.reason)
 
-    def supports(self, sentence: str, passages: list[Passage]) -> bool:
-        """Do these passages, together, support the sentence (facts found, a close enough span)?"""
+    def judge(self, claim: str, passages: list[Passage]) -> Judgement:
+        """supported (facts found, a close span, no rule conflict), contradicted (the closest span
+        says otherwise: negation, direction, roles, scale), or not_stated."""
         if not passages:
-            return False
-        svec = self.embedder.embed([sentence])[0]
+            return Judgement("not_stated", reason="no passage to check against")
+        svec = self.embedder.embed([claim])[0]
         sups = []
         for n, p in enumerate(passages, 1):
             spans = self._spans(p)
-            vecs = self.embedder.embed([p.text[a:b] for a, b in spans]) if spans else None
-            sups.append(self.support(sentence, n, p, svec, vecs, spans))
-        return not set.intersection(*(set(x.missing) for x in sups)) and max(x.similarity for x in sups) >= self.min_support
+            vecs = self.embedder.embed([p.text[a:b] for a, b in spans]) if spans else np.zeros((0, len(svec)))
+            sups.append(self.support(claim, n, p, svec, vecs, spans))
+        close = [x for x in sups if x.similarity >= self.min_support]
+        bad = [x for x in close if x.verdict == "contradicted"]
+        if bad:
+            x = max(bad, key=lambda x: x.similarity)
+            return Judgement("contradicted", x.n, x.span, x.reason)
+        missing = set.intersection(*(set(x.missing) for x in sups))
+        good = [x for x in close if not x.conflicts]
+        if good and not missing:
+            x = max(good, key=lambda x: x.similarity)
+            return Judgement("supported", x.n, x.span, "facts found in a close span")
+        hedged = [x for x in close if x.verdict == "not_stated"]
+        if hedged:
+            x = max(hedged, key=lambda x: x.similarity)
+            return Judgement("not_stated", x.n, x.span, x.reason)
+        if close and missing:
+            x = max(close, key=lambda x: x.similarity)
+            return Judgement("not_stated", x.n, x.span, f"not in the passages: {', '.join(sorted(missing))}")
+        return Judgement("not_stated", reason="no passage says it")
+
+    def supports(self, sentence: str, passages: list[Passage]) -> bool:
+        """Do these passages, together, support the sentence (facts found, a close span, no contradiction)?"""
+        return self.judge(sentence, passages).verdict == "supported"
 
     def check(self, draft: Draft, passages: list[Passage], question: str, mode: str, timings: dict,
               standalone: str | None = None) -> Answer:
@@ -155,19 +196,24 @@ class Verifier:
         citations: dict[int, Citation] = {}  # drafted passage number -> citation (renumbered later)
         order: list[int] = []
         dropped = invalid = repaired = 0
+        contradicted: list[str] = []
         for s, svec in zip(draft.sentences, sent_vecs):
             valid = [n for n in dict.fromkeys(s.citations) if 1 <= n <= len(passages)]
             invalid += len(s.citations) - len([n for n in s.citations if 1 <= n <= len(passages)])
             sups = [self.support(s.text, n, passages[n - 1], svec, *by_n[n]) for n in valid]
             # facts may be spread over several cited passages: check them on the union
             union_missing = set.intersection(*(set(x.missing) for x in sups)) if sups else {"(no valid citation)"}
-            good = [x for x in sups if x.similarity >= self.min_support]
+            against = [x for x in sups if x.similarity >= self.min_support and x.verdict == "contradicted"]
+            if against:  # a cited passage says otherwise: never shown, never re-cited
+                contradicted.append(f"[{against[0].n}] {against[0].reason}")
+                continue
+            good = [x for x in sups if x.similarity >= self.min_support and not x.conflicts]
             ok = bool(good) and not union_missing
             if not ok:
                 # small models often cite the neighbour of the right passage: if
                 # another retrieved passage fully supports the sentence, cite it instead
                 others = [self.support(s.text, n, passages[n - 1], svec, *by_n[n]) for n in spans if n not in valid]
-                best = max((x for x in others if not x.missing), key=lambda x: x.similarity, default=None)
+                best = max((x for x in others if not x.missing and not x.conflicts), key=lambda x: x.similarity, default=None)
                 if best is not None and best.similarity >= max(self.min_support, 0.6):
                     sups, ok, repaired = [best], True, repaired + 1
             if ok:
@@ -206,6 +252,8 @@ class Verifier:
             cites.append(c)
         if dropped:
             notes.append(f"{dropped} sentence(s) dropped: not supported by the cited passages")
+        for c in contradicted:
+            notes.append(f"a sentence was dropped: the cited passage contradicts it ({c})")
         if repaired:
             notes.append(f"{repaired} sentence(s) re-cited to the passage that supports them")
         if invalid:

@@ -1,0 +1,265 @@
+"""Does a passage state, contradict, or not state a claim? Rules as data, no model.
+
+The verifier first finds, for a claim sentence, the span of a cited passage that is closest
+to it and holds its numbers and names. These rules then compare the claim with that span
+and look for the edits that turn a true sentence into a false one while keeping its words:
+
+* **polarity**: a word negated in one text ("would not boost") and affirmed in the other;
+* **direction**: a word of one side of an antonym pair in the claim, of the other side in
+  the span (rose/fell, surplus/deficit, accepted/rejected, imposed/lifted, imports/exports);
+* **roles**: the acting party of the claim is another party of the span, and vice versa
+  ("Tokyo asked Washington to ..." against "Washington asked Tokyo to ...");
+* **scale**: the same number with another scale or unit (5 mln / 5 bln, pct / points);
+* **modality**: what the span only says may, could or is planned to happen, the claim states
+  as done (verdict ``not_stated``, not ``contradicted``).
+
+Words are compared as Snowball stems; a negation or hedge covers the next few content words
+up to a clause break. The vocabulary lives in ``data/entail.json``; a user file adds to it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+
+VOCAB_FILE = Path(__file__).with_name("data") / "entail.json"
+ALIASES_FILE = Path(__file__).with_name("data") / "aliases.json"  # the parties, shared with the verifier
+_TOKEN = re.compile(r"n't|\d+(?:[.,]\d+)*|%|[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]|[,;:()\"“”]")
+_STOP = {"the", "a", "an", "it", "its", "is", "are", "was", "were", "be", "been", "has", "have", "had", "would", "will",
+         "shall", "should", "do", "does", "did", "to", "of", "in", "on", "for", "said", "says", "say", "this", "that",
+         "these", "those", "by", "with", "at", "from", "as", "he", "she", "they", "we", "i", "his", "her", "their", "our",
+         "also", "yet", "any", "so"}
+SCOPE = 1  # content words a negation or hedge covers: its head ("would not boost", "no agreement")
+
+
+@dataclass
+class Verdict:
+    verdict: str  # "supported" | "contradicted" | "not_stated"
+    reason: str = ""
+    evidence: str = ""  # the word(s) of the span that decide it
+
+
+@dataclass
+class Vocabulary:
+    negation: list[tuple[str, ...]]
+    hedges: list[tuple[str, ...]]
+    breaks: set[str]
+    antonyms: list[tuple[set[str], set[str]]]
+    scales: dict[str, str]  # token (lower) -> scale class
+    prepositions: set[str]
+    passive: set[str]
+    lemmas: dict[str, str]
+
+    @classmethod
+    def load(cls, *extra: Path) -> Vocabulary:
+        data = json.loads(VOCAB_FILE.read_text(encoding="utf-8"))
+        for path in extra:
+            try:
+                more = json.loads(Path(path).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as e:
+                raise ValueError(f"{path}: not a readable JSON vocabulary: {e}") from None
+            for key, value in more.items():
+                if key.startswith("_"):
+                    continue
+                if key not in data:
+                    raise ValueError(f"{path}: unknown field {key!r} (expected one of {', '.join(k for k in data if not k.startswith('_'))})")
+                if isinstance(data[key], dict):
+                    data[key].update(value)
+                else:
+                    data[key] = data[key] + value
+        stem = _stemmer().stemWord
+        cues = lambda xs: sorted({tuple(x.lower().split()) for x in xs}, key=len, reverse=True)  # noqa: E731
+        return cls(
+            negation=cues(data["negation"]), hedges=cues(data["hedges"]), breaks=set(data["scope_breaks"]),
+            antonyms=[({stem(data["lemmas"].get(w, w)) for w in a}, {stem(data["lemmas"].get(w, w)) for w in b})
+                      for a, b in data["antonyms"]],
+            scales={w: k for k, ws in data["scales"].items() for w in ws},
+            prepositions=set(data["prepositions"]), passive=set(data["passive"]), lemmas=data["lemmas"],
+        )
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def default_vocabulary() -> Vocabulary:
+    return Vocabulary.load()
+
+
+@lru_cache(maxsize=1)
+def _party_of() -> dict[str, str]:
+    """alias (lower case) -> party, from the verifier's alias file."""
+    data = json.loads(ALIASES_FILE.read_text(encoding="utf-8"))
+    return {name.lower().replace("’", "'"): party for party, names in data["parties"].items() for name in [party, *names]}
+
+
+class Text:
+    """A sentence read for the rules: tokens, stems, and what negations and hedges cover."""
+
+    def __init__(self, text: str, vocab: Vocabulary):
+        self.raw = text
+        raw = _TOKEN.findall(text)
+        self.tokens = [t.lower().replace("’", "'") for t in raw]
+        self.capital = [k > 0 and t[0].isupper() for k, t in enumerate(raw)]  # names, not the word a cue covers
+        stem = _stemmer().stemWord
+        self.stems = [stem(vocab.lemmas.get(t, t)) for t in self.tokens]
+        self.negated = self._scoped(vocab.negation, vocab)  # stem -> cue
+        self.hedged = self._scoped(vocab.hedges, vocab)
+        self.content = {s for s, t in zip(self.stems, self.tokens) if t not in _STOP and t[0].isalnum()}
+
+    def _cue_at(self, i: int, cues) -> tuple[str, ...] | None:
+        for cue in cues:
+            if tuple(self.tokens[i:i + len(cue)]) == cue:
+                return cue
+        return None
+
+    def _scoped(self, cues, vocab: Vocabulary) -> dict[str, str]:
+        out: dict[str, str] = {}
+        i = 0
+        while i < len(self.tokens):
+            cue = self._cue_at(i, cues)
+            if not cue:
+                i += 1
+                continue
+            j, seen = i + len(cue), 0
+            while j < len(self.tokens) and seen < SCOPE:
+                t = self.tokens[j]
+                if t in vocab.breaks or not t[0].isalnum():
+                    break
+                if t not in _STOP and not t.endswith("ly") and not self.capital[j]:  # "not immediately agree", "asked Tokyo to open"
+                    out.setdefault(self.stems[j], " ".join(cue))
+                    seen += 1
+                j += 1
+            i += len(cue)
+        return out
+
+    def plain(self, stem: str) -> bool:
+        """The stem occurs outside any negation."""
+        return any(s == stem and not self._inside(k, self.negated) for k, s in enumerate(self.stems))
+
+    def _inside(self, k: int, scoped: dict[str, str]) -> bool:
+        return self.stems[k] in scoped
+
+    def quantities(self, vocab: Vocabulary) -> set[tuple[str, str]]:
+        out = set()
+        for k, t in enumerate(self.tokens):
+            if t[0].isdigit():
+                nxt = " ".join(self.tokens[k + 1:k + 3])
+                unit = vocab.scales.get(nxt) or vocab.scales.get(self.tokens[k + 1] if k + 1 < len(self.tokens) else "")
+                if unit:
+                    out.add((t.replace(",", ""), unit))
+        return out
+
+    def agent(self, vocab: Vocabulary) -> str | None:
+        """The acting party: the first party named that is not the object of a preposition;
+        in a passive clause, the party after 'by'."""
+        parties = _party_of()
+        mentions = []
+        for k in range(len(self.tokens)):
+            for n in (3, 2, 1):
+                name = " ".join(self.tokens[k:k + n])
+                if name in parties:
+                    mentions.append((k, parties[name]))
+                    break
+        if any(t in vocab.passive for t in self.tokens):
+            for k, party in mentions:
+                if k > 0 and self.tokens[k - 1] == "by":
+                    return party
+        for k, party in mentions:
+            if k == 0 or self.tokens[k - 1] not in vocab.prepositions:
+                return party
+        return None
+
+    def parties(self) -> set[str]:
+        parties = _party_of()
+        return {parties[" ".join(self.tokens[k:k + n])] for k in range(len(self.tokens)) for n in (1, 2, 3)
+                if " ".join(self.tokens[k:k + n]) in parties}
+
+
+def compare(claim: str, evidence: str, vocab: Vocabulary | None = None) -> Verdict:
+    """The verdict of the rules on a claim against the span that best matches it.
+
+    ``supported`` here only means no rule found a conflict; the verifier decides support
+    (facts present, a close span) before it asks."""
+    v = vocab or default_vocabulary()
+    c, e = Text(claim, v), Text(evidence, v)
+
+    # polarity: the head of a negated phrase in one text, affirmed in the other
+    for a, b, how in ((c, e, "the claim negates"), (e, c, "the source negates")):
+        for stem, cue in a.negated.items():
+            if stem in b.content and stem not in b.negated and b.plain(stem) and stem not in _STOP:
+                if not _antonym_flip(stem, a, b, v):
+                    return Verdict("contradicted", f"polarity: {how} '{stem}' ({cue})", stem)
+
+    # aligned edits: where the claim's word sequence replaces a word of the span's by its
+    # opposite, or by another party the span also names (a swap, not a paraphrase)
+    edit = _aligned_edit(c, e, v)
+    if edit:
+        return edit
+
+    # direction: one side of an antonym pair in the claim, the other in the span
+    for left, right in v.antonyms:
+        for mine, theirs in ((left, right), (right, left)):
+            in_c = {s for s in c.content & mine if s not in c.negated}
+            in_e = {s for s in e.content & theirs if s not in e.negated}
+            if in_c and in_e and not (e.content & mine) and not (c.content & theirs):
+                return Verdict("contradicted", f"direction: claim '{sorted(in_c)[0]}', source '{sorted(in_e)[0]}'",
+                               sorted(in_e)[0])
+
+    # roles: the acting party swapped with another party both texts name
+    ca, ea = c.agent(v), e.agent(v)
+    if ca and ea and ca != ea and ca in e.parties() and ea in c.parties():
+        return Verdict("contradicted", f"roles: the claim has {ca} acting, the source {ea}", ea)
+
+    # scale: the same number with another scale or unit
+    cq, eq = c.quantities(v), e.quantities(v)
+    for num, unit in cq - eq:
+        other = {u for n, u in eq if n == num and u != unit}
+        if other:
+            return Verdict("contradicted", f"scale: {num} {unit} in the claim, {num} {sorted(other)[0]} in the source", num)
+
+    # modality: the span only says it may / is planned to happen
+    for stem, cue in e.hedged.items():
+        if stem in c.content and stem not in c.hedged and stem not in c.negated and stem not in _STOP:
+            return Verdict("not_stated", f"modality: the source only says '{cue} … {stem}'", stem)
+    return Verdict("supported")
+
+
+def _aligned_edit(c: Text, e: Text, v: Vocabulary) -> Verdict | None:
+    from difflib import SequenceMatcher
+
+    parties = _party_of()
+    ops = SequenceMatcher(None, c.stems, e.stems, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in ops:
+        if tag != "replace":
+            continue
+        mine, theirs = set(c.stems[i1:i2]), set(e.stems[j1:j2])
+        for left, right in v.antonyms:
+            for a, b in ((left, right), (right, left)):
+                if mine & a and theirs & b and not (mine & b) and not (theirs & a):
+                    if not (c.negated.keys() & mine or e.negated.keys() & theirs):  # a double flip is no contradiction
+                        return Verdict("contradicted", f"direction: claim '{sorted(mine & a)[0]}' where the source has "
+                                                       f"'{sorted(theirs & b)[0]}'", sorted(theirs & b)[0])
+        p_c = {parties[t] for t in c.tokens[i1:i2] if t in parties}
+        p_e = {parties[t] for t in e.tokens[j1:j2] if t in parties}
+        if p_c and p_e and not (p_c & p_e) and p_c <= e.parties():
+            return Verdict("contradicted", f"roles: the claim has {sorted(p_c)[0]} where the source has {sorted(p_e)[0]}",
+                           sorted(p_e)[0])
+    return None
+
+
+def _antonym_flip(stem: str, a: Text, b: Text, v: Vocabulary) -> bool:
+    """'did not rise' against 'fell' is a double flip: the rules cannot call that a contradiction."""
+    for left, right in v.antonyms:
+        for mine, theirs in ((left, right), (right, left)):
+            if stem in mine and (b.content & theirs):
+                return True
+    return False

@@ -1,0 +1,71 @@
+"""The contradiction rules (assistant/entail.py): fast, no model, no store."""
+
+import json
+
+import pytest
+
+from assistant.entail import Vocabulary, compare
+
+SOURCE = "Japan's trade surplus with the United States rose to 7.1 bln dlrs in March, the Finance Ministry said."
+
+
+@pytest.mark.parametrize("claim, verdict, family", [
+    (SOURCE, "supported", "same sentence"),
+    ("The Finance Ministry said Japan's surplus with the U.S. rose to 7.1 bln dlrs in March.", "supported", "paraphrase"),
+    ("Japan's trade surplus with the United States did not rise in March.", "contradicted", "polarity"),
+    ("Japan's trade surplus with the United States fell to 7.1 bln dlrs in March.", "contradicted", "direction"),
+    ("Japan's trade deficit with the United States rose to 7.1 bln dlrs in March.", "contradicted", "direction"),
+    ("Japan's trade surplus with the United States rose to 7.1 mln dlrs in March.", "contradicted", "scale"),
+    ("Japan's trade surplus with the United States may rise to 7.1 bln dlrs.", "supported", "weaker claim"),
+])
+def test_families_on_one_source(claim, verdict, family):
+    assert compare(claim, SOURCE).verdict == verdict, family
+
+
+def test_negation_in_another_clause_is_not_a_contradiction():
+    src = "Japan said it would not cut tariffs on beef but agreed to buy more U.S. rice next year."
+    assert compare("Japan agreed to buy more U.S. rice next year.", src).verdict == "supported"
+    assert compare("Japan agreed to cut tariffs on beef.", src).verdict == "contradicted"
+
+
+def test_roles_who_asked_whom():
+    src = "Washington asked Tokyo to open its construction market to U.S. firms, officials said."
+    assert compare("Tokyo asked Washington to open its construction market.", src).verdict == "contradicted"
+    assert compare("Washington asked Tokyo to open its construction market.", src).verdict == "supported"
+    # a passive paraphrase keeps the roles
+    assert compare("Tokyo was asked by Washington to open its construction market.", src).verdict == "supported"
+
+
+def test_modality_is_not_stated():
+    src = "The U.S. may impose 300 mln dlrs of tariffs on Japanese electronics next month."
+    v = compare("The U.S. will impose 300 mln dlrs of tariffs on Japanese electronics.", src)
+    assert v.verdict == "not_stated" and "may" in v.reason
+
+
+def test_double_flip_is_left_to_support():
+    # "did not rise" against "fell": the rules do not call this a contradiction
+    assert compare("Exports did not rise in March.", "Exports fell in March.").verdict == "supported"
+
+
+def test_user_vocabulary_adds_pairs(tmp_path):
+    extra = tmp_path / "mine.json"
+    extra.write_text(json.dumps({"antonyms": [[["hawkish"], ["dovish"]]]}))
+    v = Vocabulary.load(extra)
+    assert compare("The central bank sounded hawkish.", "The central bank sounded dovish.", v).verdict == "contradicted"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"antonym": []}))
+    with pytest.raises(ValueError, match="bad.json: unknown field 'antonym'"):
+        Vocabulary.load(bad)
+
+
+def test_verifier_judge_three_way(embedder):
+    from assistant.types import Passage
+    from assistant.verify import Verifier
+
+    text = SOURCE + " Officials expect the gap to narrow later in the year."
+    p = Passage("c1", "reuters21578-1", text, 0, len(text), 30, title="Japan surplus", source="Reuters", published="1987-04-10")
+    v = Verifier(embedder)
+    assert v.judge(SOURCE, [p]).verdict == "supported"
+    j = v.judge("Japan's trade surplus with the United States fell to 7.1 bln dlrs in March.", [p])
+    assert j.verdict == "contradicted" and j.n == 1 and p.text[j.span[0]:j.span[1]].startswith("Japan's trade surplus")
+    assert v.judge("South Korea's exports of steel doubled to 9 bln dlrs in 1986.", [p]).verdict == "not_stated"
