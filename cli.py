@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from assistant import check as check_cli
 from assistant import cli as assistant_cli
 from eval import cli as eval_cli
 from ingest import cli as ingest_cli
@@ -21,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest_cli.register(sub)
     assistant_cli.register(sub)
     eval_cli.register(sub)
+    check_cli.register(sub)
     p = sub.add_parser("demo", help="ingest the bundled sample corpus, answer an example, then start the web chat")
     p.add_argument("--no-serve", action="store_true", help="stop after the example answer")
     p.set_defaults(func=cmd_demo)
