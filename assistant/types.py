@@ -55,6 +55,7 @@ class Draft:
     note: str | None = None  # e.g. why a fallback happened
     backend: str = ""
     model: str | None = None
+    missing: list[str] = field(default_factory=list)  # what was asked and is not in the passages ("the figure")
 
 
 @dataclass
@@ -98,11 +99,12 @@ class Answer:
     notes: list[str] = field(default_factory=list)
     standalone_question: str | None = None
     model: str | None = None
+    missing: list[str] = field(default_factory=list)  # asked, and not reported by the sources
 
     @property
     def text(self) -> str:
         if self.refused and not self.sentences:
-            return REFUSAL
+            return f"The stored sources do not report {self.missing[0]}." if self.missing else REFUSAL
         parts = []
         for s in self.sentences:
             marks = "".join(f"[{n}]" for n in s.citations)
@@ -121,6 +123,8 @@ class Answer:
             "citations": [c.as_dict() for c in self.citations], "retrieved": retrieved,
             "timings": {k: round(v, 1) for k, v in self.timings.items()},
         }
+        if self.missing:
+            out["missing"] = self.missing
         if self.notes:
             out["notes"] = self.notes
         if self.standalone_question and self.standalone_question != self.question:

@@ -179,7 +179,7 @@ class Verifier:
         """Verify a draft; ``standalone`` is the rewritten follow-up used to judge relevance."""
         notes = [draft.note] if draft.note else []
         if not draft.answerable or not draft.sentences:
-            return Answer(question, [], [], True, mode, passages, timings, notes, model=draft.model)
+            return Answer(question, [], [], True, mode, passages, timings, notes, model=draft.model, missing=list(draft.missing))
         spans = {n: self._spans(p) for n, p in enumerate(passages, 1)}
         texts = [s.text for s in draft.sentences]
         flat = [(n, sp) for n in spans for sp in spans[n]]

@@ -95,6 +95,8 @@ class AnswerSettings(BaseModel):
     show_flagged: bool = Field(False, description="show unsupported sentences flagged instead of dropping them")
     extractive_min_score: float = Field(0.42, ge=0, le=1, description="extractive: refuse below this sentence score")
     max_question_chars: int = Field(2000, ge=10)
+    answer_bearing: bool = Field(True, description="extractive: a when/how-much/who-said/why question is answered only by "
+                                                    "sentences holding a date/figure/the speaker's words/a reason (assistant/question.py)")
 
 
 class WebSettings(BaseModel):

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from ingest.sentences import split_sentences
 
+from ..question import analyse
 from ..retrieve import wants_recent
 from ..scoring import STOPWORDS, content_words, sentence_score, years_in
 from ..types import Draft, DraftSentence, Passage
@@ -22,8 +23,9 @@ from ..types import Draft, DraftSentence, Passage
 class ExtractiveBackend:
     name = "extractive"
 
-    def __init__(self, embedder, min_score: float = 0.42, max_sentences: int = 4, known_word=None):
+    def __init__(self, embedder, min_score: float = 0.42, max_sentences: int = 4, known_word=None, answer_bearing: bool = True):
         self.embedder = embedder
+        self.answer_bearing = answer_bearing
         # known_word(w) -> bool: is w anywhere in the corpus? A question about a
         # thing the corpus never names needs a clearly better match to be answered.
         self.known_word = known_word
@@ -32,7 +34,8 @@ class ExtractiveBackend:
 
     @classmethod
     def from_settings(cls, settings, embedder, known_word=None) -> ExtractiveBackend:
-        return cls(embedder, settings.answer.extractive_min_score, known_word=known_word)
+        return cls(embedder, settings.answer.extractive_min_score, known_word=known_word,
+                   answer_bearing=settings.answer.answer_bearing)
 
     def unknown_terms(self, question: str) -> list[str]:
         if self.known_word is None:
@@ -77,6 +80,16 @@ class ExtractiveBackend:
         if not scored or scored[0][0] < floor:
             yield Draft([], answerable=False, backend=self.name)
             return
+        # only sentences that hold what is asked (a date for "when", a figure for "how much",
+        # the named speaker's words for "what did X say", a reason for "why") may answer
+        ask = analyse(question.split(" (following up on:")[0])
+        if ask.kind != "open" and self.answer_bearing:
+            before = _previous_sentences(passages)
+            scored = [c for c in scored if ask.bears(c[3], before.get((c[1], c[2]), ""))]
+            if not scored or scored[0][0] < floor:
+                yield Draft([], answerable=False, backend=self.name, missing=[ask.asks],
+                            note=f"no retrieved sentence holds {ask.asks}")
+                return
         best = scored[0][0]
         chosen: list[tuple[float, int, int, str]] = []
         for cand in scored:
@@ -101,6 +114,18 @@ class ExtractiveBackend:
         for s in sentences:
             yield s.text + " " + "".join(f"[{n}]" for n in s.citations) + " "
         yield Draft(sentences, answerable=True, backend=self.name)
+
+
+def _previous_sentences(passages: list[Passage]) -> dict[tuple[int, int], str]:
+    """(passage number, sentence order) -> the sentence before it in the passage (for "he said")."""
+    out = {}
+    for n, p in enumerate(passages, 1):
+        if p is None:
+            continue
+        sents = [p.text[a:b] for a, b in split_sentences(p.text)]  # numbered as score() numbers them
+        for j in range(1, len(sents)):
+            out[(n, j)] = sents[j - 1]
+    return out
 
 
 def _as_of(p: Passage) -> str:

@@ -177,7 +177,8 @@ def test_build_is_incremental_new_changed_removed_and_vocabulary_changes(store_c
     changed = tmp_path / "in" / src.name
     changed.parent.mkdir()
     changed.write_text(src.read_text().replace("Tokyo regards any such levy", "Tokyo now calls any such levy a red line and regards it"))
-    Ingestor(s, embedder=embedder).ingest([changed], progress=False)
+    # another file claiming the stored id: a takeover must be asked for (--replace)
+    Ingestor(s, embedder=embedder).ingest([changed], progress=False, replace=True)
     rep = build_positions(s, model="off")
     assert (rep.new, rep.changed, rep.removed, rep.unchanged) == (0, 1, 0, n_docs - 1)  # same doc id, new text
     edited = store.statements(doc_ids=["pacific-ledger-us-japan-tokyo-talks"])
