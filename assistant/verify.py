@@ -197,7 +197,11 @@ class Verifier:
         order: list[int] = []
         dropped = invalid = repaired = 0
         contradicted: list[str] = []
+        injected = 0
         for s, svec in zip(draft.sentences, sent_vecs):
+            if entail.addressed_to_assistant(s.text):  # instructions planted in an article never become an answer
+                injected += 1
+                continue
             valid = [n for n in dict.fromkeys(s.citations) if 1 <= n <= len(passages)]
             invalid += len(s.citations) - len([n for n in s.citations if 1 <= n <= len(passages)])
             sups = [self.support(s.text, n, passages[n - 1], svec, *by_n[n]) for n in valid]
@@ -252,6 +256,8 @@ class Verifier:
             cites.append(c)
         if dropped:
             notes.append(f"{dropped} sentence(s) dropped: not supported by the cited passages")
+        if injected:
+            notes.append(f"{injected} sentence(s) dropped: addressed to an AI assistant, not to readers (instructions inside an article)")
         for c in contradicted:
             notes.append(f"a sentence was dropped: the cited passage contradicts it ({c})")
         if repaired:
