@@ -98,7 +98,12 @@ def default_vocabulary() -> Vocabulary:
 def _party_of() -> dict[str, str]:
     """alias (lower case) -> party, from the verifier's alias file."""
     data = json.loads(ALIASES_FILE.read_text(encoding="utf-8"))
-    return {name.lower().replace("’", "'"): party for party, names in data["parties"].items() for name in [party, *names]}
+    out = {}
+    for party, names in data["parties"].items():
+        for name in [party, *names]:
+            key = name.lower().replace("’", "'")
+            out[key] = out[key.rstrip(".")] = party  # the tokenizer reads "U.S." as "u.s"
+    return out
 
 
 class Text:
@@ -108,6 +113,7 @@ class Text:
         self.raw = text
         raw = _TOKEN.findall(text)
         self.tokens = [t.lower().replace("’", "'") for t in raw]
+        self.names = [t.removesuffix("'s") for t in self.tokens]  # "tokyo's" names Tokyo
         self.capital = [k > 0 and t[0].isupper() for k, t in enumerate(raw)]  # names, not the word a cue covers
         stem = _stemmer().stemWord
         self.stems = [stem(vocab.lemmas.get(t, t)) for t in self.tokens]
@@ -141,13 +147,6 @@ class Text:
             i += len(cue)
         return out
 
-    def plain(self, stem: str) -> bool:
-        """The stem occurs outside any negation."""
-        return any(s == stem and not self._inside(k, self.negated) for k, s in enumerate(self.stems))
-
-    def _inside(self, k: int, scoped: dict[str, str]) -> bool:
-        return self.stems[k] in scoped
-
     def quantities(self, vocab: Vocabulary) -> set[tuple[str, str]]:
         out = set()
         for k, t in enumerate(self.tokens):
@@ -165,7 +164,7 @@ class Text:
         mentions = []
         for k in range(len(self.tokens)):
             for n in (3, 2, 1):
-                name = " ".join(self.tokens[k:k + n])
+                name = " ".join(self.names[k:k + n])
                 if name in parties:
                     mentions.append((k, parties[name]))
                     break
@@ -180,8 +179,8 @@ class Text:
 
     def parties(self) -> set[str]:
         parties = _party_of()
-        return {parties[" ".join(self.tokens[k:k + n])] for k in range(len(self.tokens)) for n in (1, 2, 3)
-                if " ".join(self.tokens[k:k + n]) in parties}
+        return {parties[" ".join(self.names[k:k + n])] for k in range(len(self.names)) for n in (1, 2, 3)
+                if " ".join(self.names[k:k + n]) in parties}
 
 
 def compare(claim: str, evidence: str, vocab: Vocabulary | None = None) -> Verdict:
@@ -195,7 +194,7 @@ def compare(claim: str, evidence: str, vocab: Vocabulary | None = None) -> Verdi
     # polarity: the head of a negated phrase in one text, affirmed in the other
     for a, b, how in ((c, e, "the claim negates"), (e, c, "the source negates")):
         for stem, cue in a.negated.items():
-            if stem in b.content and stem not in b.negated and b.plain(stem) and stem not in _STOP:
+            if stem in b.content and stem not in b.negated:
                 if not _antonym_flip(stem, a, b, v):
                     return Verdict("contradicted", f"polarity: {how} '{stem}' ({cue})", stem)
 
@@ -214,10 +213,12 @@ def compare(claim: str, evidence: str, vocab: Vocabulary | None = None) -> Verdi
                 return Verdict("contradicted", f"direction: claim '{sorted(in_c)[0]}', source '{sorted(in_e)[0]}'",
                                sorted(in_e)[0])
 
-    # roles: the acting party swapped with another party both texts name
-    ca, ea = c.agent(v), e.agent(v)
-    if ca and ea and ca != ea and ca in e.parties() and ea in c.parties():
-        return Verdict("contradicted", f"roles: the claim has {ca} acting, the source {ea}", ea)
+    # roles: the acting party swapped with another party both texts name, read sentence by
+    # sentence: only a sentence of the span that names both parties can show a swap (in a
+    # two-sentence span, the first sentence's actor is not the second's)
+    swap = _role_swap(c, evidence, v)
+    if swap:
+        return Verdict("contradicted", f"roles: the claim has {swap[0]} acting, the source {swap[1]}", swap[1])
 
     # scale: the same number with another scale or unit
     cq, eq = c.quantities(v), e.quantities(v)
@@ -248,12 +249,32 @@ def _aligned_edit(c: Text, e: Text, v: Vocabulary) -> Verdict | None:
                     if not (c.negated.keys() & mine or e.negated.keys() & theirs):  # a double flip is no contradiction
                         return Verdict("contradicted", f"direction: claim '{sorted(mine & a)[0]}' where the source has "
                                                        f"'{sorted(theirs & b)[0]}'", sorted(theirs & b)[0])
-        p_c = {parties[t] for t in c.tokens[i1:i2] if t in parties}
-        p_e = {parties[t] for t in e.tokens[j1:j2] if t in parties}
+        p_c = {parties[t] for t in c.names[i1:i2] if t in parties}
+        p_e = {parties[t] for t in e.names[j1:j2] if t in parties}
         if p_c and p_e and not (p_c & p_e) and p_c <= e.parties():
             return Verdict("contradicted", f"roles: the claim has {sorted(p_c)[0]} where the source has {sorted(p_e)[0]}",
                            sorted(p_e)[0])
     return None
+
+
+def _role_swap(c: Text, evidence: str, v: Vocabulary) -> tuple[str, str] | None:
+    """(claim's actor, source's actor) when every span sentence naming both acts the other way round."""
+    from ingest.sentences import split_sentences
+
+    ca = c.agent(v)
+    if not ca:
+        return None
+    found = None
+    for a, b in split_sentences(evidence):
+        sent = Text(evidence[a:b], v)
+        ea = sent.agent(v)
+        if ea is None or ca not in sent.parties() or not (c.parties() & sent.parties() - {ca}):
+            continue
+        if ea == ca:
+            return None
+        if ea in c.parties():
+            found = (ca, ea)
+    return found
 
 
 def _antonym_flip(stem: str, a: Text, b: Text, v: Vocabulary) -> bool:

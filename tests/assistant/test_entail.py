@@ -85,3 +85,12 @@ def test_sentences_addressed_to_an_assistant_are_never_answers(embedder):
     draft = Draft([DraftSentence(planted, [1]), DraftSentence(note, [1])])
     ans = Verifier(embedder).check(draft, [p], "Did the US agree to remove all tariffs on Japanese cars?", "extractive", {})
     assert ans.refused and not ans.sentences and any("addressed to an AI" in n for n in ans.notes)
+
+
+def test_roles_are_read_in_the_sentence_that_names_both_parties():
+    """The demo's own answer: the span's first sentence has Washington acting, the second Tokyo."""
+    src = ("Washington has threatened an extra 25% tariff on imported cars and auto parts on national security grounds. "
+           "Tokyo regards any such levy or a cap on its car exports as unacceptable and wants the existing U.S. tariff "
+           "on auto parts removed.")
+    assert compare("Japan is asking Washington to scrap its tariffs on auto parts.", src).verdict == "supported"
+    assert compare("Washington regards a cap on Tokyo's car exports as unacceptable.", src).verdict == "contradicted"
