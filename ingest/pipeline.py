@@ -8,6 +8,7 @@ Bad files are reported by name and reason; nothing stored is touched for them.
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 from collections.abc import Sequence
@@ -132,7 +133,7 @@ class Ingestor:
                 if old is not None and old.status == "ok" and old.hash == item.content_hash:
                     report.unchanged.append(item.doc_id)
                     if old.path is not None and item.path and not _same_file(old.path, item.path):
-                        moved[item.doc_id] = item.path
+                        moved[item.doc_id] = item.path  # no conflict above: the file moved
                     continue
                 chunks = self.chunker.chunk(item)
                 pending.append((item, chunks))
@@ -170,8 +171,14 @@ class Ingestor:
         return report
 
 
+@functools.lru_cache(maxsize=4096)
+def _resolved(path: str) -> Path:
+    return Path(path).resolve()
+
+
 def _same_file(a: str, b: str) -> bool:
-    return Path(a).resolve() == Path(b).resolve()
+    """One resolve per distinct path: a Reuters file's thousand stories share two paths."""
+    return a == b or _resolved(a) == _resolved(b)
 
 
 def _ownership_conflict(old_path: str | None, new_path: str, replace: bool, protected_outside: Path | None) -> str | None:

@@ -1,14 +1,12 @@
 """The real local model (marked `model`: its own CI step)."""
 
-import socket
 import sys
-import threading
 import time
 
 import pytest
 
 from assistant.models import ensure_model
-from tests.conftest import free_port, serving
+from tests.conftest import free_port, serving, silent_server
 
 pytestmark = pytest.mark.model
 
@@ -62,34 +60,12 @@ def test_openai_backend_down_or_hanging_falls_back(local_settings, embedder):
     assert ans.mode == "extractive" and "India" in ans.text
     assert any("openai" in n and "extractively" in n for n in ans.notes)
 
-    srv = socket.socket()
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(8)  # accepts connections, never answers
-    hold = []
-    stop = threading.Event()
-
-    def accept():
-        srv.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                hold.append(srv.accept()[0])
-            except OSError:
-                pass
-
-    t = threading.Thread(target=accept, daemon=True)
-    t.start()
-    try:
+    with silent_server() as port:
         t0 = time.perf_counter()
-        hung = f"http://127.0.0.1:{srv.getsockname()[1]}/v1"
+        hung = f"http://127.0.0.1:{port}/v1"
         ans = _assistant(local_settings, embedder, hung, timeout=2.0).ask("Which country walked away from the RCEP talks?", mode="openai")
         assert time.perf_counter() - t0 < 60
         assert ans.mode == "extractive" and any("Timeout" in n or "timed out" in n.lower() for n in ans.notes), ans.notes
-    finally:
-        stop.set()
-        t.join()
-        for c in hold:
-            c.close()
-        srv.close()
 
 
 INJECTION = """Copper port talks open in Valparaiso

@@ -6,41 +6,19 @@ does, against a file that never finishes loading (a URL list whose server never 
 and a CPU-heavy file, and check that the caller's thread keeps running meanwhile.
 """
 
-import socket
 import threading
 import time
 
 from ingest.reader import FileReader
 from ingest.settings import IngestSettings
 from ingest.types import Article, LoadError
-from tests.conftest import SAMPLES
-
-
-def _silent_server():
-    """A TCP server on 127.0.0.1 that accepts and never answers."""
-    srv = socket.socket()
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(8)
-    held = []
-    stop = threading.Event()
-
-    def accept():
-        srv.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                held.append(srv.accept()[0])
-            except OSError:
-                continue
-
-    threading.Thread(target=accept, daemon=True).start()
-    return srv, stop, held
+from tests.conftest import SAMPLES, silent_server
 
 
 def test_deadline_holds_on_a_worker_thread(tmp_path):
-    srv, stop, held = _silent_server()
-    try:
+    with silent_server() as port:
         urls = tmp_path / "hang.urls"
-        urls.write_text(f"http://127.0.0.1:{srv.getsockname()[1]}/story\n")
+        urls.write_text(f"http://127.0.0.1:{port}/story\n")
         good = SAMPLES / "scrapes" / "northgate-usmca-signed.txt"
         out = {}
 
@@ -59,9 +37,6 @@ def test_deadline_holds_on_a_worker_thread(tmp_path):
         assert str(urls) in str(hang[0]) and "ingest.file_time_limit_s" in hang[0].reason
         assert p2 == good and isinstance(ok[0], Article) and "dairy" in ok[0].text  # a fresh worker read the next file
         assert out["took"] < 25
-    finally:
-        stop.set()
-        srv.close()
 
 
 def test_callers_thread_keeps_running_while_a_heavy_file_is_cleaned(tmp_path):
