@@ -33,6 +33,7 @@ _STOP = {"the", "a", "an", "it", "its", "is", "are", "was", "were", "be", "been"
          "shall", "should", "do", "does", "did", "to", "of", "in", "on", "for", "said", "says", "say", "this", "that",
          "these", "those", "by", "with", "at", "from", "as", "he", "she", "they", "we", "i", "his", "her", "their", "our",
          "also", "yet", "any", "so"}
+ROLE_OVERLAP = 0.6  # share of the claim's content words a span sentence must hold to show a role swap
 SCOPE = 1  # content words a negation or hedge covers: its head ("would not boost", "no agreement")
 
 
@@ -270,6 +271,8 @@ def _role_swap(c: Text, evidence: str, v: Vocabulary) -> tuple[str, str] | None:
         ea = sent.agent(v)
         if ea is None or ca not in sent.parties() or not (c.parties() & sent.parties() - {ca}):
             continue
+        if len(c.content & sent.content) < ROLE_OVERLAP * len(c.content):
+            continue  # another action by the same parties, not this one told the other way round
         if ea == ca:
             return None
         if ea in c.parties():

@@ -94,3 +94,9 @@ def test_roles_are_read_in_the_sentence_that_names_both_parties():
            "on auto parts removed.")
     assert compare("Japan is asking Washington to scrap its tariffs on auto parts.", src).verdict == "supported"
     assert compare("Washington regards a cap on Tokyo's car exports as unacceptable.", src).verdict == "contradicted"
+
+
+def test_another_action_by_the_same_parties_is_no_role_swap():
+    src = ("The United States will cut tariffs on some Japanese industrial goods such as machine tools, "
+           "but the 2.5% U.S. tariff on Japanese passenger cars stays in place.")
+    assert compare("Japan is asking Washington to scrap its tariffs on auto parts.", src).verdict == "supported"
