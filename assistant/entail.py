@@ -250,6 +250,8 @@ def _aligned_edit(c: Text, e: Text, v: Vocabulary) -> Verdict | None:
                     if not (c.negated.keys() & mine or e.negated.keys() & theirs):  # a double flip is no contradiction
                         return Verdict("contradicted", f"direction: claim '{sorted(mine & a)[0]}' where the source has "
                                                        f"'{sorted(theirs & b)[0]}'", sorted(theirs & b)[0])
+        if i2 - i1 > 2 or j2 - j1 > 2:
+            continue  # a long rewrite is a paraphrase, not a name put in another's place
         p_c = {parties[t] for t in c.names[i1:i2] if t in parties}
         p_e = {parties[t] for t in e.names[j1:j2] if t in parties}
         if p_c and p_e and not (p_c & p_e) and p_c <= e.parties():

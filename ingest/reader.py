@@ -17,6 +17,7 @@ import logging
 import multiprocessing as mp
 from collections.abc import Iterable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from .loaders import Loaded, load_file
@@ -43,22 +44,40 @@ class FileReader:
     def __init__(self, settings: IngestSettings):
         self.settings = settings
         self._pool = None
+        self._in_process = False  # set when worker processes cannot start in this program
 
     def _args(self, path: Path) -> tuple:
         s = self.settings
         return (path, s.max_file_bytes, s.url_timeout_s, s.allow_private_urls)
 
     def _submit(self, path: Path):
+        if self._in_process:
+            return None
         if self._pool is None:
             from pebble import ProcessPool
 
             self._pool = ProcessPool(max_workers=1, context=_context())
-        return self._pool.schedule(load_file, args=self._args(path), timeout=self.settings.file_time_limit_s)
+        try:
+            return self._pool.schedule(load_file, args=self._args(path), timeout=self.settings.file_time_limit_s)
+        except RuntimeError:  # the pool broke before this file (see _no_workers)
+            self._no_workers()
+            return None
+
+    def _no_workers(self) -> None:
+        """Workers cannot start here: a script without an ``if __name__ == "__main__":`` guard, or code
+        fed on standard input, is re-run by every worker. Read in this process from now on, and say
+        loudly that the deadline is gone."""
+        if not self._in_process:
+            log.warning("reader worker processes cannot start from this program (guard its entry point with "
+                        "`if __name__ == \"__main__\":`); reading files in-process without the per-file time limit")
+        self._in_process = True
 
     def _collect(self, path: Path, future) -> list[Loaded]:
         from pebble import ProcessExpired
 
         limit = self.settings.file_time_limit_s
+        if future is None:
+            return load_file(*self._args(path))
         try:
             return future.result()
         except FutureTimeout:
@@ -67,6 +86,9 @@ class FileReader:
                                          "(setting ingest.file_time_limit_s); skipped")]
         except ProcessExpired as e:
             return [LoadError(str(path), f"the reader process died while reading it (exit code {e.exitcode}); skipped")]
+        except BrokenProcessPool:  # no worker ever ran
+            self._no_workers()
+            return load_file(*self._args(path))
         except Exception as e:  # pebble re-raises what load_file could not catch (e.g. a pickling error)
             return [LoadError(str(path), f"unexpected {type(e).__name__} while reading: {e}")]
 

@@ -70,3 +70,16 @@ def test_load_error_survives_the_process_boundary():
 
     e = pickle.loads(pickle.dumps(LoadError("a.txt", "bad line 3")))
     assert e.path == "a.txt" and e.reason == "bad line 3" and str(e) == "a.txt: bad line 3"
+
+
+def test_a_program_without_a_main_guard_still_reads_and_says_why_unlimited(tmp_path):
+    """Worker processes re-run an unguarded script; the reader then reads in-process and warns."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "unguarded.py"
+    script.write_text("from pathlib import Path\nfrom ingest.reader import FileReader\nfrom ingest.settings import IngestSettings\n"
+                      f"print(FileReader(IngestSettings()).read(Path({str(SAMPLES / 'scrapes' / 'northgate-usmca-signed.txt')!r}))[0].doc_id)\n")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert "northgate-usmca-signed" in out.stdout
+    assert "without the per-file time limit" in out.stderr

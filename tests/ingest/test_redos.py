@@ -21,9 +21,16 @@ HANG_GUARD_S = 1.0
 
 
 def _timed(fn, *args):
-    t0 = time.perf_counter()
-    fn(*args)
-    return time.perf_counter() - t0
+    """Seconds for fn(*args); a run over the guard is timed again and the faster kept (a busy
+    machine can stall any one run; a backtracking pattern is slow every time)."""
+    best = float("inf")
+    for _ in range(2):
+        t0 = time.perf_counter()
+        fn(*args)
+        best = min(best, time.perf_counter() - t0)
+        if best < HANG_GUARD_S:
+            break
+    return best
 
 
 def _through_loaders(tmp_path, text: str) -> None:
