@@ -20,6 +20,14 @@ _GENERIC_NAME_WORDS = {"the", "japan's", "u.s.", "president", "minister", "secre
                        "spokesman", "representative", "trade", "prime", "finance", "agriculture", "commerce", "senator",
                        "governor", "director", "general", "deputy", "chief", "executive", "of", "de", "van", "von", "mr", "mrs"}
 
+_RECENCY = re.compile(r"\b(latest|most recent|recent(ly)?|now|current(ly)?|still|today|changed?|evolv\w*|moved|shift\w*|so far)\b",
+                      re.IGNORECASE)
+
+
+def wants_recent(question: str) -> bool:
+    """Does the question ask for the latest state ("now", "latest", "changed", ...)?"""
+    return bool(_RECENCY.search(question))
+
 
 @dataclass
 class Ask:

@@ -77,7 +77,7 @@ def perturb(sent: str, family: str, rng: random.Random) -> str | None:
         distinct = {p for *_, p, _ in found}
         if len(distinct) < 2:
             return None
-        (a0, a1, pa, na), (b0, b1, pb, nb) = found[0], next(f for f in found[1:] if f[2] != found[0][2])
+        (a0, a1, _, na), (b0, b1, _, nb) = found[0], next(f for f in found[1:] if f[2] != found[0][2])
         return sent[:a0] + nb + sent[a1:b0] + na + sent[b1:]
     if family == "number":
         nums = list(re.finditer(r"\b\d+(?:\.\d+)?\b", sent))

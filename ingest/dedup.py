@@ -18,6 +18,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from .dates import days_apart
+
 NUM_PERM = 128
 SHINGLE = 5
 SCHEME = "affine32"  # datasketch hashing scheme; stored signatures depend on it
@@ -65,20 +67,9 @@ MIN_SHINGLES = 20  # shorter texts (headline-only flashes) are too small to call
 MAX_DAYS_APART = 7  # a recurring template story (weekly grain loadings) is a new report, not a copy
 
 
-def _days_apart(a: str | None, b: str | None) -> float:
-    from datetime import date
-
-    if not a or not b:
-        return 0.0
-    try:
-        return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days)
-    except ValueError:
-        return 0.0
-
-
 def is_copy(a: np.ndarray, b: np.ndarray, pa: str | None, pb: str | None, threshold: float = 0.7,
             containment_min: float = 0.85) -> bool:
-    if min(int(a[NUM_PERM]), int(b[NUM_PERM])) < MIN_SHINGLES or _days_apart(pa, pb) > MAX_DAYS_APART:
+    if min(int(a[NUM_PERM]), int(b[NUM_PERM])) < MIN_SHINGLES or days_apart(pa, pb) > MAX_DAYS_APART:
         return False
     return similarity(a, b) >= threshold or containment(a, b) >= containment_min
 
@@ -126,3 +117,15 @@ def group_members(canonical_of: dict[str, str], doc_ids: Iterable[str]) -> dict[
     for d, c in canonical_of.items():
         by_canon.setdefault(c, []).append(d)
     return {d: [m for m in by_canon[canonical_of[d]] if m != d] for d in doc_ids if d in canonical_of}
+
+
+def regroup(docs, threshold: float = 0.7) -> dict[str, str]:
+    """Recompute the near-duplicate groups over every document a DocStore holds and store
+    them; returns doc_id -> canonical. Documents stored without a signature are signed first."""
+    unsigned = docs.unsigned_texts()
+    if unsigned:
+        docs.save_signatures({d: signature(text) for d, text in unsigned})
+    sigs, published = docs.signatures()
+    mapping = groups(sigs, published, threshold)
+    docs.set_groups(mapping)
+    return mapping

@@ -1,7 +1,7 @@
 """The BM25 index over stored chunks (bm25s), persisted beside the docstore.
 
 Built from the docstore's chunk table and saved with the docstore generation it
-reflects; ``LexicalIndex.current(store)`` loads it, rebuilding only when the
+reflects; ``LexicalIndex.current(generation, rows, folder)`` loads it, rebuilding only when the
 docstore has changed since (ingest rebuilds it at the end of a run that wrote
 anything, so queries never pay for it). Alongside the index it keeps, per
 chunk, the doc id, outlet and publication day, so filters become a weight
@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .store import DocStore, published_day
+from .dates import published_day
 
 _LOCK = threading.Lock()
 FORMAT = 2  # bump when what is indexed changes (2: headline indexed with each chunk)
@@ -43,12 +44,11 @@ class LexicalIndex:
 
     # ---- building and loading ---------------------------------------------------
     @classmethod
-    def build(cls, docs: DocStore, folder: Path) -> LexicalIndex:
+    def build(cls, rows: list[dict], meta: dict[str, dict], generation: int, folder: Path) -> LexicalIndex:
+        """Index chunk rows (chunk_id, doc_id, text) with their documents' metadata
+        (doc_id -> title, source, published), and save it as of `generation`."""
         import bm25s
 
-        generation = docs.generation()
-        rows = docs.chunks()
-        meta = {d["doc_id"]: d for d in docs.documents()}
         chunk_ids = [r["chunk_id"] for r in rows]
         doc_ids = [r["doc_id"] for r in rows]
         sources = [meta.get(d, {}).get("source") for d in doc_ids]
@@ -99,15 +99,15 @@ class LexicalIndex:
         return cls(retriever, meta["chunk_ids"], meta["doc_ids"], meta["sources"], days, meta["generation"])
 
     @classmethod
-    def current(cls, docs: DocStore, folder: Path, cached: LexicalIndex | None = None) -> LexicalIndex:
-        """The index for the docstore as it is now (cached, loaded or rebuilt)."""
-        gen = docs.generation()
+    def current(cls, gen: int, rows: Callable[[], tuple[list[dict], dict[str, dict]]], folder: Path,
+                cached: LexicalIndex | None = None) -> LexicalIndex:
+        """The index for store generation `gen` (cached, loaded, or rebuilt from `rows()`)."""
         if cached is not None and cached.generation == gen:
             return cached
         with _LOCK:
             idx = cls.load(folder)
             if idx is None or idx.generation != gen:
-                idx = cls.build(docs, folder)
+                idx = cls.build(*rows(), gen, folder)
             return idx
 
     # ---- searching --------------------------------------------------------------

@@ -16,6 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import dedup
 from .chunk import Chunker
 from .embed import make_embedder
 from .loaders import expand_paths
@@ -97,9 +98,10 @@ class Ingestor:
                 return
             batch = pending
             vectors = self.embedder.embed([c.text for _, cs in batch for c in cs])
+            signatures = {art.doc_id: dedup.signature(art.text) for art, _ in batch}  # for near-duplicate groups
             for f in in_flight:
                 f.result()  # surface a write error before queueing more
-            in_flight[:] = [writer.submit(store.write, batch, vectors, previous)]
+            in_flight[:] = [writer.submit(store.write, batch, vectors, previous, signatures)]
             for art, cs in batch:
                 (report.updated if art.doc_id in previous else report.new).append(art.doc_id)
                 report.chunks += len(cs)
@@ -166,7 +168,7 @@ class Ingestor:
         report.removed += gone
         if report.new or report.updated or report.removed:
             store.lexical()  # rebuild the BM25 index now, not at the first question
-            report.duplicates = len(store.docs.regroup(self.settings.ingest.duplicate_threshold))
+            report.duplicates = len(dedup.regroup(store.docs, self.settings.ingest.duplicate_threshold))
         report.seconds = time.perf_counter() - t0
         return report
 

@@ -68,7 +68,9 @@ class RetrievalSettings(BaseModel):
     k: int = Field(6, ge=1, le=50, description="passages given to the answer backend")
     fetch_k: int = Field(40, ge=1, le=1000, description="candidates per retriever before fusion")
     rrf_k: int = Field(60, ge=1, description="reciprocal-rank-fusion constant")
-    recency_weight: float = Field(0.5, ge=0, le=5, description="boost for recent passages when a question asks for the latest")
+    recency_weight: float = Field(0.25, ge=0, le=5, description="a question asking for the latest: the newest passage gains this x the top score")
+    dense_overfetch: tuple[int, ...] = Field((8, 64), description="a filtered dense query: unfiltered candidates per wanted one, tried in turn before the store's own (slow) filter")
+    count_cache_min: int = Field(5_000, ge=0, description="vector counts at least this large are cached until the store changes (small ones are recounted)")
 
 
 class LLMSettings(BaseModel):

@@ -25,13 +25,13 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlparse
 
 import numpy as np
 
-from .dedup import groups, signature
+from .lexical import LexicalIndex
+from .vectors import ChromaVectors, StoreError, VectorStore
 from .types import Article, Chunk
 
 _SCHEMA = """
@@ -75,17 +75,6 @@ class StoredDoc:
     status: str
     path: str | None
     n_chunks: int
-
-
-def published_day(published: str | None) -> int | None:
-    """Days since 1970-01-01 of an ISO date, for range filters (None if unknown)."""
-    if not published:
-        return None
-    try:
-        d = date.fromisoformat(published[:10])
-    except ValueError:
-        return None
-    return (d - date(1970, 1, 1)).days
 
 
 class DocStore:
@@ -190,8 +179,9 @@ class DocStore:
         return self._conn().execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
 
     # ---- writes ------------------------------------------------------------
-    def stage(self, items: Sequence[tuple[Article, list[Chunk]]]) -> None:
-        """Record documents and their new chunks as pending, in one transaction."""
+    def stage(self, items: Sequence[tuple[Article, list[Chunk]]], signatures: dict[str, np.ndarray] | None = None) -> None:
+        """Record documents and their new chunks (and near-duplicate signatures, computed
+        by the caller) as pending, in one transaction."""
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         c = self._conn()
         with c:
@@ -207,7 +197,7 @@ class DocStore:
                     'INSERT INTO chunks (chunk_id, doc_id, idx, start, "end", text, n_wordpieces, n_tiktoken) VALUES (?,?,?,?,?,?,?,?)',
                     [(ch.chunk_id, ch.doc_id, ch.index, ch.start, ch.end, ch.text, ch.n_wordpieces, ch.n_tiktoken) for ch in chunks],
                 )
-                c.execute("INSERT OR REPLACE INTO signatures (doc_id, sig) VALUES (?, ?)", (art.doc_id, signature(art.text).tobytes()))
+            self._put_signatures(c, signatures or {})
             c.execute(_BUMP)
 
     def set_status(self, doc_ids: Iterable[str], status: str) -> None:
@@ -230,23 +220,35 @@ class DocStore:
             c.executemany("DELETE FROM signatures WHERE doc_id = ?", ids)
             c.execute(_BUMP)
 
-    # ---- near-duplicate groups -------------------------------------------------
-    def regroup(self, threshold: float = 0.7) -> dict[str, str]:
-        """Recompute near-duplicate groups over all stored documents; returns doc_id -> canonical."""
+    # ---- near-duplicate signatures and groups (computed in ingest.dedup, kept here) ----
+    @staticmethod
+    def _put_signatures(c: sqlite3.Connection, signatures: dict[str, np.ndarray]) -> None:
+        c.executemany("INSERT OR REPLACE INTO signatures (doc_id, sig) VALUES (?, ?)",
+                      [(d, sig.tobytes()) for d, sig in signatures.items()])
+
+    def save_signatures(self, signatures: dict[str, np.ndarray]) -> None:
         c = self._conn()
-        missing = c.execute("SELECT doc_id, text FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM signatures)").fetchall()
-        if missing:  # stores written before signatures existed
-            with c:
-                c.executemany("INSERT OR REPLACE INTO signatures (doc_id, sig) VALUES (?, ?)",
-                              [(r["doc_id"], signature(r["text"]).tobytes()) for r in missing])
-        rows = c.execute("SELECT s.doc_id, s.sig, d.published FROM signatures s JOIN documents d USING (doc_id)").fetchall()
-        sigs = {r["doc_id"]: np.frombuffer(r["sig"], dtype=np.uint64) for r in rows}
-        mapping = groups(sigs, {r["doc_id"]: r["published"] for r in rows}, threshold)
+        with c:
+            self._put_signatures(c, signatures)
+
+    def unsigned_texts(self) -> list[tuple[str, str]]:
+        """(doc_id, text) of documents stored without a signature (older stores, direct writes)."""
+        rows = self._conn().execute("SELECT doc_id, text FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM signatures)")
+        return [(r["doc_id"], r["text"]) for r in rows]
+
+    def signatures(self) -> tuple[dict[str, np.ndarray], dict[str, str | None]]:
+        """doc_id -> signature, and doc_id -> publication date, of every signed document."""
+        rows = self._conn().execute("SELECT s.doc_id, s.sig, d.published FROM signatures s JOIN documents d USING (doc_id)").fetchall()
+        return ({r["doc_id"]: np.frombuffer(r["sig"], dtype=np.uint64) for r in rows},
+                {r["doc_id"]: r["published"] for r in rows})
+
+    def set_groups(self, mapping: dict[str, str]) -> None:
+        """Replace the near-duplicate groups (doc_id -> canonical doc_id)."""
+        c = self._conn()
         with c:
             c.execute("DELETE FROM dup_groups")
             c.executemany("INSERT INTO dup_groups (doc_id, canonical) VALUES (?, ?)", list(mapping.items()))
             c.execute("UPDATE meta SET value = value + 1 WHERE key = 'groups_version'")
-        return mapping
 
     def duplicate_groups(self) -> dict[str, str]:
         """doc_id -> canonical doc_id for documents that have near-duplicates (cached per store generation)."""
@@ -257,72 +259,6 @@ class DocStore:
             cached = (g, {r["doc_id"]: r["canonical"] for r in rows})
             self._groups = cached
         return cached[1]
-
-
-def chroma_client(url: str | None, path: Path):
-    import chromadb
-    from chromadb.config import Settings as ChromaConfig
-
-    cfg = ChromaConfig(anonymized_telemetry=False, allow_reset=False)
-    if url:
-        u = urlparse(url if "://" in url else f"http://{url}")
-        return chromadb.HttpClient(host=u.hostname or "127.0.0.1", port=u.port or 8000, ssl=u.scheme == "https", settings=cfg)
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=cfg)
-
-
-class StoreError(RuntimeError):
-    """The store cannot be opened or written; the message names where and why."""
-
-
-class VectorStore:
-    """Chunk vectors in one Chroma collection (cosine space)."""
-
-    def __init__(self, client, collection: str, write_batch: int = 1000, embedder: str | None = None):
-        """``embedder`` names the vectors' space (model and precision); a store
-        built in another space is refused, since its vectors would not match
-        the queries'. Stores from before this check carry no name and are accepted."""
-        self.client = client
-        meta = {"hnsw:space": "cosine", **({"embedder": embedder} if embedder else {})}
-        self.collection = client.get_or_create_collection(collection, metadata=meta)
-        have = (self.collection.metadata or {}).get("embedder")
-        if embedder and have and have != embedder and self.collection.count():
-            raise StoreError(f"the Chroma collection {collection!r} holds vectors from {have!r}, but the settings embed with "
-                             f"{embedder!r}: set embed.model / embed.backend back, or ingest into a new data folder")
-        self.write_batch = min(write_batch, int(getattr(client, "get_max_batch_size", lambda: write_batch)()))
-
-    def upsert(self, items: Sequence[tuple[Article, list[Chunk]]], vectors: np.ndarray) -> None:
-        ids, docs, metas = [], [], []
-        for art, chunks in items:
-            day = published_day(art.published)
-            for ch in chunks:
-                meta = {"doc_id": art.doc_id, "idx": ch.index, "start": ch.start, "end": ch.end}
-                for k in ("source", "published", "title"):
-                    if getattr(art, k):
-                        meta[k] = getattr(art, k)
-                if day is not None:
-                    meta["published_day"] = day
-                ids.append(ch.chunk_id)
-                docs.append(ch.text)
-                metas.append(meta)
-        if len(ids) != len(vectors):
-            raise ValueError(f"{len(ids)} chunks but {len(vectors)} vectors")
-        for i in range(0, len(ids), self.write_batch):
-            j = i + self.write_batch
-            self.collection.upsert(ids=ids[i:j], embeddings=vectors[i:j], documents=docs[i:j], metadatas=metas[i:j])
-
-    def delete_stale(self, doc_id: str, keep: int, had: int) -> None:
-        """Remove chunks index >= keep of a document that used to have `had`."""
-        if had > keep:
-            self.collection.delete(ids=[f"{doc_id}::{i}" for i in range(keep, had)])
-
-    def delete_docs(self, doc_ids: Sequence[str]) -> None:
-        for i in range(0, len(doc_ids), 500):
-            part = list(doc_ids[i : i + 500])
-            self.collection.delete(where={"doc_id": {"$in": part}} if len(part) > 1 else {"doc_id": part[0]})
-
-    def count(self) -> int:
-        return self.collection.count()
 
 
 class Store:
@@ -380,23 +316,20 @@ class Store:
                 self._writing -= 1
                 self._seen = self.docs.generation()
 
-    def lexical(self):
+    def lexical(self) -> LexicalIndex:
         """The BM25 index matching the docstore now (rebuilt only after changes)."""
-        from .lexical import LexicalIndex
+        def rows():
+            return self.docs.chunks(), {d["doc_id"]: d for d in self.docs.documents()}
 
-        self._lexical = LexicalIndex.current(self.docs, self.lexical_path, self._lexical)
+        self._lexical = LexicalIndex.current(self.docs.generation(), rows, self.lexical_path, self._lexical)
         return self._lexical
 
     @classmethod
     def from_settings(cls, settings) -> Store:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         def open_vectors(fresh: bool = False) -> VectorStore:
-            if fresh:
-                from chromadb.api.shared_system_client import SharedSystemClient
-
-                SharedSystemClient.clear_system_cache()
-            client = chroma_client(settings.chroma.url, settings.chroma_path)
-            return VectorStore(client, settings.chroma.collection, settings.ingest.write_batch, settings.embed.vector_space)
+            return ChromaVectors.open(settings.chroma.url, settings.chroma_path, settings.chroma.collection,
+                                      settings.ingest.write_batch, settings.embed.vector_space, fresh=fresh)
 
         reopen = None if settings.chroma.url else (lambda: open_vectors(fresh=True))
         where = settings.chroma.url or settings.chroma_path
@@ -413,7 +346,8 @@ class Store:
                              f"move it aside and re-ingest (the documents are kept in {settings.docstore_path})") from e
         return cls(docs, vectors, settings.bm25_path, reopen)
 
-    def write(self, items: Sequence[tuple[Article, list[Chunk]]], vectors: np.ndarray, previous: dict[str, StoredDoc]) -> None:
+    def write(self, items: Sequence[tuple[Article, list[Chunk]]], vectors: np.ndarray, previous: dict[str, StoredDoc],
+              signatures: dict[str, np.ndarray] | None = None) -> None:
         """Replace these documents (text, chunks, vectors) in one crash-safe step."""
         if not items:
             return
@@ -421,13 +355,13 @@ class Store:
         # vectors: clear them all before writing the new ones
         dirty = [a.doc_id for a, _ in items if a.doc_id in previous and previous[a.doc_id].status != "ok"]
         with self._own_write(), self._errors("write"):
-            self.docs.stage(items)
-            self.vectors.delete_docs(dirty)
+            self.docs.stage(items, signatures)
+            self.vectors.delete(dirty)
             self.vectors.upsert(items, vectors)
             for art, chunks in items:
                 old = previous.get(art.doc_id)
-                if old is not None and old.status == "ok":
-                    self.vectors.delete_stale(art.doc_id, len(chunks), old.n_chunks)
+                if old is not None and old.status == "ok" and old.n_chunks > len(chunks):  # the document got shorter
+                    self.vectors.delete_ids([f"{art.doc_id}::{i}" for i in range(len(chunks), old.n_chunks)])
             self.docs.set_status([a.doc_id for a, _ in items], "ok")
 
     def delete(self, doc_ids: Sequence[str]) -> None:
@@ -435,7 +369,7 @@ class Store:
             return
         with self._own_write(), self._errors("delete from"):
             self.docs.set_status(doc_ids, "deleting")
-            self.vectors.delete_docs(list(doc_ids))
+            self.vectors.delete(list(doc_ids))
             self.docs.remove(doc_ids)
 
     def repair(self) -> list[str]:

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ingest.dates import parse_day
 from ingest.sentences import split_sentences
 
-from ..question import analyse
-from ..retrieve import wants_recent
+from ..question import analyse, wants_recent
 from ..scoring import STOPWORDS, content_words, sentence_score, years_in
 from ..types import Draft, DraftSentence, Passage
 
@@ -130,27 +130,13 @@ def _previous_sentences(passages: list[Passage]) -> dict[tuple[int, int], str]:
 
 def _as_of(p: Passage) -> str:
     """ "As of 25 May 2019: " for a dated passage."""
-    if not p.published:
-        return ""
-    from datetime import date
-
-    try:
-        d = date.fromisoformat(p.published[:10])
-    except ValueError:
-        return ""
-    return f"As of {d.day} {d:%B %Y}: "
+    d = parse_day(p.published)
+    return f"As of {d.day} {d:%B %Y}: " if d else ""
 
 
 def _date_words(published) -> str:
-    if not published:
-        return ""
-    from datetime import date
-
-    try:
-        d = date.fromisoformat(published[:10])
-    except ValueError:
-        return ""
-    return d.strftime("%B %Y")
+    d = parse_day(published)
+    return d.strftime("%B %Y") if d else ""
 
 
 def _jaccard(a: set, b: set) -> float:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from ingest.sentences import split_sentences
 
-from .vocab import STANCES, Mention, Vocabulary
+from .vocab import Mention, Vocabulary
 
 RULES_VERSION = "rules-1"
 _CLAUSE_BREAK = re.compile(r";|,?\s+(?:while|but|whereas|although|though)\s+", re.I)

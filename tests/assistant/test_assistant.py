@@ -120,7 +120,6 @@ def test_vector_count_is_cached_per_store_generation_for_large_stores(sample_sto
     import shutil
 
     from assistant.assistant import Assistant
-    from assistant.retrieve import Retriever
     from ingest.pipeline import Ingestor
     from ingest.settings import Settings
 
@@ -133,7 +132,7 @@ def test_vector_count_is_cached_per_store_generation_for_large_stores(sample_sto
     for _ in range(3):
         a.retriever.retrieve("dairy quota", mode="dense")
     assert len(calls) == 3  # a small store is recounted every time
-    monkeypatch.setattr(Retriever, "COUNT_CACHE_MIN", 1)
+    monkeypatch.setattr(a.retriever.retrievers["dense"], "count_cache_min", 1)
     calls.clear()
     for _ in range(3):
         a.retriever.retrieve("dairy quota", mode="dense")
@@ -146,15 +145,14 @@ def test_vector_count_is_cached_per_store_generation_for_large_stores(sample_sto
 
 
 def test_filtered_dense_search_over_fetches_then_falls_back_to_chromas_filter(sample_assistant, monkeypatch):
-    from assistant.retrieve import Retriever
-
     r, f, q = sample_assistant.retriever, Filters(sources=("Pacific Ledger",), since="2019-01-01"), "tariffs on cars"
-    monkeypatch.setattr(Retriever, "OVERFETCH", ())  # straight to Chroma's `where`: the exact filtered ranking
+    dense = r.retrievers["dense"]
+    monkeypatch.setattr(dense, "overfetch", ())  # straight to the store's own filter: the exact filtered ranking
     exact = r.dense(q, f, 10)
     meta = sample_assistant.store.docs.chunks_by_id(exact)
     assert exact and all(meta[c]["source"] == "Pacific Ledger" and meta[c]["published"] >= "2019" for c in exact)
-    monkeypatch.setattr(Retriever, "OVERFETCH", (1, 2))  # the over-fetch tiers, post-filtered on the index's arrays
-    monkeypatch.setattr(r, "k", 1)
+    monkeypatch.setattr(dense, "overfetch", (1, 2))  # the over-fetch tiers, post-filtered on the index's arrays
+    monkeypatch.setattr(dense, "min_keep", 1)
     got = r.dense(q, f, 4)
     assert got and got == exact[: len(got)]
 
@@ -162,7 +160,7 @@ def test_filtered_dense_search_over_fetches_then_falls_back_to_chromas_filter(sa
 def test_latest_questions_prefer_recent_passages(sample_assistant):
     plain = sample_assistant.retriever.retrieve("USMCA agreement signed", k=4).passages
     latest = sample_assistant.retriever.retrieve("What is the latest on the USMCA agreement?", k=4).passages
-    assert [p.doc_id for p in plain][:1] != [] and latest
+    assert plain and latest
     date = lambda ps: max(ps[:2], key=lambda p: p.published).published
     assert date(latest) >= date(plain)
     assert latest[0].published >= plain[0].published

@@ -12,7 +12,7 @@ import pytest
 
 from assistant.backends import BackendError
 from assistant.positions.build import PositionBuilder, build_positions
-from assistant.positions.extract import decisions, rule_statements, sentences
+from assistant.positions.extract import decisions, rule_statements
 from assistant.positions.store import PositionStore
 from assistant.positions.views import PositionViews, fold_copies
 from assistant.positions.vocab import Vocabulary, VocabularyError

@@ -19,7 +19,8 @@ import pytest
 
 from ingest.pipeline import Ingestor
 from ingest.settings import Settings
-from ingest.store import Store, StoreError, VectorStore
+from ingest.store import Store, StoreError
+from ingest.vectors import ChromaVectors as VectorStore
 from tests.conftest import REUTERS, ROOT, SAMPLES, free_port, need, serving, store_snapshot
 
 
