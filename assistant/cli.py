@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _filters(args) -> Filters:
-    from ingest.loaders import iso_date
+    from ingest.dates import iso_date
 
     for name in ("since", "until"):
         v = getattr(args, name)

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-
 VOCAB_FILE = Path(__file__).with_name("data") / "entail.json"
 ALIASES_FILE = Path(__file__).with_name("data") / "aliases.json"  # the parties, shared with the verifier
 _TOKEN = re.compile(r"n't|\d+(?:[.,]\d+)*|%|[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]|[,;:()\"“”]")

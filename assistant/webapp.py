@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
-from ingest.loaders import iso_date
+from ingest.dates import iso_date
 from ingest.settings import Settings
 
 from . import render

@@ -27,7 +27,8 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+
+from .dates import parse_date
 
 # --------------------------------------------------------------------------
 # vocabulary of page furniture (lower-case regexes, matched on a whole unit)
@@ -77,21 +78,6 @@ _DATELINE = re.compile(
     r"\s*(?:\((?P<agency>[A-Za-z .]{2,30})\))?"  # (Reuters)
     r"\s*(?:--|—|–|-)\s+"
 )
-_MONTHS = {
-    m: i + 1
-    for i, ms in enumerate(
-        [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-            ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-            ("oct", "october"), ("nov", "november"), ("dec", "december"),
-        ]
-    )
-    for m in ms
-}
-_MONTH_RE = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-_DATE_MDY = re.compile(rf"\b(?P<m>{_MONTH_RE})\s+(?P<d>\d{{1,2}}),?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
-_DATE_DMY = re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<m>{_MONTH_RE})\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
-_DATE_ISO = re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")
 _DATE_LINE = re.compile(r"^(?:published|updated|posted|first published|last updated|date)?\s*:?\s*", re.IGNORECASE)
 _OUTLET_PATTERNS = [
     re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?(?:the\s+)?(?P<o>[A-Z][\w&.' ]{1,50}?)(?:[.,;|]|\s+all rights|\s*$)", re.IGNORECASE),
@@ -198,21 +184,6 @@ def is_icon_run(u: str) -> bool:
         return False
     glued = sum(1 for t in toks if _GLUED.search(t) and not re.search(r"^(?:Mc|Mac|O')", t))
     return len(toks) >= 3 and glued / len(toks) >= 0.3
-
-
-def parse_date(s: str) -> str | None:
-    """First full calendar date in s, as ISO 8601 (YYYY-MM-DD)."""
-    for rx in (_DATE_ISO, _DATE_MDY, _DATE_DMY):
-        m = rx.search(s)
-        if not m:
-            continue
-        mo = m.group("m")
-        month = int(mo) if mo.isdigit() else _MONTHS.get(mo.lower().rstrip("."))
-        try:
-            return datetime(int(m.group("y")), int(month), int(m.group("d"))).date().isoformat()
-        except (TypeError, ValueError):
-            continue
-    return None
 
 
 def _is_date_line(u: str) -> bool:

@@ -47,8 +47,7 @@ class FileReader:
         self._in_process = False  # set when worker processes cannot start in this program
 
     def _args(self, path: Path) -> tuple:
-        s = self.settings
-        return (path, s.max_file_bytes, s.url_timeout_s, s.allow_private_urls)
+        return (path, self.settings)
 
     def _submit(self, path: Path):
         if self._in_process:

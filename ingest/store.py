@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 
 from .lexical import LexicalIndex
-from .vectors import ChromaVectors, StoreError, VectorStore
 from .types import Article, Chunk
+from .vectors import ChromaVectors, StoreError, VectorStore
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (

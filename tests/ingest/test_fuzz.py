@@ -57,7 +57,7 @@ def _load_one(tmp: Path, data: bytes, ext: str) -> list:
     f = tmp / f"fuzz-{COUNTS['n']}{ext}"
     f.write_bytes(data)
     t0 = time.perf_counter()
-    out = load_file(f, max_bytes=5_000_000)
+    out = load_file(f, max_file_bytes=5_000_000)
     assert time.perf_counter() - t0 < LIMIT_S + 5
     assert out and all(isinstance(o, (Article, LoadError)) for o in out)
     for o in out:
@@ -110,12 +110,12 @@ def test_pathological_inputs_are_reported_quickly(tmp_path):
         f = tmp_path / name
         f.write_bytes(data)
         t0 = time.perf_counter()
-        out = load_file(f, max_bytes=60_000_000)
+        out = load_file(f, max_file_bytes=60_000_000)
         took = time.perf_counter() - t0
         assert took < 15, (name, took)
         assert out and all(isinstance(o, (Article, LoadError)) for o in out), name
         print(name, f"{took:.2f}s", [str(o)[:100] for o in out])
-    assert "single line" in str(list(load_file(tmp_path / "one-line.txt", max_bytes=60_000_000))[0])
+    assert "single line" in str(list(load_file(tmp_path / "one-line.txt", max_file_bytes=60_000_000))[0])
 
 
 def test_batch_with_fuzzed_files_still_ingests_the_good_ones(tmp_path, embedder):

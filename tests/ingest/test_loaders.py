@@ -76,7 +76,7 @@ def test_bad_text_files(tmp_path, content, reason):
 def test_size_limit_and_missing_and_unsupported(tmp_path):
     big = tmp_path / "big.txt"
     big.write_text("Tariffs rose again. " * 100)
-    arts, errs = _load(big, max_bytes=500)
+    arts, errs = _load(big, max_file_bytes=500)
     assert not arts and "over the limit of 500" in errs[0].reason
     got = list(expand_paths([tmp_path / "missing.txt", tmp_path / "x.pdf"]))
     assert all(isinstance(g, LoadError) for g in got)

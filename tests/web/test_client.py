@@ -1,13 +1,13 @@
 """The running web app through gradio_client and plain HTTP: answers, 20 concurrent sessions, auth."""
 
 import json
-from pathlib import Path
 import statistics
 import sys
 import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
