@@ -1,25 +1,32 @@
 """The one entry point: ``Assistant.from_settings(...).ask(question, history, filters)``.
 
-question -> (condense follow-up) -> retrieve -> fit passages to the context
-budget -> backend draft (streamed) -> verify -> Answer. A generative backend
-that fails or returns invalid output falls back to extractive, with a note.
+question -> (condense follow-up) -> (position timeline, when one answers it) ->
+retrieve -> fit passages to the context budget -> backend draft (streamed) ->
+answer steps (verify, flag conflicting figures) -> Answer. A generative backend that
+fails or returns invalid output falls back to extractive, with a note.
+
+``ask_stream`` yields typed events: ``Passages`` once, ``DraftText`` while the
+backend writes, ``Final`` with the verified answer last.
 """
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ingest.embed import CachedEmbedder, make_embedder
 from ingest.settings import Settings
 from ingest.store import Store
 
-from .backends import BackendError, make_backend
+from .backends import BackendError, Backends
 from .chat import condense
 from .conflicts import flag_conflicts
 from .retrieve import Retriever
-from .types import Answer, Filters, Passage
+from .types import Answer, Draft, DraftText, Filters, Final, Passage, Passages, StreamEvent
 from .verify import Verifier
+
+log = logging.getLogger(__name__)
 
 
 class QuestionError(ValueError):
@@ -27,28 +34,30 @@ class QuestionError(ValueError):
 
 
 class Assistant:
-    def __init__(self, settings: Settings, store: Store, embedder, retriever: Retriever, verifier: Verifier):
+    def __init__(self, settings: Settings, store: Store, embedder, retriever: Retriever, verifier: Verifier,
+                 backends: Backends | None = None):
         self.settings = settings
         self.store = store
         self.embedder = embedder
         self.retriever = retriever
         self.verifier = verifier
-        self._backends: dict[str, object] = {}
+        self.backends = backends or Backends(settings, embedder, self._known_word)
+        # run in order on every verified answer
+        self.answer_steps: list[Callable[[Answer], Answer]] = [flag_conflicts]
         self._warm = False
         self._positions = None
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None, store: Store | None = None, embedder=None) -> Assistant:
+    def from_settings(cls, settings: Settings | None = None, store: Store | None = None, embedder=None,
+                      backends: Backends | None = None) -> Assistant:
         settings = settings or Settings.load()
         store = store or Store.from_settings(settings)
         embedder = CachedEmbedder(embedder or make_embedder(settings))
-        return cls(settings, store, embedder, Retriever.from_settings(settings, store, embedder), Verifier.from_settings(settings, embedder))
+        return cls(settings, store, embedder, Retriever.from_settings(settings, store, embedder),
+                   Verifier.from_settings(settings, embedder), backends)
 
     def backend(self, mode: str | None = None):
-        mode = mode or self.settings.llm.backend
-        if mode not in self._backends:
-            self._backends[mode] = make_backend(mode, self.settings, self.embedder, self._known_word)
-        return self._backends[mode]
+        return self.backends.get(mode or self.settings.llm.backend)
 
     @property
     def positions(self):
@@ -96,76 +105,89 @@ class Assistant:
 
     def ask(self, question: str, history: list | None = None, filters: Filters | None = None,
             mode: str | None = None, k: int | None = None) -> Answer:
-        answer = None
         for event in self.ask_stream(question, history, filters, mode, k):
-            if isinstance(event, Answer):
-                answer = event
-        return answer
+            if isinstance(event, Final):
+                return event.answer
+        raise RuntimeError("the answer stream ended without an answer")
 
     def ask_stream(self, question: str, history: list | None = None, filters: Filters | None = None,
-                   mode: str | None = None, k: int | None = None) -> Iterator[list | str | Answer]:
-        """Yields the retrieved passages (a list) first, then text as it is drafted, then the verified Answer."""
+                   mode: str | None = None, k: int | None = None) -> Iterator[StreamEvent]:
+        """Passages first, then draft text as it is written, then the verified answer."""
         q = self.check_question(question)
         if not self._warm:  # model load is start-up, not answer latency
             self.embedder.embed(["warm up"])
             self._warm = True
         t0 = time.perf_counter()
-        requested = mode or self.settings.llm.backend
         notes: list[str] = []
-        try:
-            backend = self.backend(requested)
-        except BackendError as e:
-            notes.append(f"{e}; answered extractively instead")
-            backend = self.backend("extractive")
+        backend = self._pick_backend(mode or self.settings.llm.backend, notes)
         standalone = condense(q, history or [], backend if backend.name != "extractive" else None)
-        timeline = self._timeline(standalone, filters)
+        timeline = self._timeline_answer(q, standalone, filters, notes, t0)
         if timeline is not None:
-            draft, passages, total = timeline
-            yield passages
-            timings = {"retrieve_ms": (time.perf_counter() - t0) * 1000, "generate_ms": 0.0}
-            answer = self.verifier.check(draft, passages, q, "timeline", timings, standalone)
-            party_issue = draft.sentences and f"{len(answer.sentences)} of {total} stored statements"
-            answer.notes = notes + [f"answered from the position timeline ({party_issue}, in date order)"] + answer.notes
-            answer.standalone_question = standalone
-            timings["total_ms"] = (time.perf_counter() - t0) * 1000
-            if answer.sentences:
-                yield answer
+            yield Passages(timeline.retrieved)
+            if timeline.sentences:
+                yield Final(timeline)
                 return
-            notes = notes + ["the position timeline gave no verified sentence; searched the articles instead"]
+            notes.append("the position timeline gave no verified sentence; searched the articles instead")
         result = self.retriever.retrieve(standalone, filters, k)
-        passages = result.passages
-        if backend.name != "extractive":
-            passages = self.fit_context(passages)
-        yield passages
+        passages = result.passages if backend.name == "extractive" else self.fit_context(result.passages)
+        yield Passages(passages)
         timings = {"retrieve_ms": result.ms}
         if not passages:
             notes.append(result.note or "nothing retrieved")
-            timings["generate_ms"] = 0.0
-            timings["total_ms"] = (time.perf_counter() - t0) * 1000
-            yield Answer(q, [], [], True, backend.name, [], timings, notes, standalone_question=standalone)
+            timings.update(generate_ms=0.0, total_ms=(time.perf_counter() - t0) * 1000)
+            yield Final(Answer(q, [], [], True, backend.name, [], timings, notes, standalone_question=standalone))
             return
         t1 = time.perf_counter()
-        draft, first_token = None, None
-        try:
-            for event in backend.stream(standalone, passages):
-                if isinstance(event, str):
-                    first_token = first_token or time.perf_counter()
-                    yield event
-                else:
-                    draft = event
-        except BackendError as e:
-            notes.append(f"{e}; answered extractively instead")
-            backend = self.backend("extractive")
-            draft = None
-        if draft is None:
-            for event in backend.stream(standalone, passages):
-                if not isinstance(event, str):
-                    draft = event
+        drafted: list = []  # [draft, backend actually used, time of the first sentence]
+        yield from self._draft(backend, standalone, passages, notes, drafted)
+        draft, backend, first = drafted
         timings["generate_ms"] = (time.perf_counter() - t1) * 1000
-        if first_token:
-            timings["first_sentence_ms"] = (first_token - t1) * 1000
-        answer = flag_conflicts(self.verifier.check(draft, passages, q, backend.name, timings, standalone))
+        if first:
+            timings["first_sentence_ms"] = (first - t1) * 1000
+        answer = self.verifier.check(draft, passages, q, backend.name, timings, standalone)
+        for step in self.answer_steps:
+            answer = step(answer)
         answer.notes = notes + answer.notes
         answer.standalone_question = standalone
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
-        yield answer
+        log.info("answered in %.0f ms (%s, %d sentences%s)", timings["total_ms"], backend.name, len(answer.sentences),
+                 ", refused" if answer.refused else "")
+        yield Final(answer)
+
+    def _pick_backend(self, requested: str, notes: list[str]):
+        try:
+            return self.backend(requested)
+        except BackendError as e:
+            notes.append(f"{e}; answered extractively instead")
+            return self.backend("extractive")
+
+    def _timeline_answer(self, q: str, standalone: str, filters: Filters | None, notes: list[str], t0: float) -> Answer | None:
+        """The verified answer from the stored position timeline, when the question is about one."""
+        timeline = self._timeline(standalone, filters)
+        if timeline is None:
+            return None
+        draft, passages, total = timeline
+        timings = {"retrieve_ms": (time.perf_counter() - t0) * 1000, "generate_ms": 0.0}
+        answer = self.verifier.check(draft, passages, q, "timeline", timings, standalone)
+        party_issue = draft.sentences and f"{len(answer.sentences)} of {total} stored statements"
+        answer.notes = notes + [f"answered from the position timeline ({party_issue}, in date order)"] + answer.notes
+        answer.standalone_question = standalone
+        timings["total_ms"] = (time.perf_counter() - t0) * 1000
+        return answer
+
+    def _draft(self, backend, question: str, passages: list[Passage], notes: list[str], out: list) -> Iterator[DraftText]:
+        """Stream the backend's draft; on failure fall back to extractive. Leaves [draft, backend, first] in `out`."""
+        draft, first = None, None
+        try:
+            for event in backend.stream(question, passages):
+                if isinstance(event, Draft):
+                    draft = event
+                else:
+                    first = first or time.perf_counter()
+                    yield DraftText(event)
+        except BackendError as e:
+            notes.append(f"{e}; answered extractively instead")
+            backend, draft = self.backend("extractive"), None
+        if draft is None:
+            draft = next(e for e in backend.stream(question, passages) if isinstance(e, Draft))
+        out[:] = [draft, backend, first]

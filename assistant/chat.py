@@ -59,13 +59,13 @@ class ChatSession:
             return answer
 
     def ask_stream(self, question: str, **kw):
-        """The assistant's event stream (passages, drafts, Answer); the turn is remembered at the end."""
-        from .types import Answer
+        """The assistant's event stream (Passages, DraftText..., Final); the turn is remembered at the end."""
+        from .types import Final
 
         with self._lock:
             for event in self.assistant.ask_stream(question, history=list(self.history), **kw):
-                if isinstance(event, Answer):
-                    self.history.append((question, event.text))
+                if isinstance(event, Final):
+                    self.history.append((question, event.answer.text))
                 yield event
 
     def reset(self) -> None:

@@ -90,18 +90,19 @@ def cmd_ask(args, settings: Settings) -> int:
     filters = _filters(args)
     assistant = Assistant.from_settings(settings)
     if args.question is not None:
-        from .types import Answer
+        from .types import DraftText, Final, Passages
 
         live = not args.json and sys.stderr.isatty()
         answer = None
         try:
             for event in assistant.ask_stream(args.question, filters=filters, mode=args.mode, k=args.k):
-                if isinstance(event, Answer):
-                    answer = event
-                elif live and isinstance(event, list):
-                    print(f"(consulting {len(event)} passages…)", file=sys.stderr, flush=True)
-                elif live and isinstance(event, str):
-                    print(f"  draft: {event.strip()}", file=sys.stderr, flush=True)
+                match event:
+                    case Final(answer=answer):
+                        pass
+                    case Passages(passages=ps) if live:
+                        print(f"(consulting {len(ps)} passages…)", file=sys.stderr, flush=True)
+                    case DraftText(text=text) if live:
+                        print(f"  draft: {text.strip()}", file=sys.stderr, flush=True)
         except QuestionError as e:
             print(f"tradechat ask: {e}", file=sys.stderr)
             return 2

@@ -135,3 +135,28 @@ class Answer:
 
 
 REFUSAL = "The stored sources do not answer this question."
+
+
+# ---- the answer stream: what ``Assistant.ask_stream`` yields, in this order ----------
+@dataclass
+class Passages:
+    """The passages the answer will rest on (once, first)."""
+
+    passages: list[Passage]
+
+
+@dataclass
+class DraftText:
+    """A sentence of the draft as the backend writes it (not yet verified; zero or more)."""
+
+    text: str
+
+
+@dataclass
+class Final:
+    """The verified answer (once, last)."""
+
+    answer: Answer
+
+
+StreamEvent = Passages | DraftText | Final

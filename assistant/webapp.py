@@ -20,10 +20,11 @@ from ingest.settings import Settings
 
 from . import render
 from .assistant import Assistant, QuestionError
+from .backends import NAMES
 from .chat import ChatSession
-from .types import Answer, Filters
+from .types import DraftText, Filters, Final, Passages
 
-MODES = ["auto", "local", "openai", "extractive"]
+MODES = list(NAMES)
 _BAD_NAME = re.compile(r"[\x00-\x1f\x7f/\\:]|^\.")
 
 
@@ -89,15 +90,16 @@ class ChatApp:
         try:
             filters = self.filters(outlets, since, until)
             for event in session.ask_stream(message, filters=filters, mode=None if mode == "auto" else mode, k=int(k) if k else None):
-                if isinstance(event, Answer):
-                    messages[-1]["content"] = render.answer_markdown(event, turn)
-                    sections.append(render.turn_html(event, turn, self._document_text))
-                    yield _copy(messages), "", [list(h) for h in session.history], sections, render.panel(sections)
-                    return
-                if isinstance(event, list):
-                    passages = event
-                else:
-                    drafts.append(event)
+                match event:
+                    case Final(answer=answer):
+                        messages[-1]["content"] = render.answer_markdown(answer, turn)
+                        sections.append(render.turn_html(answer, turn, self._document_text))
+                        yield _copy(messages), "", [list(h) for h in session.history], sections, render.panel(sections)
+                        return
+                    case Passages(passages=passages):
+                        pass
+                    case DraftText(text=text):
+                        drafts.append(text)
                 messages[-1]["content"] = render.drafting_markdown(passages, drafts)
                 yield _copy(messages), "", history, sections, render.panel(sections + [render.consulting_html(message, passages)])
         except QuestionError as e:

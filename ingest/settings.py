@@ -73,8 +73,11 @@ class RetrievalSettings(BaseModel):
     count_cache_min: int = Field(5_000, ge=0, description="vector counts at least this large are cached until the store changes (small ones are recounted)")
 
 
+BackendName = Literal["auto", "local", "openai", "extractive"]  # the answer backends (assistant/backends)
+
+
 class LLMSettings(BaseModel):
-    backend: Literal["auto", "local", "openai", "extractive"] = "auto"
+    backend: BackendName = "auto"
     local_model: str = Field("qwen2.5-coder-1.5b", description="qwen2.5-coder-1.5b | qwen2.5-coder-0.5b | a .gguf path")
     model_dir: Path = Field(Path("~/.cache/tradechat/models"), description="where packaged models are assembled")
     n_ctx: int = Field(2048, ge=512, le=32768)

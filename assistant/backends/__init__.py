@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
+from ingest.settings import BackendName
+
 from .base import AnswerBackend, BackendError, generate, parse_draft
 from .extractive import ExtractiveBackend
 
-NAMES = ("auto", "local", "openai", "extractive")
+NAMES: tuple[str, ...] = get_args(BackendName)
 
 
 def make_backend(name: str, settings, embedder, known_word=None) -> AnswerBackend:
@@ -31,4 +35,22 @@ def make_backend(name: str, settings, embedder, known_word=None) -> AnswerBacken
     return OpenAIBackend.from_settings(settings)
 
 
-__all__ = ["NAMES", "AnswerBackend", "BackendError", "ExtractiveBackend", "generate", "make_backend", "parse_draft"]
+class Backends:
+    """The answer backends an Assistant may use, made on first use and kept.
+
+    ``register(name, backend)`` adds or replaces one (another model, a test double)."""
+
+    def __init__(self, settings, embedder, known_word=None):
+        self.settings, self.embedder, self.known_word = settings, embedder, known_word
+        self._made: dict[str, AnswerBackend] = {}
+
+    def register(self, name: str, backend: AnswerBackend) -> None:
+        self._made[name] = backend
+
+    def get(self, name: str) -> AnswerBackend:
+        if name not in self._made:
+            self._made[name] = make_backend(name, self.settings, self.embedder, self.known_word)
+        return self._made[name]
+
+
+__all__ = ["NAMES", "AnswerBackend", "BackendError", "Backends", "ExtractiveBackend", "generate", "make_backend", "parse_draft"]

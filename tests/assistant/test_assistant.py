@@ -12,7 +12,7 @@ from assistant.assistant import QuestionError
 from assistant.backends import BackendError, parse_draft
 from assistant.backends.base import completed_sentences
 from assistant.chat import ChatSession, condense
-from assistant.types import Filters
+from assistant.types import DraftText, Filters, Final, Passages
 from tests.conftest import ROOT
 
 
@@ -41,7 +41,7 @@ class FakeBackend:
 
 
 def _use(assistant, backend):
-    assistant._backends["fake"] = backend
+    assistant.backends.register("fake", backend)
     return backend
 
 
@@ -52,9 +52,10 @@ def test_generative_answer_is_verified_and_renumbered(sample_assistant):
     ]})
     fake = _use(sample_assistant, FakeBackend([out]))
     events = list(sample_assistant.ask_stream("How much of its dairy market did Canada open?", mode="fake"))
-    assert isinstance(events[0], list) and events[0]  # passages first
-    assert "Canada opened about 3.6%" in "".join(e for e in events if isinstance(e, str))  # streamed text
-    ans = events[-1]
+    assert isinstance(events[0], Passages) and events[0].passages  # passages first
+    assert "Canada opened about 3.6%" in "".join(e.text for e in events if isinstance(e, DraftText))  # streamed text
+    assert isinstance(events[-1], Final) and sum(isinstance(e, Final) for e in events) == 1
+    ans = events[-1].answer
     assert fake.asked and not ans.refused
     assert len(ans.sentences) >= 1 and ans.sentences[0].text.startswith("Canada opened about 3.6%")
     assert all(c.n == i for i, c in enumerate(ans.citations, 1))

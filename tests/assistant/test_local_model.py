@@ -18,12 +18,12 @@ def test_local_model_answers_with_citations_and_refuses(local_settings, embedder
 
     a = Assistant.from_settings(local_settings, embedder=embedder)
     events = list(a.ask_stream("How much of Canada's dairy market was opened to U.S. farmers?", mode="local"))
-    ans = events[-1]
+    ans = events[-1].answer
     assert ans.mode == "local" and ans.model == local_settings.llm.local_model
     assert not ans.refused and "3.6" in ans.text, ans.as_dict()
     assert "northgate-usmca-signed" in {c.doc_id for c in ans.citations}
     assert all(s.supported and s.citations for s in ans.sentences)
-    assert any(isinstance(e, str) for e in events[1:-1])  # streamed before the verified answer
+    assert any(type(e).__name__ == "DraftText" for e in events[1:-1])  # streamed before the verified answer
     print(f"\nlocal answer timings: {ans.timings}")
     refused = a.ask("What did Brazil propose on soybean tariffs at the WTO?", mode="local")
     assert refused.refused, refused.as_dict()
