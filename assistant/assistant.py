@@ -56,6 +56,13 @@ class Assistant:
         return cls(settings, store, embedder, Retriever.from_settings(settings, store, embedder),
                    Verifier.from_settings(settings, embedder), backends)
 
+    def ingestor(self):
+        """An Ingestor writing to this assistant's store with its embedder (uncached: ingest
+        texts are embedded once, and would only push questions' vectors out of the cache)."""
+        from ingest.pipeline import Ingestor
+
+        return Ingestor(self.settings, store=self.store, embedder=getattr(self.embedder, "inner", self.embedder))
+
     def backend(self, mode: str | None = None):
         return self.backends.get(mode or self.settings.llm.backend)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.settings import AnswerSettings
+
 STOPWORDS = set(
     ["a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "but", "with", "by", "at", "from", "as", "is", "are", "was", "were", "be", "been", "being", "this", "that", "these", "those", "it", "its", "what", "which", "who", "whom", "whose", "how", "why", "when", "where", "did", "do", "does", "done", "has", "have", "had", "will", "would", "can", "could", "should", "may", "might", "about", "into", "over", "than", "then", "there", "their", "them", "they", "he", "she", "his", "her", "we", "our", "you", "your", "i", "me", "my", "not", "no", "yes", "any", "all", "some", "say", "said", "says", "tell", "told", "us", "u.s.", "s"]
 )
@@ -16,14 +18,17 @@ def years_in(text: str) -> set[str]:
     return set(re.findall(r"\b(?:19|20)\d\d\b", text))
 
 
-def sentence_score(similarity: float, q_words: set, words: set, context: set = frozenset()) -> float:
+def sentence_score(similarity: float, q_words: set, words: set, context: set = frozenset(),
+                   weights: tuple[float, float, float] = AnswerSettings().score_weights) -> float:
     """How well a sentence answers a question: meaning plus shared content words
-    (also counting words from the passage's headline/outlet/date as context)."""
+    (also counting words from the passage's headline/outlet/date as context),
+    weighted by the setting ``answer.score_weights``."""
+    w_sim, w_overlap, w_context = weights
     if not q_words:
-        return 0.6 * similarity
+        return w_sim * similarity
     overlap = len(q_words & words) / len(q_words)
     with_context = len(q_words & (words | context)) / len(q_words)
-    return 0.6 * similarity + 0.25 * overlap + 0.15 * with_context
+    return w_sim * similarity + w_overlap * overlap + w_context * with_context
 
 
 def content_words(text: str) -> set[str]:

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.sentences import split_sentences
+from ingest.settings import AnswerSettings
 
 from . import entail
 from .scoring import content_words, sentence_score, years_in
@@ -104,15 +105,15 @@ class Judgement:
 
 
 class Verifier:
-    def __init__(self, embedder, min_support: float = 0.45, show_flagged: bool = False, min_relevance: float = 0.42):
+    def __init__(self, embedder, settings: AnswerSettings | None = None, **overrides):
+        """`settings` is the ``answer`` part of Settings; `overrides` replace single ones (``min_support=0.5``)."""
         self.embedder = embedder
-        self.min_support = min_support
-        self.show_flagged = show_flagged
-        self.min_relevance = min_relevance
+        self.settings = s = (settings or AnswerSettings()).model_copy(update=overrides)
+        self.min_support, self.show_flagged, self.min_relevance = s.min_support, s.show_flagged, s.min_relevance
 
     @classmethod
     def from_settings(cls, settings, embedder) -> Verifier:
-        return cls(embedder, settings.answer.min_support, settings.answer.show_flagged, settings.answer.extractive_min_score)
+        return cls(embedder, settings.answer)
 
     def relevance(self, question: str, sentences: list[str]) -> float:
         """How well the best sentence addresses the question (the extractive scorer's measure)."""
@@ -120,7 +121,8 @@ class Verifier:
             return 0.0
         vecs = self.embedder.embed([question] + sentences)
         q_words = content_words(question)
-        return max(sentence_score(float(v @ vecs[0]), q_words, content_words(s)) for s, v in zip(sentences, vecs[1:]))
+        weights = self.settings.score_weights
+        return max(sentence_score(float(v @ vecs[0]), q_words, content_words(s), weights=weights) for s, v in zip(sentences, vecs[1:]))
 
     def _spans(self, passage: Passage) -> list[tuple[int, int]]:
         sents = split_sentences(passage.text)
@@ -218,13 +220,13 @@ class Verifier:
                 # another retrieved passage fully supports the sentence, cite it instead
                 others = [self.support(s.text, n, passages[n - 1], svec, *by_n[n]) for n in spans if n not in valid]
                 best = max((x for x in others if not x.missing and not x.conflicts), key=lambda x: x.similarity, default=None)
-                if best is not None and best.similarity >= max(self.min_support, 0.6):
+                if best is not None and best.similarity >= max(self.min_support, self.settings.recite_min_support):
                     sups, ok, repaired = [best], True, repaired + 1
             if ok:
                 # keep citations that contribute: similar enough, or holding a fact no other citation has
                 # keep a citation only if it supports the sentence about as well as the best one
                 top = max(x.similarity for x in sups)
-                useful = [x for x in sups if x.similarity >= max(self.min_support, top - 0.1)]
+                useful = [x for x in sups if x.similarity >= max(self.min_support, top - self.settings.citation_margin)]
                 useful = useful or [max(sups, key=lambda x: x.similarity)]
                 # ...but never drop the citation that holds a fact the kept ones lack
                 for x in sorted(sups, key=lambda x: -x.similarity):

@@ -139,7 +139,6 @@ class ChatApp:
 
     def ingest(self, files, urls: str, progress=None) -> tuple[str, list[list], list[str]]:
         """Copy uploads into DATA_DIR/uploads, ingest them incrementally; returns (summary, table, outlets)."""
-        from ingest.pipeline import Ingestor
 
         files = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in (files or [])]
         try:
@@ -169,7 +168,7 @@ class ChatApp:
         from ingest.store import StoreError
 
         with self._ingest_lock:
-            ingestor = Ingestor(self.settings, store=self.assistant.store, embedder=getattr(self.assistant.embedder, "inner", None))
+            ingestor = self.assistant.ingestor()
             try:
                 report = ingestor.ingest(targets, progress=progress is not None, protected_outside=self.settings.uploads_path)
             except StoreError as e:

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from .dates import days_apart
+from .settings import IngestSettings
 
 NUM_PERM = 128
 SHINGLE = 5
@@ -63,19 +64,17 @@ def _minhash(sig: np.ndarray):
     return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=sig[:NUM_PERM], scheme=SCHEME, permutations=_permutations())
 
 
-MIN_SHINGLES = 20  # shorter texts (headline-only flashes) are too small to call copies
-MAX_DAYS_APART = 7  # a recurring template story (weekly grain loadings) is a new report, not a copy
+_DEFAULTS = IngestSettings()
 
 
-def is_copy(a: np.ndarray, b: np.ndarray, pa: str | None, pb: str | None, threshold: float = 0.7,
-            containment_min: float = 0.85) -> bool:
-    if min(int(a[NUM_PERM]), int(b[NUM_PERM])) < MIN_SHINGLES or days_apart(pa, pb) > MAX_DAYS_APART:
+def is_copy(a: np.ndarray, b: np.ndarray, pa: str | None, pb: str | None, settings: IngestSettings = _DEFAULTS) -> bool:
+    """Are two signed documents copies of one story (settings ``ingest.duplicate_*``)?"""
+    if min(int(a[NUM_PERM]), int(b[NUM_PERM])) < settings.duplicate_min_shingles or days_apart(pa, pb) > settings.duplicate_max_days:
         return False
-    return similarity(a, b) >= threshold or containment(a, b) >= containment_min
+    return similarity(a, b) >= settings.duplicate_threshold or containment(a, b) >= settings.duplicate_containment
 
 
-def groups(signatures: dict[str, np.ndarray], published: dict[str, str | None], threshold: float = 0.7,
-           containment_min: float = 0.85) -> dict[str, str]:
+def groups(signatures: dict[str, np.ndarray], published: dict[str, str | None], settings: IngestSettings = _DEFAULTS) -> dict[str, str]:
     """doc_id -> canonical doc_id, for every document in a group of two or more."""
     from datasketch import MinHashLSH
 
@@ -94,8 +93,7 @@ def groups(signatures: dict[str, np.ndarray], published: dict[str, str | None], 
 
     for doc_id, sig in signatures.items():
         for other in lsh.query(_minhash(sig)):
-            if other != doc_id and is_copy(sig, signatures[other], published.get(doc_id), published.get(other),
-                                           threshold, containment_min):
+            if other != doc_id and is_copy(sig, signatures[other], published.get(doc_id), published.get(other), settings):
                 ra, rb = find(doc_id), find(other)
                 if ra != rb:
                     parent[ra] = rb
@@ -119,13 +117,13 @@ def group_members(canonical_of: dict[str, str], doc_ids: Iterable[str]) -> dict[
     return {d: [m for m in by_canon[canonical_of[d]] if m != d] for d in doc_ids if d in canonical_of}
 
 
-def regroup(docs, threshold: float = 0.7) -> dict[str, str]:
+def regroup(docs, settings: IngestSettings = _DEFAULTS) -> dict[str, str]:
     """Recompute the near-duplicate groups over every document a DocStore holds and store
     them; returns doc_id -> canonical. Documents stored without a signature are signed first."""
     unsigned = docs.unsigned_texts()
     if unsigned:
         docs.save_signatures({d: signature(text) for d, text in unsigned})
     sigs, published = docs.signatures()
-    mapping = groups(sigs, published, threshold)
+    mapping = groups(sigs, published, settings)
     docs.set_groups(mapping)
     return mapping

@@ -124,7 +124,7 @@ class SentenceTransformerEmbedder(_WordPieces):
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:  # the torch module is not re-entrant across threads
             extra = {}
             if self.workers > 1 and len(texts) >= self.POOL_MIN_TEXTS:
@@ -301,7 +301,7 @@ class OnnxEmbedder(_WordPieces):
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, self.dim), dtype=np.float32)
         self.session  # noqa: B018 - load (and export) before any worker thread starts
         ids = self.tokenizer(texts, truncation=True, max_length=self.max_seq_length)["input_ids"]  # one call for all
 
@@ -342,11 +342,11 @@ class CachedEmbedder:
     """
 
     def __init__(self, inner, max_items: int = 50_000):
-        from collections import OrderedDict
+        from cachetools import LRUCache
 
         self.inner = inner
         self.max_items = max_items
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache: LRUCache[str, np.ndarray] = LRUCache(maxsize=max_items)
         self._lock = threading.Lock()
 
     def __getattr__(self, name):
@@ -359,17 +359,8 @@ class CachedEmbedder:
         if missing:
             vecs = self.inner.embed(missing)
             with self._lock:
-                for t, v in zip(missing, vecs):
-                    self._cache[t] = v
-                while len(self._cache) > self.max_items:
-                    self._cache.popitem(last=False)
+                self._cache.update(zip(missing, vecs))
         with self._lock:
-            out = []
-            for t in texts:
-                v = self._cache.get(t)
-                if v is None:  # evicted meanwhile by another thread
-                    v = self.inner.embed([t])[0]
-                else:
-                    self._cache.move_to_end(t)
-                out.append(v)
-        return np.stack(out) if out else np.zeros((0, 384), dtype=np.float32)
+            out = [self._cache.get(t) for t in texts]
+        out = [v if v is not None else self.inner.embed([t])[0] for t, v in zip(texts, out)]  # evicted meanwhile
+        return np.stack(out) if out else np.zeros((0, self.inner.dim), dtype=np.float32)

@@ -168,7 +168,7 @@ class Ingestor:
         report.removed += gone
         if report.new or report.updated or report.removed:
             store.lexical()  # rebuild the BM25 index now, not at the first question
-            report.duplicates = len(dedup.regroup(store.docs, self.settings.ingest.duplicate_threshold))
+            report.duplicates = len(dedup.regroup(store.docs, self.settings.ingest))
         report.seconds = time.perf_counter() - t0
         return report
 

@@ -61,6 +61,9 @@ class IngestSettings(BaseModel):
     allow_private_urls: bool = Field(False, description="let .urls files fetch loopback/private addresses (off: SSRF guard)")
     write_batch: int = Field(1000, ge=1, description="chunks per Chroma write")
     duplicate_threshold: float = Field(0.7, gt=0, le=1, description="MinHash Jaccard above which documents are syndicated copies")
+    duplicate_containment: float = Field(0.85, gt=0, le=1, description="...or this share of the shorter one's shingles in the longer (a trimmed copy)")
+    duplicate_max_days: int = Field(7, ge=0, description="copies are published at most this many days apart (a weekly template story is new)")
+    duplicate_min_shingles: int = Field(20, ge=1, description="texts with fewer 5-word shingles (headline flashes) are never called copies")
 
 
 class RetrievalSettings(BaseModel):
@@ -97,8 +100,17 @@ class OpenAISettings(BaseModel):
 
 class AnswerSettings(BaseModel):
     min_support: float = Field(0.45, ge=0, le=1, description="verifier: cosine of sentence vs cited span to keep it")
+    min_relevance: float = Field(0.42, ge=0, le=1, description="verifier: an answer whose best sentence scores below this against the question is refused")
+    recite_min_support: float = Field(0.6, ge=0, le=1, description="verifier: another passage must support a miscited sentence this well to be cited instead")
+    citation_margin: float = Field(0.1, ge=0, le=1, description="verifier: keep a citation supporting within this of the best one")
     show_flagged: bool = Field(False, description="show unsupported sentences flagged instead of dropping them")
+    score_weights: tuple[float, float, float] = Field(
+        (0.6, 0.25, 0.15), description="sentence score = weights . (cosine to the question, share of question words, the same counting headline/outlet/date)")
     extractive_min_score: float = Field(0.42, ge=0, le=1, description="extractive: refuse below this sentence score")
+    extractive_unknown_penalty: float = Field(0.1, ge=0, le=1, description="extractive: added to the floor when the question names a word no stored chunk holds")
+    extractive_margin: float = Field(0.12, ge=0, le=1, description="extractive: quote sentences scoring within this of the best")
+    extractive_max_sentences: int = Field(4, ge=1, le=20, description="extractive: sentences quoted at most")
+    extractive_same_sentence: float = Field(0.6, ge=0, le=1, description="extractive: content-word Jaccard above which two sentences are one (quoted once, both cited)")
     max_question_chars: int = Field(2000, ge=10)
     answer_bearing: bool = Field(True, description="extractive: a when/how-much/who-said/why question is answered only by "
                                                     "sentences holding a date/figure/the speaker's words/a reason (assistant/question.py)")

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from ingest.dates import parse_day
 from ingest.sentences import split_sentences
+from ingest.settings import AnswerSettings
 
 from ..question import analyse, wants_recent
 from ..scoring import STOPWORDS, content_words, sentence_score, years_in
@@ -23,19 +24,21 @@ from ..types import Draft, DraftSentence, Passage
 class ExtractiveBackend:
     name = "extractive"
 
-    def __init__(self, embedder, min_score: float = 0.42, max_sentences: int = 4, known_word=None, answer_bearing: bool = True):
+    def __init__(self, embedder, settings: AnswerSettings | None = None, known_word=None, **overrides):
+        """`settings` is the ``answer`` part of Settings; `overrides` replace single ones (``extractive_min_score=0.3``)."""
         self.embedder = embedder
-        self.answer_bearing = answer_bearing
+        s = (settings or AnswerSettings()).model_copy(update=overrides)
+        self.settings = s
+        self.answer_bearing = s.answer_bearing
         # known_word(w) -> bool: is w anywhere in the corpus? A question about a
         # thing the corpus never names needs a clearly better match to be answered.
         self.known_word = known_word
-        self.min_score = min_score
-        self.max_sentences = max_sentences
+        self.min_score = s.extractive_min_score
+        self.max_sentences = s.extractive_max_sentences
 
     @classmethod
     def from_settings(cls, settings, embedder, known_word=None) -> ExtractiveBackend:
-        return cls(embedder, settings.answer.extractive_min_score, known_word=known_word,
-                   answer_bearing=settings.answer.answer_bearing)
+        return cls(embedder, settings.answer, known_word=known_word)
 
     def unknown_terms(self, question: str) -> list[str]:
         if self.known_word is None:
@@ -66,7 +69,7 @@ class ExtractiveBackend:
                    for n, p in enumerate(passages, 1) if p is not None}
         out = []
         for (n, j, s), sim in zip(cands, sims):
-            out.append((sentence_score(float(sim), q_words, content_words(s), context[n]), n, j, s))
+            out.append((sentence_score(float(sim), q_words, content_words(s), context[n], self.settings.score_weights), n, j, s))
         return out
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str | Draft]:
@@ -76,7 +79,7 @@ class ExtractiveBackend:
             keep = [any(y in (p.published or "")[:4] or y in p.text for y in years) for p in passages]
             passages = [p if k else None for p, k in zip(passages, keep)]
         scored = sorted(self.score(question, passages), key=lambda t: (-t[0], t[1], t[2]))
-        floor = self.min_score + (0.1 if self.unknown_terms(question) else 0.0)
+        floor = self.min_score + (self.settings.extractive_unknown_penalty if self.unknown_terms(question) else 0.0)
         if not scored or scored[0][0] < floor:
             yield Draft([], answerable=False, backend=self.name)
             return
@@ -94,13 +97,13 @@ class ExtractiveBackend:
         chosen: list[tuple[float, int, int, str]] = []
         for cand in scored:
             score, n, j, s = cand
-            if score < max(self.min_score, best - 0.12) or len(chosen) >= self.max_sentences:
+            if score < max(self.min_score, best - self.settings.extractive_margin) or len(chosen) >= self.max_sentences:
                 break
-            words = content_words(s)
-            if any(_jaccard(words, content_words(c[3])) > 0.6 for c in chosen):
+            words, same = content_words(s), self.settings.extractive_same_sentence
+            if any(_jaccard(words, content_words(c[3])) > same for c in chosen):
                 # the same sentence in a syndicated copy: cite both, quote once
                 for k, c in enumerate(chosen):
-                    if _jaccard(words, content_words(c[3])) > 0.6:
+                    if _jaccard(words, content_words(c[3])) > same:
                         chosen[k] = c + (n,) if n not in c[4:] and n != c[1] else c
                 continue
             chosen.append(cand)

@@ -45,7 +45,7 @@ def test_extractive_refuses_with_what_is_missing(embedder):
     text = ("Japan and the United States held talks on semiconductor trade in Tokyo. "
             "The talks covered market access for U.S. chipmakers and prices of Japanese chips.")
     p = Passage("c1", "d1", text, 0, len(text), 40, title="Chip talks", source="Wire")
-    backend = ExtractiveBackend(embedder, min_score=0.3)
+    backend = ExtractiveBackend(embedder, extractive_min_score=0.3)
     draft = [e for e in backend.stream("When did Japan and the United States hold talks on semiconductor trade?", [p])
              if isinstance(e, Draft)][0]
     assert not draft.answerable and draft.missing == ["when"]

@@ -5,8 +5,8 @@ import re
 import pytest
 
 from assistant.types import Filters
-from ingest.dedup import MAX_DAYS_APART, is_copy, signature
-from ingest.settings import Settings
+from ingest.dedup import is_copy, signature
+from ingest.settings import IngestSettings, Settings
 from ingest.store import DocStore
 
 PHASE_ONE = "How much more will China buy from the U.S. under the phase one deal?"
@@ -44,7 +44,7 @@ def test_copy_rules():
              "officials said, and will meet again next month in Washington to discuss farm goods and quotas.") * 2
     a, b = signature(story), signature(story.replace("Tuesday", "Wednesday"))
     assert is_copy(a, b, "2019-05-01", "2019-05-02")
-    assert not is_copy(a, b, "2019-05-01", f"2019-05-{2 + MAX_DAYS_APART:02d}")  # a recurring template, weeks apart
+    assert not is_copy(a, b, "2019-05-01", f"2019-05-{2 + IngestSettings().duplicate_max_days:02d}")  # a recurring template, weeks apart
     short = signature("Tokyo stock index rises 63.48 points")
     assert not is_copy(short, short, None, None)  # headline flashes are too short to call copies
 
