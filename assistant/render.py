@@ -70,17 +70,26 @@ def _highlight(text: str, a: int, b: int) -> str:
     return f"{html.escape(text[:a])}<mark>{html.escape(text[a:b])}</mark>{html.escape(text[b:])}"
 
 
-def also_text(c: Citation) -> str:
-    copies = [f"{a.get('source') or a['doc_id']} ({(a.get('published') or 'undated')[:10]})" for a in c.also]
+def _in_context(text: str, a: int, b: int, around: int) -> str:
+    """text[a:b] highlighted, with up to `around` characters of the article either side."""
+    lo, hi = max(0, a - around), min(len(text), b + around)
+    return ("…" if lo else "") + _highlight(text[lo:hi], a - lo, b - lo) + ("…" if hi < len(text) else "")
+
+
+def copies_text(also: list[dict]) -> str:
+    """" · also carried by Outlet (date), ..." for a story's other copies (plain text)."""
+    copies = [f"{a.get('source') or a['doc_id']} ({(a.get('published') or 'undated')[:10]})" for a in also]
     return f" · also carried by {', '.join(copies)}" if copies else ""
+
+
+def also_text(c: Citation) -> str:
+    return copies_text(c.also)
 
 
 def citation_html(c: Citation, turn: int, document_text: str | None = None, also: str = "") -> str:
     """One source: outlet, title, date, url, and the cited span highlighted inside the article text around it."""
     if document_text and 0 <= c.span[0] < c.span[1] <= len(document_text):
-        a, b = c.span
-        lo, hi = max(0, a - CONTEXT_CHARS), min(len(document_text), b + CONTEXT_CHARS)
-        body = ("…" if lo else "") + _highlight(document_text[lo:hi], a - lo, b - lo) + ("…" if hi < len(document_text) else "")
+        body = _in_context(document_text, *c.span, CONTEXT_CHARS)
     else:
         body = _highlight(c.text, *c.passage_span)
     url = safe_url(c.url)
@@ -161,14 +170,12 @@ def timeline_html(party: str, issue: str, steps: list[dict], document: Callable[
     for n, s in enumerate(steps, 1):
         text = document(s["doc_id"])
         if text and 0 <= s["start"] < s["end"] <= len(text):
-            lo, hi = max(0, s["start"] - CONTEXT_CHARS // 2), min(len(text), s["end"] + CONTEXT_CHARS // 2)
-            body = ("…" if lo else "") + _highlight(text[lo:hi], s["start"] - lo, s["end"] - lo) + ("…" if hi < len(text) else "")
+            body = _in_context(text, s["start"], s["end"], CONTEXT_CHARS // 2)
         else:
             body = f"<mark>{html.escape(s['sentence'])}</mark>"
         url = safe_url(s.get("url"))
         link = f' · <a href="{_attr(url)}" target="_blank" rel="noopener noreferrer">link</a>' if url else ""
-        copies = [f"{a.get('source') or a['doc_id']} ({(a.get('published') or 'undated')[:10]})" for a in s.get("also", [])]
-        also = f" · also carried by {html.escape(', '.join(copies))}" if copies else ""
+        also = html.escape(copies_text(s.get("also", [])))
         meta = " · ".join(html.escape(x) for x in ((s.get("published") or "")[:10] or "undated", s.get("source") or "unknown outlet"))
         items.append(
             f'<li class="tc-step" data-stance="{_attr(s["stance"])}"><b>{meta}</b> — <span class="tc-stance">{html.escape(s["stance"])}</span>'

@@ -24,14 +24,10 @@ sys.path.insert(0, str(ROOT))
 from assistant.retrieve import Retriever
 from assistant.types import Filters
 from eval.harness import load_dataset
+from eval.stats import percentile
 from ingest.embed import make_embedder
 from ingest.settings import Settings
 from ingest.store import Store
-
-
-def pct(xs: list[float], p: float) -> float:
-    xs = sorted(xs)
-    return round(xs[min(len(xs) - 1, int(p * len(xs)))], 2)
 
 
 def timed(fn, queries, repeat) -> dict:
@@ -41,7 +37,7 @@ def timed(fn, queries, repeat) -> dict:
             t0 = time.perf_counter()
             fn(q)
             times.append((time.perf_counter() - t0) * 1000)
-    return {"p50_ms": round(statistics.median(times), 2), "p95_ms": pct(times, 0.95), "n": len(times)}
+    return {"p50_ms": round(statistics.median(times), 2), "p95_ms": round(percentile(times, 0.95), 2), "n": len(times)}
 
 
 def main() -> int:

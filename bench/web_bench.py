@@ -23,11 +23,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-
-def pct(xs, q):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(q * len(xs)))]
+from eval.stats import percentile  # noqa: E402
 
 
 def main() -> int:
@@ -78,7 +76,7 @@ def main() -> int:
         proc.wait(timeout=30)
     lat = [r[0] for r in res]
     out = {"sessions": args.sessions, "mode": args.mode, "errors": sum(r[1] for r in res),
-           "p50_ms": round(statistics.median(lat)), "p95_ms": round(pct(lat, 0.95)),
+           "p50_ms": round(statistics.median(lat)), "p95_ms": round(percentile(lat, 0.95)),
            "alone_p50_ms": round(statistics.median(alone)), "wall_s": round(wall, 1)}
     out["p50_vs_alone"] = round(out["p50_ms"] / out["alone_p50_ms"], 1)
     print(f"{'sessions':10}{'errors':>8}{'p50 ms':>10}{'p95 ms':>10}{'alone p50':>11}{'ratio':>7}{'wall s':>8}")

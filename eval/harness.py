@@ -23,6 +23,7 @@ from pathlib import Path
 from assistant.types import Answer, Filters
 
 from .judge import Judge, VerifierJudge, citation_scores
+from .stats import percentile
 
 REFUSE_KINDS = {"unanswerable", "furniture", "trap"}  # the sources do not answer: the right answer is a refusal
 
@@ -141,7 +142,7 @@ def summarize(rows: list[dict], planned: int, judge: str = "verifier", interrupt
             "citation_recall": _mean(r["citation_recall"] for r in rs),
             "citation_precision": _mean(r["citation_precision"] for r in rs),
             "latency_p50_ms": round(statistics.median(lat), 1) if lat else None,
-            "latency_p95_ms": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1) if lat else None,
+            "latency_p95_ms": round(percentile(lat, 0.95), 1) if lat else None,
         }
 
     kinds = sorted({r["kind"] for r in rows})

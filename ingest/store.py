@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -31,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from .lexical import LexicalIndex
+from .sqlite import ThreadConnections
 from .types import Article, Chunk
 from .vectors import ChromaVectors, StoreError, VectorStore
 
@@ -81,7 +81,7 @@ class DocStore:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
+        self._db = ThreadConnections(self.path)
         self.read_only = False
         try:
             with self._conn() as c:
@@ -92,41 +92,11 @@ class DocStore:
             self.read_only = True  # a read-only folder: reading (docs, answers) still works
 
     def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30)
-            conn.row_factory = sqlite3.Row
-            try:
-                with contextlib.suppress(sqlite3.OperationalError):  # read-only folders keep their journal mode
-                    conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
-            except sqlite3.OperationalError:
-                conn.close()
-                conn = self._read_only_conn()
-            self._local.conn = conn
-        return conn
-
-    def _read_only_conn(self) -> sqlite3.Connection:
-        """A WAL database on read-only media cannot open its -shm file. When
-        nothing waits in the -wal file the database file is complete, and is
-        opened as immutable; otherwise the error says what to do."""
-        wal = self.path.with_name(self.path.name + "-wal")
-        if not self.path.exists() or os.access(self.path.parent, os.W_OK):
-            raise sqlite3.OperationalError(f"unable to open database file {self.path}")
-        if wal.exists() and wal.stat().st_size > 0:
-            raise sqlite3.OperationalError(f"{self.path} is on read-only media with unmerged writes in {wal.name}; "
-                                           "open the store once where it can be written")
-        conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?immutable=1", uri=True)
-        conn.row_factory = sqlite3.Row
-        return conn
+        return self._db.get()
 
     def close(self) -> None:
-        """Close this thread's connection; the last one to close folds the WAL
-        into the database file, so a copy of the folder is whole on its own."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            self._local.conn = None
-            conn.close()
+        """Close this thread's connection (the last to close folds the WAL into the file)."""
+        self._db.close()
 
     # ---- reads -------------------------------------------------------------
     def states(self) -> dict[str, StoredDoc]:

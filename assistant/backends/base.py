@@ -36,12 +36,18 @@ def generate(backend: AnswerBackend, question: str, passages: list[Passage]) -> 
     return draft
 
 
+def json_object(raw: str | None):
+    """The JSON value in a model's output, tolerating a code fence or stray prose around
+    the object; ValueError if there is none."""
+    text = (raw or "").strip()
+    m = re.search(r"\{.*\}", text, re.DOTALL)
+    return json.loads(m.group(0) if m else text)
+
+
 def parse_draft(raw: str, backend: str, model: str | None = None) -> Draft:
     """The JSON a generative backend returns -> Draft; BackendError if it is not valid."""
-    text = raw.strip()
-    m = re.search(r"\{.*\}", text, re.DOTALL)  # tolerate a code fence or stray prose around the object
     try:
-        obj = json.loads(m.group(0) if m else text)
+        obj = json_object(raw)
     except (ValueError, AttributeError) as e:
         raise BackendError(f"{backend}: output is not valid JSON ({e})") from None
     if not isinstance(obj, dict) or not isinstance(obj.get("sentences", []), list):

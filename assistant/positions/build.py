@@ -132,7 +132,7 @@ class PositionBuilder:
         t = time.perf_counter()
         sents = sentences(doc["text"], self.vocab)
         todo = decisions(doc, self.vocab, sents)
-        rules = unique_statements([st for d in todo if d.rule_party for st in d.statements(doc["doc_id"], d.rule_party, "rule")])
+        rules = unique_statements(_rule_statements(todo, doc["doc_id"]))
         rule_ms = (time.perf_counter() - t) * 1000
         flagged = sum(s.flagged for s in sents)
         stats = {"sentences": len(sents), "flagged": flagged, "rule_ms": rule_ms, "model_ms": 0.0, "method": "rules"}
@@ -143,7 +143,7 @@ class PositionBuilder:
         t = time.perf_counter()
         out: list[Statement] = []
         limit = self.settings.positions.max_questions_per_doc
-        out += [st for d in todo[limit:] if d.rule_party for st in d.statements(doc["doc_id"], d.rule_party, "rule")]
+        out += _rule_statements(todo[limit:], doc["doc_id"])
         todo = todo[:limit]
         step = self.settings.positions.questions_per_call
         for i in range(0, len(todo), step):
@@ -153,12 +153,12 @@ class PositionBuilder:
                 answers = parse_model_answers(self.backend.structured(messages, schema, max_tokens=16 * len(batch) + 16), batch)
             except (BackendError, ValueError) as e:
                 report.notes.append(f"{doc['doc_id']}: model pass failed ({e}); kept the rule statements for {len(batch)} clauses")
-                out += [st for d in batch if d.rule_party for st in d.statements(doc["doc_id"], d.rule_party, "rule")]
+                out += _rule_statements(batch, doc["doc_id"])
                 stats["fell_back"] = True
                 if isinstance(e, BackendError):  # the model is unreachable: rules for the rest of this build
                     self.backend = None
                     report.notes.append("model pass stopped for the rest of this build")
-                    out += [st for d in todo[i + step:] if d.rule_party for st in d.statements(doc["doc_id"], d.rule_party, "rule")]
+                    out += _rule_statements(todo[i + step:], doc["doc_id"])
                     break
                 continue
             for d, party in zip(batch, answers):
@@ -201,3 +201,8 @@ def build_positions(settings: Settings, model: str | None = None, progress: bool
     if note:
         report.notes.insert(0, note)
     return report
+
+
+def _rule_statements(todo, doc_id: str) -> list[Statement]:
+    """The statements the rules alone attribute, for these decisions."""
+    return [st for d in todo if d.rule_party for st in d.statements(doc_id, d.rule_party, "rule")]

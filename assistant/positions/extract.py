@@ -19,12 +19,12 @@ decides only who holds each decision's cue.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
 from ingest.sentences import split_sentences
 
+from ..backends.base import json_object
 from .vocab import Mention, Vocabulary
 
 RULES_VERSION = "rules-1"
@@ -204,8 +204,7 @@ def model_request(batch: list[Decision], render) -> tuple[list[dict], dict]:
 
 def parse_model_answers(raw: str, batch: list[Decision]) -> list[str | None]:
     """Canonical party (or None for nobody / an unknown name) per decision; ValueError if not JSON."""
-    m = re.search(r"\{.*\}", raw or "", re.DOTALL)
-    obj = json.loads(m.group(0) if m else raw)
+    obj = json_object(raw)
     if not isinstance(obj, dict):
         raise ValueError("the model's answer is not a JSON object")
     out = []

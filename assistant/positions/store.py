@@ -8,12 +8,12 @@ outlet and date copied in so views need no join.
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
-import threading
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
+
+from ingest.sqlite import ThreadConnections
 
 from .extract import Statement
 
@@ -37,19 +37,12 @@ class PositionStore:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
+        self._db = ThreadConnections(self.path)
         with self._conn() as c:
             c.executescript(_SCHEMA)
 
     def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30)
-            conn.row_factory = sqlite3.Row
-            with contextlib.suppress(sqlite3.OperationalError):
-                conn.execute("PRAGMA journal_mode=WAL")
-            self._local.conn = conn
-        return conn
+        return self._db.get()
 
     def processed(self) -> dict[str, tuple[str, str]]:
         return {r["doc_id"]: (r["hash"], r["version"]) for r in self._conn().execute("SELECT doc_id, hash, version FROM docs")}
