@@ -6,6 +6,7 @@ Lives at the top so that ``ingest`` and ``assistant`` never import upward.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from assistant import check as check_cli
@@ -18,6 +19,7 @@ from ingest.settings import Settings
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tradechat", description="Cited chat over trade-negotiation news.")
     parser.add_argument("--data-dir", help="override TRADECHAT_DATA_DIR for this command")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="log what happens (-v: steps, -vv: details) to stderr")
     sub = parser.add_subparsers(dest="command", required=True)
     ingest_cli.register(sub)
     assistant_cli.register(sub)
@@ -57,8 +59,17 @@ def cmd_demo(args, settings: Settings) -> int:
     return 0
 
 
+def configure_logging(verbose: int) -> None:
+    """Warnings only by default; -v adds each step (INFO), -vv the details (DEBUG)."""
+    level = logging.WARNING if verbose <= 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
+    for noisy in ("httpx", "chromadb", "urllib3", "trafilatura", "onnxruntime", "sentence_transformers"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    configure_logging(args.verbose)
     overrides = {"data_dir": args.data_dir} if args.data_dir else {}
     try:
         settings = Settings.load(**overrides)

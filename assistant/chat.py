@@ -9,11 +9,14 @@ share nothing but the (thread-safe) assistant.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from dataclasses import dataclass, field
 
 from .prompts import render
+
+log = logging.getLogger(__name__)
 
 _FOLLOW_UP = re.compile(
     r"^\s*(and|but|so|also|what about|how about|then)\b|\b(that|this|those|these|it|its|they|them|their|he|she|his|her|"
@@ -35,7 +38,8 @@ def condense(question: str, history: list[tuple[str, str]], backend=None) -> str
         convo = "\n".join(f"User: {u}\nAssistant: {a[:300]}" for u, a in history[-3:])
         try:
             out = backend.complete(render("condense", history=convo, question=question), max_tokens=60)
-        except Exception:  # a failing model must not block the question
+        except Exception as e:  # a failing model must not block the question
+            log.warning("the follow-up rewrite failed (%s: %s); kept the question with its context", type(e).__name__, e)
             out = None
         if out:
             out = out.strip().strip('"').splitlines()[0].strip()

@@ -17,6 +17,7 @@ order they first appear.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,6 +31,8 @@ from ingest.settings import AnswerSettings
 from . import entail
 from .scoring import content_words, sentence_score, years_in
 from .types import Answer, AnswerSentence, Citation, Draft, Passage
+
+log = logging.getLogger(__name__)
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’.-]*(?:\s+[A-Z][a-zA-Z'’.-]*)*")
@@ -212,6 +215,7 @@ class Verifier:
             against = [x for x in sups if x.similarity >= self.min_support and x.verdict == "contradicted"]
             if against:  # a cited passage says otherwise: never shown, never re-cited
                 contradicted.append(f"[{against[0].n}] {against[0].reason}")
+                log.debug("dropped, contradicted by [%d]: %s", against[0].n, s.text)
                 continue
             good = [x for x in sups if x.similarity >= self.min_support and not x.conflicts]
             ok = bool(good) and not union_missing

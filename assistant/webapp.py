@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import shutil
 import threading
@@ -23,6 +24,8 @@ from .assistant import Assistant, QuestionError
 from .backends import NAMES
 from .chat import ChatSession
 from .types import DraftText, Filters, Final, Passages
+
+log = logging.getLogger(__name__)
 
 MODES = list(NAMES)
 _BAD_NAME = re.compile(r"[\x00-\x1f\x7f/\\:]|^\.")
@@ -171,6 +174,7 @@ class ChatApp:
             ingestor = self.assistant.ingestor()
             try:
                 report = ingestor.ingest(targets, progress=progress is not None, protected_outside=self.settings.uploads_path)
+                log.info("upload of %d file(s): %s", len(targets), report.summary().splitlines()[0])
             except StoreError as e:
                 return f"**Ingest stopped:** {render.md_text(str(e))}", self.documents(), self.outlets()
         head, *failures = report.summary().splitlines()

@@ -13,6 +13,7 @@ own outlet and date, shown as provenance with a citation ("also carried by …")
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from collections.abc import Iterable
 
@@ -20,6 +21,8 @@ import numpy as np
 
 from .dates import days_apart
 from .settings import IngestSettings
+
+log = logging.getLogger(__name__)
 
 NUM_PERM = 128
 SHINGLE = 5
@@ -126,4 +129,5 @@ def regroup(docs, settings: IngestSettings = _DEFAULTS) -> dict[str, str]:
     sigs, published = docs.signatures()
     mapping = groups(sigs, published, settings)
     docs.set_groups(mapping)
+    log.info("near-duplicates: %d documents in %d groups", len(mapping), len(set(mapping.values())))
     return mapping

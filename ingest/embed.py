@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 import sys
 import threading
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+
+log = logging.getLogger(__name__)
 
 # Nothing may reach a model hub at run time.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -170,6 +173,7 @@ def onnx_export(model_dir: Path, cache_dir: Path, quantized: bool = False) -> Pa
 
     cache_dir.mkdir(parents=True, exist_ok=True)
     print(f"exporting the embedding model to ONNX, once: {out}", file=sys.stderr, flush=True)
+    log.info("ONNX export of %s (quantized=%s) to %s", model_dir, quantized, out)
     config = AutoConfig.from_pretrained(str(model_dir))
     hf = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager").eval()
 

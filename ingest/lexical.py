@@ -11,7 +11,9 @@ mask instead of a second lookup.
 from __future__ import annotations
 
 import json
+import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from .dates import published_day
+
+log = logging.getLogger(__name__)
 
 _LOCK = threading.Lock()
 FORMAT = 2  # bump when what is indexed changes (2: headline indexed with each chunk)
@@ -107,7 +111,9 @@ class LexicalIndex:
         with _LOCK:
             idx = cls.load(folder)
             if idx is None or idx.generation != gen:
+                t0 = time.perf_counter()
                 idx = cls.build(*rows(), gen, folder)
+                log.info("BM25 index rebuilt for store generation %d: %d chunks in %.1f s", gen, len(idx.chunk_ids), time.perf_counter() - t0)
             return idx
 
     # ---- searching --------------------------------------------------------------

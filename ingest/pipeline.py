@@ -9,6 +9,7 @@ Bad files are reported by name and reason; nothing stored is touched for them.
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 import time
 from collections.abc import Sequence
@@ -24,6 +25,8 @@ from .reader import FileReader
 from .settings import Settings
 from .store import Store
 from .types import Article, Chunk, LoadError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -170,6 +173,9 @@ class Ingestor:
             store.lexical()  # rebuild the BM25 index now, not at the first question
             report.duplicates = len(dedup.regroup(store.docs, self.settings.ingest))
         report.seconds = time.perf_counter() - t0
+        log.info("ingest: %d files, %d new, %d updated, %d unchanged, %d removed, %d failed, %d chunks in %.1f s", report.files,
+                 len(report.new), len(report.updated), len(report.unchanged), len(report.removed), len(report.failed),
+                 report.chunks, report.seconds)
         return report
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -33,6 +34,8 @@ from .lexical import LexicalIndex
 from .sqlite import ThreadConnections
 from .types import Article, Chunk
 from .vectors import ChromaVectors, StoreError, VectorStore
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -333,6 +336,7 @@ class Store:
                 if old is not None and old.status == "ok" and old.n_chunks > len(chunks):  # the document got shorter
                     self.vectors.delete_ids([f"{art.doc_id}::{i}" for i in range(len(chunks), old.n_chunks)])
             self.docs.set_status([a.doc_id for a, _ in items], "ok")
+        log.debug("stored %d documents (%d chunks)", len(items), len(vectors))
 
     def delete(self, doc_ids: Sequence[str]) -> None:
         if not doc_ids:
@@ -341,6 +345,7 @@ class Store:
             self.docs.set_status(doc_ids, "deleting")
             self.vectors.delete(list(doc_ids))
             self.docs.remove(doc_ids)
+        log.debug("removed %d documents", len(doc_ids))
 
     def repair(self) -> list[str]:
         """Finish deletions a killed run left half-done; return their ids."""

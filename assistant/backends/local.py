@@ -8,14 +8,18 @@ behind a lock (llama.cpp contexts are not re-entrant).
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import threading
+import time
 from collections.abc import Iterator
 
 from ..models import ensure_model
 from ..prompts import ANSWER_SCHEMA, answer_messages
 from ..types import Draft, Passage
 from .base import BackendError, completed_sentences, parse_draft
+
+log = logging.getLogger(__name__)
 
 _MODELS: dict[tuple, object] = {}
 _LOAD_LOCK = threading.Lock()
@@ -68,8 +72,10 @@ class LocalBackend:
                     raise BackendError(f"local: {e}") from e
                 from llama_cpp import LlamaRAMCache
 
+                t0 = time.perf_counter()
                 llm = Llama(model_path=str(path), n_ctx=self.n_ctx, n_threads=self.n_threads,
                             n_batch=self.n_batch, verbose=False)
+                log.info("local model %s loaded from %s in %.1f s", self.model_name, path, time.perf_counter() - t0)
                 # reuse the evaluated prefix (system prompt) across questions
                 llm.set_cache(LlamaRAMCache(capacity_bytes=512 << 20))
                 _MODELS[key] = llm

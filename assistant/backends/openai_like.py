@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 from ..prompts import ANSWER_SCHEMA, answer_messages
 from ..types import Draft, Passage
 from .base import BackendError, completed_sentences, parse_draft
+
+log = logging.getLogger(__name__)
 
 
 class OpenAIBackend:
@@ -37,6 +40,7 @@ class OpenAIBackend:
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str | Draft]:
         raw, shown = "", 0
+        log.debug("asking %s (%s) with %d passages", self.llm.api_base, self.llm.model, len(passages))
         try:
             for part in self.llm.stream_chat(self._messages(answer_messages(question, passages))):
                 raw += part.delta or ""

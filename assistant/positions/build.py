@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -26,6 +27,8 @@ from ..backends import BackendError, make_backend
 from .extract import RULES_VERSION, Statement, decisions, model_request, parse_model_answers, sentences, unique_statements
 from .store import PositionStore
 from .vocab import Vocabulary
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -126,6 +129,8 @@ class PositionBuilder:
                 on_progress(i + 1, len(todo))
         bar.close()
         report.seconds = time.perf_counter() - t0
+        log.info("positions: %d documents new, %d changed, %d statements in %.1f s", report.new, report.changed,
+                 report.statements, report.seconds)
         return report
 
     def extract(self, doc: dict, report: BuildReport) -> tuple[list[Statement], dict]:

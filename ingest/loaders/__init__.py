@@ -8,6 +8,7 @@ worker process with a hard per-file deadline. ``expand_paths`` walks folders.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from ..types import LoadError
 from . import html, jsonl, markdown, reuters, text, urls  # noqa: F401  (each registers its loader)
 from .base import LOADERS, MAX_LINE_CHARS, Loaded, Loader, iso_date, slugify
 from .html import extract_html
+
+log = logging.getLogger(__name__)
 
 __all__ = ["LOADERS", "MAX_LINE_CHARS", "Loaded", "Loader", "expand_paths", "extract_html", "iso_date", "load_file",
            "slugify", "supported"]
@@ -56,6 +59,7 @@ def load_file(path: Path, settings: IngestSettings | None = None, **overrides) -
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
         return [LoadError(str(path), f"unsupported file type {path.suffix!r}")]
+    log.debug("reading %s with %s", path, type(loader).__name__)
     try:
         items = list(loader.load(path, settings))
     except LoadError as e:
