@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from pydantic import BaseModel, Field
+
 from .types import Passage
 
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
@@ -38,23 +40,17 @@ def answer_messages(question: str, passages: list[Passage]) -> list[dict]:
     ]
 
 
-# The JSON schema the generative backends are constrained to.
-ANSWER_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "answerable": {"type": "boolean"},
-        "sentences": {
-            "type": "array",
-            "maxItems": 5,
-            "items": {
-                "type": "object",
-                "properties": {
-                    "text": {"type": "string"},
-                    "citations": {"type": "array", "items": {"type": "integer"}, "maxItems": 4},
-                },
-                "required": ["text", "citations"],
-            },
-        },
-    },
-    "required": ["answerable", "sentences"],
-}
+class AnswerSentenceJSON(BaseModel):
+    text: str
+    citations: list[int] = Field(max_length=4)
+
+
+class AnswerJSON(BaseModel):
+    """What a generative backend must write: the answer as cited sentences, or not answerable."""
+
+    answerable: bool
+    sentences: list[AnswerSentenceJSON] = Field(max_length=5)
+
+
+# The JSON schema the generative backends are constrained to (a llama.cpp grammar locally).
+ANSWER_SCHEMA = AnswerJSON.model_json_schema()

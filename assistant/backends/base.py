@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterator
 from typing import Protocol
 
+import pydantic_core
+
 from ..types import Draft, DraftSentence, Passage
 
 
@@ -63,15 +65,15 @@ def parse_draft(raw: str, backend: str, model: str | None = None) -> Draft:
     return Draft(sentences if answerable else [], answerable=answerable and bool(sentences), backend=backend, model=model)
 
 
-_SENTENCE_DONE = re.compile(r'"text"\s*:\s*"((?:[^"\\]|\\.)*)"')
-
-
 def completed_sentences(partial_json: str) -> list[str]:
-    """Sentence texts already complete in a partial JSON answer (for streaming)."""
-    out = []
-    for m in _SENTENCE_DONE.finditer(partial_json):
-        try:
-            out.append(json.loads(f'"{m.group(1)}"'))
-        except ValueError:
-            out.append(m.group(1))
-    return out
+    """Sentence texts already complete in a partial JSON answer (for streaming): the
+    partial parse drops a string still being written."""
+    start = partial_json.find("{")
+    if start < 0:
+        return []
+    try:
+        obj = pydantic_core.from_json(partial_json[start:], allow_partial=True)
+    except ValueError:
+        return []
+    sentences = obj.get("sentences") if isinstance(obj, dict) else None
+    return [s["text"] for s in sentences or [] if isinstance(s, dict) and isinstance(s.get("text"), str)]

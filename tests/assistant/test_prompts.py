@@ -1,7 +1,10 @@
 import json
 
+import pytest
+from pydantic import ValidationError
+
 from assistant.backends.base import completed_sentences, parse_draft
-from assistant.prompts import ANSWER_SCHEMA, answer_messages, load
+from assistant.prompts import ANSWER_SCHEMA, AnswerJSON, answer_messages, load
 from assistant.types import Passage
 
 
@@ -23,7 +26,13 @@ def test_passages_are_fenced_data_with_outlet_and_date():
 def test_prompts_are_files():
     for name in ("answer_system", "answer_user", "passage", "condense"):
         assert load(name).strip()
-    assert ANSWER_SCHEMA["required"] == ["answerable", "sentences"]
+    # what the schema allows, parse_draft reads back whole; what it forbids is refused
+    ok = AnswerJSON(answerable=True, sentences=[{"text": "Tokyo called the tariffs a red line.", "citations": [2, 1]}])
+    d = parse_draft(ok.model_dump_json(), "t")
+    assert [(s.text, s.citations) for s in d.sentences] == [("Tokyo called the tariffs a red line.", [2, 1])]
+    with pytest.raises(ValidationError):
+        AnswerJSON(answerable=True, sentences=[{"text": "x", "citations": [1]}] * 6)  # at most five sentences
+    assert set(ANSWER_SCHEMA["required"]) == {"answerable", "sentences"}
 
 
 def test_parse_draft_and_streaming_helpers():

@@ -94,7 +94,12 @@ def test_fuzz_loaders_10k(tmp_path):
 @given(st.text(max_size=5000))
 def test_fuzz_cleaner_text(text):
     r = clean_scrape(text)
-    assert isinstance(r.text, str)
+    # whatever comes in, what comes out is tidy text: trimmed, no control characters
+    # but newlines, paragraphs separated by one blank line at most
+    assert r.text == r.text.strip()
+    assert not any(ord(c) < 32 and c != "\n" for c in r.text), repr(r.text)
+    assert "\n\n\n" not in r.text
+    assert len(r.text) <= 2 * len(text) + 10
 
 
 def test_pathological_inputs_are_reported_quickly(tmp_path):
@@ -140,9 +145,14 @@ def test_batch_with_fuzzed_files_still_ingests_the_good_ones(tmp_path, embedder)
         broken.append(f)
     (corpus / "huge-line.txt").write_bytes(b"quota " * 100_000)
     s = Settings.load(data_dir=tmp_path / "data")
-    rep = Ingestor(s, embedder=embedder).ingest([corpus], progress=False)
+    ingestor = Ingestor(s, embedder=embedder)
+    rep = ingestor.ingest([corpus], progress=False)
     good = Ingestor(Settings.load(data_dir=tmp_path / "good"), embedder=embedder).ingest([SAMPLES], progress=False)
     assert set(good.new) <= set(rep.new)  # everything the clean corpus yields is there
     failed_files = {Path(e.path).name for e in rep.failed}
     assert "huge-line.txt" in failed_files
+    stored_files = {Path(d["path"]).name for d in ingestor.store.docs.documents() if d["path"]}
+    for f in broken:  # each broken file is either named in the failures or (a harmless mutation) stored
+        assert f.name in failed_files or f.name in stored_files, f.name
+    assert failed_files & {f.name for f in broken}  # and the mutations do break some of them
     print(rep.summary())
