@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -185,102 +185,135 @@ class Verifier:
         notes = [draft.note] if draft.note else []
         if not draft.answerable or not draft.sentences:
             return Answer(question, [], [], True, mode, passages, timings, notes, model=draft.model, missing=list(draft.missing))
+        sent_vecs, by_n = self._embed(draft, passages)
+        tally = _Tally()
+        kept: list[AnswerSentence] = []
+        citations: dict[int, Citation] = {}  # drafted passage number -> citation (renumbered later)
+        for s, svec in zip(draft.sentences, sent_vecs):
+            judged = self._judge_sentence(s, svec, passages, by_n, tally)
+            if judged is None:
+                continue
+            useful, ok = judged
+            for x in useful:
+                if x.n not in citations:
+                    p = passages[x.n - 1]
+                    citations[x.n] = Citation(0, p.doc_id, p.source, p.title, p.published, p.url, p.text,
+                                              (p.start + x.span[0], p.start + x.span[1]), x.span, list(p.also))
+            kept.append(AnswerSentence(s.text, [x.n for x in useful], supported=ok,
+                                       support=round(max(x.similarity for x in useful), 3)))
+        cites = _renumber(kept, citations)
+        notes += tally.notes()
+        kept, cites = self._gate(kept, cites, standalone or question, mode, notes)
+        refused = not any(s.supported for s in kept)
+        if refused and not self.show_flagged:
+            kept, cites = [], []
+        return Answer(question, kept, cites, refused, mode, passages, timings, notes, model=draft.model)
+
+    def _embed(self, draft: Draft, passages: list[Passage]) -> tuple[np.ndarray, dict[int, tuple[np.ndarray, list]]]:
+        """Vectors of the draft's sentences, and per passage number its candidate spans with their vectors (one embed call)."""
         spans = {n: self._spans(p) for n, p in enumerate(passages, 1)}
         texts = [s.text for s in draft.sentences]
         flat = [(n, sp) for n in spans for sp in spans[n]]
         vecs = self.embedder.embed(texts + [passages[n - 1].text[a:b] for n, (a, b) in flat])
-        sent_vecs, span_vecs_all = vecs[: len(texts)], vecs[len(texts):]
+        span_vecs_all = vecs[len(texts):]
         by_n: dict[int, tuple[np.ndarray, list]] = {}
         pos = 0
         for n in spans:
             k = len(spans[n])
             by_n[n] = (span_vecs_all[pos : pos + k], spans[n])
             pos += k
+        return vecs[: len(texts)], by_n
 
-        kept: list[AnswerSentence] = []
-        citations: dict[int, Citation] = {}  # drafted passage number -> citation (renumbered later)
-        order: list[int] = []
-        dropped = invalid = repaired = 0
-        contradicted: list[str] = []
-        injected = 0
-        for s, svec in zip(draft.sentences, sent_vecs):
-            if entail.addressed_to_assistant(s.text):  # instructions planted in an article never become an answer
-                injected += 1
-                continue
-            valid = [n for n in dict.fromkeys(s.citations) if 1 <= n <= len(passages)]
-            invalid += len(s.citations) - len([n for n in s.citations if 1 <= n <= len(passages)])
-            sups = [self.support(s.text, n, passages[n - 1], svec, *by_n[n]) for n in valid]
-            # facts may be spread over several cited passages: check them on the union
-            union_missing = set.intersection(*(set(x.missing) for x in sups)) if sups else {"(no valid citation)"}
-            against = [x for x in sups if x.similarity >= self.min_support and x.verdict == "contradicted"]
-            if against:  # a cited passage says otherwise: never shown, never re-cited
-                contradicted.append(f"[{against[0].n}] {against[0].reason}")
-                log.debug("dropped, contradicted by [%d]: %s", against[0].n, s.text)
-                continue
-            good = [x for x in sups if x.similarity >= self.min_support and not x.conflicts]
-            ok = bool(good) and not union_missing
-            if not ok:
-                # small models often cite the neighbour of the right passage: if
-                # another retrieved passage fully supports the sentence, cite it instead
-                others = [self.support(s.text, n, passages[n - 1], svec, *by_n[n]) for n in spans if n not in valid]
-                best = max((x for x in others if not x.missing and not x.conflicts), key=lambda x: x.similarity, default=None)
-                if best is not None and best.similarity >= max(self.min_support, self.settings.recite_min_support):
-                    sups, ok, repaired = [best], True, repaired + 1
-            if ok:
-                # keep citations that contribute: similar enough, or holding a fact no other citation has
-                # keep a citation only if it supports the sentence about as well as the best one
-                top = max(x.similarity for x in sups)
-                useful = [x for x in sups if x.similarity >= max(self.min_support, top - self.settings.citation_margin)]
-                useful = useful or [max(sups, key=lambda x: x.similarity)]
-                # ...but never drop the citation that holds a fact the kept ones lack
-                for x in sorted(sups, key=lambda x: -x.similarity):
-                    lacking = set.intersection(*(set(u.missing) for u in useful))
-                    if not lacking:
-                        break
-                    if x not in useful and lacking - set(x.missing):
-                        useful.append(x)
-            elif self.show_flagged and sups:
-                useful = [max(sups, key=lambda x: x.similarity)]
-            else:
-                dropped += 1
-                continue
-            for x in useful:
-                if x.n not in citations:
-                    p = passages[x.n - 1]
-                    citations[x.n] = Citation(0, p.doc_id, p.source, p.title, p.published, p.url, p.text,
-                                              (p.start + x.span[0], p.start + x.span[1]), x.span, list(p.also))
-                    order.append(x.n)
-            kept.append(AnswerSentence(s.text, [x.n for x in useful], supported=ok,
-                                       support=round(max(x.similarity for x in useful), 3)))
-        renumber = {old: new for new, old in enumerate(order, 1)}
-        for s in kept:
-            s.citations = sorted(renumber[n] for n in s.citations)
-        cites = []
-        for old in order:
-            c = citations[old]
-            c.n = renumber[old]
-            cites.append(c)
-        if dropped:
-            notes.append(f"{dropped} sentence(s) dropped: not supported by the cited passages")
-        if injected:
-            notes.append(f"{injected} sentence(s) dropped: addressed to an AI assistant, not to readers (instructions inside an article)")
-        for c in contradicted:
-            notes.append(f"a sentence was dropped: the cited passage contradicts it ({c})")
-        if repaired:
-            notes.append(f"{repaired} sentence(s) re-cited to the passage that supports them")
-        if invalid:
-            notes.append(f"{invalid} citation(s) to passages that do not exist removed")
-        years = years_in(standalone or question)
+    def _judge_sentence(self, s, svec, passages: list[Passage], by_n, tally: _Tally) -> tuple[list[Support], bool] | None:
+        """The citations a drafted sentence keeps and whether it is supported; None when it is dropped."""
+        if entail.addressed_to_assistant(s.text):  # instructions planted in an article never become an answer
+            tally.injected += 1
+            return None
+        valid = [n for n in dict.fromkeys(s.citations) if 1 <= n <= len(passages)]
+        tally.invalid += len(s.citations) - len([n for n in s.citations if 1 <= n <= len(passages)])
+        sups = [self.support(s.text, n, passages[n - 1], svec, *by_n[n]) for n in valid]
+        # facts may be spread over several cited passages: check them on the union
+        union_missing = set.intersection(*(set(x.missing) for x in sups)) if sups else {"(no valid citation)"}
+        against = [x for x in sups if x.similarity >= self.min_support and x.verdict == "contradicted"]
+        if against:  # a cited passage says otherwise: never shown, never re-cited
+            tally.contradicted.append(f"[{against[0].n}] {against[0].reason}")
+            log.debug("dropped, contradicted by [%d]: %s", against[0].n, s.text)
+            return None
+        good = [x for x in sups if x.similarity >= self.min_support and not x.conflicts]
+        ok = bool(good) and not union_missing
+        if not ok:
+            # small models often cite the neighbour of the right passage: if
+            # another retrieved passage fully supports the sentence, cite it instead
+            others = [self.support(s.text, n, passages[n - 1], svec, *by_n[n]) for n in by_n if n not in valid]
+            best = max((x for x in others if not x.missing and not x.conflicts), key=lambda x: x.similarity, default=None)
+            if best is not None and best.similarity >= max(self.min_support, self.settings.recite_min_support):
+                sups, ok = [best], True
+                tally.repaired += 1
+        if ok:
+            return self._useful(sups), True
+        if self.show_flagged and sups:
+            return [max(sups, key=lambda x: x.similarity)], False
+        tally.dropped += 1
+        return None
+
+    def _useful(self, sups: list[Support]) -> list[Support]:
+        """Citations that contribute: about as similar as the best one, or holding a fact no kept one has."""
+        top = max(x.similarity for x in sups)
+        useful = [x for x in sups if x.similarity >= max(self.min_support, top - self.settings.citation_margin)]
+        useful = useful or [max(sups, key=lambda x: x.similarity)]
+        for x in sorted(sups, key=lambda x: -x.similarity):
+            lacking = set.intersection(*(set(u.missing) for u in useful))
+            if not lacking:
+                break
+            if x not in useful and lacking - set(x.missing):
+                useful.append(x)
+        return useful
+
+    def _gate(self, kept: list[AnswerSentence], cites: list[Citation], question: str, mode: str,
+              notes: list[str]) -> tuple[list[AnswerSentence], list[Citation]]:
+        """Whole-answer checks: the asked year, and (for generated drafts) relevance to the question."""
+        years = years_in(question)
         if kept and years and not any(y in (c.published or "")[:4] or y in c.text for c in cites for y in years):
             # the question asks about a year none of the cited sources is from or mentions
             notes.append(f"the cited sources are not about {', '.join(sorted(years))}")
-            kept, cites = [], []
+            return [], []
         if kept and mode != "extractive":  # extractive already selected by this measure
-            rel = self.relevance(standalone or question, [s.text for s in kept])
+            rel = self.relevance(question, [s.text for s in kept])
             if rel < self.min_relevance:
                 notes.append(f"the drafted answer does not address the question (relevance {rel:.2f})")
-                kept, cites = [], []
-        refused = not any(s.supported for s in kept)
-        if refused and not self.show_flagged:
-            kept, cites = [], []
-        return Answer(question, kept, cites, refused, mode, passages, timings, notes, model=draft.model)
+                return [], []
+        return kept, cites
+
+
+@dataclass
+class _Tally:
+    """What the verifier removed or repaired in one answer, for its notes."""
+
+    dropped: int = 0
+    invalid: int = 0
+    repaired: int = 0
+    injected: int = 0
+    contradicted: list[str] = field(default_factory=list)
+
+    def notes(self) -> list[str]:
+        out = []
+        if self.dropped:
+            out.append(f"{self.dropped} sentence(s) dropped: not supported by the cited passages")
+        if self.injected:
+            out.append(f"{self.injected} sentence(s) dropped: addressed to an AI assistant, not to readers (instructions inside an article)")
+        out += [f"a sentence was dropped: the cited passage contradicts it ({c})" for c in self.contradicted]
+        if self.repaired:
+            out.append(f"{self.repaired} sentence(s) re-cited to the passage that supports them")
+        if self.invalid:
+            out.append(f"{self.invalid} citation(s) to passages that do not exist removed")
+        return out
+
+
+def _renumber(kept: list[AnswerSentence], citations: dict[int, Citation]) -> list[Citation]:
+    """Number the kept citations 1.. in order of first use, and point the sentences at the new numbers."""
+    renumber = {old: new for new, old in enumerate(citations, 1)}
+    for s in kept:
+        s.citations = sorted(renumber[n] for n in s.citations)
+    for old, c in citations.items():
+        c.n = renumber[old]
+    return list(citations.values())

@@ -237,144 +237,164 @@ class ChatApp:
 
 
 def build_app(settings: Settings, app: ChatApp | None = None):
+    """The Gradio Blocks app: Chat, Sources and Positions tabs, and a small JSON API."""
     import gradio as gr
 
     app = app or ChatApp(settings)
-    w = settings.web
     with gr.Blocks(title="tradechat", fill_width=True) as demo:
         gr.Markdown("## tradechat — cited answers from your trade news")
-        with gr.Tab("Chat"):
-            history, sections = gr.State([]), gr.State([])
-            with gr.Row():
-                with gr.Column(scale=3):
-                    chatbot = gr.Chatbot(label="Chat", height=520, elem_id="chat", sanitize_html=True)
-                    with gr.Row():
-                        box = gr.Textbox(placeholder="Ask about trade negotiations, e.g. What does Japan want on auto tariffs?",
-                                         show_label=False, scale=5, elem_id="question", max_lines=4)
-                        send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
-                    with gr.Accordion("Options", open=False):
-                        with gr.Row():
-                            mode = gr.Radio(MODES, value="auto" if settings.llm.backend == "auto" else settings.llm.backend,
-                                            label="Answer mode", elem_id="mode")
-                            k = gr.Slider(1, 20, value=settings.retrieval.k, step=1, label="Passages")
-                        with gr.Row():
-                            outlets = gr.Dropdown(app.outlets(), multiselect=True, label="Outlets (all when empty)")
-                            since = gr.Textbox(label="Published since (YYYY-MM-DD)")
-                            until = gr.Textbox(label="until (YYYY-MM-DD)")
-                    clear = gr.Button("New conversation", size="sm")
-                with gr.Column(scale=2):
-                    gr.Markdown("### Sources")
-                    panel = gr.HTML(render.panel([]), elem_id="sources-panel")
-            inputs = [box, chatbot, history, sections, mode, outlets, since, until, k]
-            outputs = [chatbot, box, history, sections, panel]
-            for trigger in (box.submit, send.click):
-                trigger(app.chat, inputs, outputs, concurrency_limit=w.chat_concurrency, api_name=False)
-            clear.click(lambda: ([], "", [], [], render.panel([])), None, outputs, api_name=False)
-
-        with gr.Tab("Sources"):
-            with gr.Row():
-                with gr.Column():
-                    files = gr.File(file_count="multiple", file_types=list(w.upload_types), label="Upload articles",
-                                    elem_id="upload", type="filepath")
-                    urls = gr.Textbox(label="or paste URLs (one per line)", lines=3)
-                    add = gr.Button("Ingest", variant="primary", elem_id="ingest")
-                    status = gr.Markdown(elem_id="ingest-status")
-                with gr.Column():
-                    search = gr.Textbox(label="Search stored documents", elem_id="doc-search")
-                    table = gr.Dataframe(app.documents(), headers=["outlet", "title", "date", "chunks", "doc id"],
-                                         interactive=False, elem_id="docs", wrap=True,
-                                         column_widths=["18%", "40%", "14%", "8%", "20%"])
-                    with gr.Row():
-                        doc_id = gr.Textbox(label="doc id to delete", scale=3)
-                        rm = gr.Button("Delete", variant="stop", scale=1)
-
-            def do_ingest(fs, us, progress=gr.Progress(track_tqdm=True)):
-                summary, rows, outs = app.ingest(fs, us, progress)
-                return summary, rows, gr.update(choices=outs), None
-
-            add.click(do_ingest, [files, urls], [status, table, outlets, files], concurrency_limit=1, api_name="ingest")
-            search.change(app.documents, search, table, api_name=False)
-            def do_delete(d):
-                summary, rows, outs = app.delete(d.strip())
-                return summary, rows, gr.update(choices=outs)
-
-            rm.click(do_delete, doc_id, [status, table, outlets], api_name=False)
-
-            def pick(evt):  # clicking a row fills in its doc id
-                return evt.row_value[-1] if evt.row_value else ""
-
-            pick.__annotations__ = {"evt": gr.SelectData}  # (this module uses postponed annotations)
-
-            table.select(pick, None, doc_id, api_name=False)
-
-        with gr.Tab("Positions"):
-            parties0, issues0 = app.positions_choices()
-            with gr.Row():
-                p_party = gr.Dropdown(parties0, value=None, label="Party (all when empty)", elem_id="pos-party")
-                p_issue = gr.Dropdown(issues0, value=None, label="Issue (all when empty)", elem_id="pos-issue")
-                p_since = gr.Textbox(label="since (YYYY-MM-DD)")
-                p_until = gr.Textbox(label="until (YYYY-MM-DD)")
-                p_build = gr.Button("Update positions", elem_id="pos-build", scale=0)
-            p_status = gr.Markdown(elem_id="pos-status")
-            rows0, headers0 = app.positions_matrix()
-            p_headers = gr.State(headers0)
-            p_matrix = gr.Dataframe(value=rows0 or None, headers=headers0, interactive=False, elem_id="positions-matrix", wrap=True)
-            p_timeline = gr.HTML(app.positions_timeline("", ""), elem_id="positions-timeline")
-
-            def show_matrix(party, issue, since_, until_):
-                try:
-                    rows, headers = app.positions_matrix(party, issue, since_, until_)
-                except QuestionError as e:
-                    return gr.update(), gr.update(), f"**{render.md_text(str(e))}**"
-                import pandas as pd
-
-                return pd.DataFrame(rows, columns=headers), headers, "" if rows else "No positions match. Ingest articles, then **Update positions**."
-
-            matrix_io = ([p_party, p_issue, p_since, p_until], [p_matrix, p_headers, p_status])
-            for trigger in (p_party.change, p_issue.change, p_since.submit, p_until.submit):
-                trigger(show_matrix, *matrix_io, api_name=False)
-
-            def rebuild(party, issue, since_, until_, progress=gr.Progress(track_tqdm=True)):
-                status = app.build_positions(progress)
-                frame, headers, _ = show_matrix(party, issue, since_, until_)
-                parties, issues = app.positions_choices()
-                return frame, headers, status, gr.update(choices=parties), gr.update(choices=issues)
-
-            p_build.click(rebuild, matrix_io[0], [p_matrix, p_headers, p_status, p_party, p_issue], concurrency_limit=1, api_name=False)
-
-            def open_cell(headers, since_, until_, evt):
-                row, col = (evt.index or [None, None])[:2]
-                if not evt.row_value or col is None or col == 0 or col >= len(headers) or not evt.value:
-                    return app.positions_timeline("", "")
-                try:
-                    return app.positions_timeline(evt.row_value[0], headers[col], since_, until_)
-                except QuestionError as e:
-                    return f"<p>{render.md_text(str(e))}</p>"
-
-            open_cell.__annotations__ = {"evt": gr.SelectData}
-            p_matrix.select(open_cell, [p_headers, p_since, p_until], p_timeline, api_name=False)
-            demo.load(show_matrix, *matrix_io, api_name=False)
-
-        # a small API for scripts and tests (gradio_client): one question, one JSON answer
-        api_q = gr.Textbox(visible=False)
-        api_hist = gr.JSON(visible=False)
-        api_out = gr.JSON(visible=False)
-
-        def api_ask(question: str, hist: list | None, mode: str = "extractive"):
-            session = ChatSession(app.assistant, [tuple(h) for h in (hist or [])])
-            try:
-                ans = session.ask(question, mode=None if mode == "auto" else mode)
-            except QuestionError as e:
-                return {"error": str(e)}
-            out = ans.as_dict()
-            out["history"] = [list(h) for h in session.history]
-            return out
-
-        api_mode = gr.Textbox(visible=False)
-        api_btn = gr.Button(visible=False)
-        api_btn.click(api_ask, [api_q, api_hist, api_mode], api_out, api_name="ask", concurrency_limit=w.chat_concurrency)
+        outlets = _chat_tab(gr, app, settings)
+        _sources_tab(gr, app, settings, outlets)
+        _positions_tab(gr, app, demo)
+        _api(gr, app, settings)
         demo.load(lambda: gr.update(choices=app.outlets()), None, outlets, api_name=False)
     return demo
+
+
+def _chat_tab(gr, app: ChatApp, settings: Settings):
+    """The chat, its options and the sources panel; returns the outlet filter (the Sources tab updates it)."""
+    w = settings.web
+    with gr.Tab("Chat"):
+        history, sections = gr.State([]), gr.State([])
+        with gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(label="Chat", height=520, elem_id="chat", sanitize_html=True)
+                with gr.Row():
+                    box = gr.Textbox(placeholder="Ask about trade negotiations, e.g. What does Japan want on auto tariffs?",
+                                     show_label=False, scale=5, elem_id="question", max_lines=4)
+                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                with gr.Accordion("Options", open=False):
+                    with gr.Row():
+                        mode = gr.Radio(MODES, value="auto" if settings.llm.backend == "auto" else settings.llm.backend,
+                                        label="Answer mode", elem_id="mode")
+                        k = gr.Slider(1, 20, value=settings.retrieval.k, step=1, label="Passages")
+                    with gr.Row():
+                        outlets = gr.Dropdown(app.outlets(), multiselect=True, label="Outlets (all when empty)")
+                        since = gr.Textbox(label="Published since (YYYY-MM-DD)")
+                        until = gr.Textbox(label="until (YYYY-MM-DD)")
+                clear = gr.Button("New conversation", size="sm")
+            with gr.Column(scale=2):
+                gr.Markdown("### Sources")
+                panel = gr.HTML(render.panel([]), elem_id="sources-panel")
+        inputs = [box, chatbot, history, sections, mode, outlets, since, until, k]
+        outputs = [chatbot, box, history, sections, panel]
+        for trigger in (box.submit, send.click):
+            trigger(app.chat, inputs, outputs, concurrency_limit=w.chat_concurrency, api_name=False)
+        clear.click(lambda: ([], "", [], [], render.panel([])), None, outputs, api_name=False)
+    return outlets
+
+
+def _sources_tab(gr, app: ChatApp, settings: Settings, outlets) -> None:
+    """Upload, list, search and delete stored documents."""
+    w = settings.web
+    with gr.Tab("Sources"):
+        with gr.Row():
+            with gr.Column():
+                files = gr.File(file_count="multiple", file_types=list(w.upload_types), label="Upload articles",
+                                elem_id="upload", type="filepath")
+                urls = gr.Textbox(label="or paste URLs (one per line)", lines=3)
+                add = gr.Button("Ingest", variant="primary", elem_id="ingest")
+                status = gr.Markdown(elem_id="ingest-status")
+            with gr.Column():
+                search = gr.Textbox(label="Search stored documents", elem_id="doc-search")
+                table = gr.Dataframe(app.documents(), headers=["outlet", "title", "date", "chunks", "doc id"],
+                                     interactive=False, elem_id="docs", wrap=True,
+                                     column_widths=["18%", "40%", "14%", "8%", "20%"])
+                with gr.Row():
+                    doc_id = gr.Textbox(label="doc id to delete", scale=3)
+                    rm = gr.Button("Delete", variant="stop", scale=1)
+
+        def do_ingest(fs, us, progress=gr.Progress(track_tqdm=True)):
+            summary, rows, outs = app.ingest(fs, us, progress)
+            return summary, rows, gr.update(choices=outs), None
+
+        add.click(do_ingest, [files, urls], [status, table, outlets, files], concurrency_limit=1, api_name="ingest")
+        search.change(app.documents, search, table, api_name=False)
+        def do_delete(d):
+            summary, rows, outs = app.delete(d.strip())
+            return summary, rows, gr.update(choices=outs)
+
+        rm.click(do_delete, doc_id, [status, table, outlets], api_name=False)
+
+        def pick(evt):  # clicking a row fills in its doc id
+            return evt.row_value[-1] if evt.row_value else ""
+
+        pick.__annotations__ = {"evt": gr.SelectData}  # (this module uses postponed annotations)
+
+        table.select(pick, None, doc_id, api_name=False)
+
+
+def _positions_tab(gr, app: ChatApp, demo) -> None:
+    """The party x issue matrix, a cell's timeline, and rebuilding the positions."""
+    with gr.Tab("Positions"):
+        parties0, issues0 = app.positions_choices()
+        with gr.Row():
+            p_party = gr.Dropdown(parties0, value=None, label="Party (all when empty)", elem_id="pos-party")
+            p_issue = gr.Dropdown(issues0, value=None, label="Issue (all when empty)", elem_id="pos-issue")
+            p_since = gr.Textbox(label="since (YYYY-MM-DD)")
+            p_until = gr.Textbox(label="until (YYYY-MM-DD)")
+            p_build = gr.Button("Update positions", elem_id="pos-build", scale=0)
+        p_status = gr.Markdown(elem_id="pos-status")
+        rows0, headers0 = app.positions_matrix()
+        p_headers = gr.State(headers0)
+        p_matrix = gr.Dataframe(value=rows0 or None, headers=headers0, interactive=False, elem_id="positions-matrix", wrap=True)
+        p_timeline = gr.HTML(app.positions_timeline("", ""), elem_id="positions-timeline")
+
+        def show_matrix(party, issue, since_, until_):
+            try:
+                rows, headers = app.positions_matrix(party, issue, since_, until_)
+            except QuestionError as e:
+                return gr.update(), gr.update(), f"**{render.md_text(str(e))}**"
+            import pandas as pd
+
+            return pd.DataFrame(rows, columns=headers), headers, "" if rows else "No positions match. Ingest articles, then **Update positions**."
+
+        matrix_io = ([p_party, p_issue, p_since, p_until], [p_matrix, p_headers, p_status])
+        for trigger in (p_party.change, p_issue.change, p_since.submit, p_until.submit):
+            trigger(show_matrix, *matrix_io, api_name=False)
+
+        def rebuild(party, issue, since_, until_, progress=gr.Progress(track_tqdm=True)):
+            status = app.build_positions(progress)
+            frame, headers, _ = show_matrix(party, issue, since_, until_)
+            parties, issues = app.positions_choices()
+            return frame, headers, status, gr.update(choices=parties), gr.update(choices=issues)
+
+        p_build.click(rebuild, matrix_io[0], [p_matrix, p_headers, p_status, p_party, p_issue], concurrency_limit=1, api_name=False)
+
+        def open_cell(headers, since_, until_, evt):
+            row, col = (evt.index or [None, None])[:2]
+            if not evt.row_value or col is None or col == 0 or col >= len(headers) or not evt.value:
+                return app.positions_timeline("", "")
+            try:
+                return app.positions_timeline(evt.row_value[0], headers[col], since_, until_)
+            except QuestionError as e:
+                return f"<p>{render.md_text(str(e))}</p>"
+
+        open_cell.__annotations__ = {"evt": gr.SelectData}
+        p_matrix.select(open_cell, [p_headers, p_since, p_until], p_timeline, api_name=False)
+        demo.load(show_matrix, *matrix_io, api_name=False)
+
+
+def _api(gr, app: ChatApp, settings: Settings) -> None:
+    """A small API for scripts and tests (gradio_client): one question, one JSON answer."""
+    w = settings.web
+    api_q = gr.Textbox(visible=False)
+    api_hist = gr.JSON(visible=False)
+    api_out = gr.JSON(visible=False)
+
+    def api_ask(question: str, hist: list | None, mode: str = "extractive"):
+        session = ChatSession(app.assistant, [tuple(h) for h in (hist or [])])
+        try:
+            ans = session.ask(question, mode=None if mode == "auto" else mode)
+        except QuestionError as e:
+            return {"error": str(e)}
+        out = ans.as_dict()
+        out["history"] = [list(h) for h in session.history]
+        return out
+
+    api_mode = gr.Textbox(visible=False)
+    api_btn = gr.Button(visible=False)
+    api_btn.click(api_ask, [api_q, api_hist, api_mode], api_out, api_name="ask", concurrency_limit=w.chat_concurrency)
 
 
 def launch_kwargs(settings: Settings) -> dict:
