@@ -40,7 +40,7 @@ class EmbedSettings(BaseModel):
     batch_size: int = Field(8, ge=1, le=4096, description="torch: texts per forward pass (8 measured 1.35x faster than 64 on 2 CPU cores)")
     batch_tokens: int = Field(1024, ge=64, le=65536, description="onnx: word-pieces per forward pass, padding included (short texts share a pass)")
     workers: int = Field(1, ge=1, le=64, description="ingest: parallel embedding of one thread each (onnx: threads; torch: processes); >1 pays off only with more cores")
-    device: str = "cpu"
+    device: str = Field("cpu", description="torch device for the sentence-transformers engine")
 
     @property
     def vector_space(self) -> str:
@@ -51,12 +51,12 @@ class EmbedSettings(BaseModel):
 class ChromaSettings(BaseModel):
     url: str | None = Field(None, description="http://host:port of a `chroma run` server; unset = embedded")
     path: Path | None = Field(None, description="PersistentClient folder; default DATA_DIR/chroma")
-    collection: str = "tradechat_chunks"
+    collection: str = Field("tradechat_chunks", description="the Chroma collection holding the chunk vectors")
 
 
 class IngestSettings(BaseModel):
     max_file_bytes: int = Field(50 * 1024 * 1024, ge=1, description="larger files are refused")
-    url_timeout_s: float = 20.0
+    url_timeout_s: float = Field(20.0, gt=0, description="seconds to fetch one page of a .urls file")
     file_time_limit_s: float = Field(120.0, ge=0, description="reading+cleaning time allowed per file (0 = no limit)")
     allow_private_urls: bool = Field(False, description="let .urls files fetch loopback/private addresses (off: SSRF guard)")
     write_batch: int = Field(1000, ge=1, description="chunks per Chroma write")
@@ -67,7 +67,7 @@ class IngestSettings(BaseModel):
 
 
 class RetrievalSettings(BaseModel):
-    mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
+    mode: Literal["hybrid", "dense", "bm25"] = Field("hybrid", description="hybrid: dense and BM25 fused by reciprocal rank; or one of them alone")
     k: int = Field(6, ge=1, le=50, description="passages given to the answer backend")
     fetch_k: int = Field(40, ge=1, le=1000, description="candidates per retriever before fusion")
     rrf_k: int = Field(60, ge=1, description="reciprocal-rank-fusion constant")
@@ -80,22 +80,22 @@ BackendName = Literal["auto", "local", "openai", "extractive"]  # the answer bac
 
 
 class LLMSettings(BaseModel):
-    backend: BackendName = "auto"
+    backend: BackendName = Field("auto", description="auto: openai if a URL is set, else local if llama-cpp-python is installed, else extractive")
     local_model: str = Field("qwen2.5-coder-1.5b", description="qwen2.5-coder-1.5b | qwen2.5-coder-0.5b | a .gguf path")
     model_dir: Path = Field(Path("~/.cache/tradechat/models"), description="where packaged models are assembled")
-    n_ctx: int = Field(2048, ge=512, le=32768)
+    n_ctx: int = Field(2048, ge=512, le=32768, description="llama.cpp context window, in model tokens")
     n_threads: int | None = Field(None, ge=1, description="llama.cpp threads (default: all cores)")
-    n_batch: int = Field(256, ge=8)
+    n_batch: int = Field(256, ge=8, description="llama.cpp prompt tokens evaluated per batch")
     max_tokens: int = Field(320, ge=16, le=4096, description="answer tokens at most")
-    temperature: float = Field(0.0, ge=0, le=2)
+    temperature: float = Field(0.0, ge=0, le=2, description="sampling temperature (0: the most likely answer, reproducible)")
     context_tokens: int = Field(700, ge=128, description="tiktoken budget for passages in the prompt (~10 s of prompt reading per 700 on 2 cores)")
 
 
 class OpenAISettings(BaseModel):
     base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
-    model: str = "local-model"
-    api_key: str = "not-needed"
-    timeout_s: float = Field(60.0, gt=0)
+    model: str = Field("local-model", description="model name sent to the OpenAI-compatible server")
+    api_key: str = Field("not-needed", description="API key for that server (local servers ignore it)")
+    timeout_s: float = Field(60.0, gt=0, description="seconds to wait for that server")
 
 
 class AnswerSettings(BaseModel):
@@ -111,21 +111,21 @@ class AnswerSettings(BaseModel):
     extractive_margin: float = Field(0.12, ge=0, le=1, description="extractive: quote sentences scoring within this of the best")
     extractive_max_sentences: int = Field(4, ge=1, le=20, description="extractive: sentences quoted at most")
     extractive_same_sentence: float = Field(0.6, ge=0, le=1, description="extractive: content-word Jaccard above which two sentences are one (quoted once, both cited)")
-    max_question_chars: int = Field(2000, ge=10)
+    max_question_chars: int = Field(2000, ge=10, description="longer questions are refused with a message")
     answer_bearing: bool = Field(True, description="extractive: a when/how-much/who-said/why question is answered only by "
                                                     "sentences holding a date/figure/the speaker's words/a reason (assistant/question.py)")
 
 
 class WebSettings(BaseModel):
     host: str = Field("127.0.0.1", description="bind address; anything else exposes the chat to the network")
-    port: int = Field(7860, ge=0, le=65535)
+    port: int = Field(7860, ge=0, le=65535, description="web chat port")
     share: bool = Field(False, description="Gradio public share link (off; needs network anyway)")
     username: str | None = Field(None, description="with password: require this login")
-    password: SecretStr | None = None
+    password: SecretStr | None = Field(None, description="with username: require this login")
     max_upload_mb: float = Field(20.0, gt=0, description="per uploaded file")
     max_upload_files: int = Field(20, ge=1, description="files per upload")
     chat_concurrency: int = Field(4, ge=1, description="chat requests answered at once (the local model itself runs one at a time)")
-    upload_types: tuple[str, ...] = (".txt", ".html", ".htm", ".md", ".jsonl", ".sgm", ".urls")
+    upload_types: tuple[str, ...] = Field((".txt", ".html", ".htm", ".md", ".jsonl", ".sgm", ".urls"), description="file types the upload accepts")
 
 
 class PositionSettings(BaseModel):
@@ -145,7 +145,7 @@ class Settings(BaseSettings):
         extra="ignore",
     )
 
-    data_dir: Path = Path("./data")
+    data_dir: Path = Field(Path("./data"), description="where the stores live (documents, vectors, BM25, positions, uploads)")
     chunk: ChunkSettings = ChunkSettings()
     embed: EmbedSettings = EmbedSettings()
     chroma: ChromaSettings = ChromaSettings()
@@ -199,3 +199,19 @@ class Settings(BaseSettings):
     @classmethod
     def load(cls, **overrides) -> Settings:
         return cls(**overrides)
+
+
+def settings_table() -> str:
+    """Every setting as a Markdown table: name, environment variable, default, description."""
+    rows = ["| setting | environment variable | default | what it does |", "|---|---|---|---|"]
+    defaults = Settings.model_construct()
+    for section, field in Settings.model_fields.items():
+        model = type(getattr(defaults, section))
+        if not isinstance(getattr(defaults, section), BaseModel):
+            rows.append(f"| `{section}` | `TRADECHAT_{section.upper()}` | `{field.default}` | {field.description or ''} |")
+            continue
+        for name, f in model.model_fields.items():
+            default = f.default if f.default is not None else "unset"
+            rows.append(f"| `{section}.{name}` | `TRADECHAT_{section.upper()}__{name.upper()}` | `{default}` | "
+                        f"{(f.description or '').replace('|', '/')} |")
+    return "\n".join(rows) + "\n"

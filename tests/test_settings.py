@@ -31,3 +31,16 @@ def test_invalid_values_name_the_field(monkeypatch):
     with pytest.raises(ValidationError) as e:
         Settings.load()
     assert "max_tokens" in str(e.value)
+
+
+@pytest.mark.unit
+def test_every_setting_is_described_and_documented():
+    """One settings home: each setting says what it does, and docs/configuration.md shows the current table."""
+    from ingest.settings import settings_table
+
+    table = settings_table()
+    assert "|  |" not in table  # no setting without a description
+    assert "`answer.min_relevance`" in table and "`retrieval.dense_overfetch`" in table
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "configuration.md").read_text(encoding="utf-8")
+    shown = doc.split("<!-- settings-table:start -->\n", 1)[1].split("<!-- settings-table:end -->", 1)[0]
+    assert shown == table, "docs/configuration.md is out of date: regenerate its table with ingest.settings.settings_table()"
