@@ -7,16 +7,7 @@ from pathlib import Path
 
 from ..clean import clean_scrape
 from ..settings import IngestSettings
-from .base import (
-    Loaded,
-    Loader,
-    check_shape,
-    decode_utf8,
-    make_article,
-    read_bytes,
-    sidecar,
-    slugify,
-)
+from .base import Loaded, Loader, check_shape, decode_utf8, make_article, read_bytes, sidecar, slugify
 
 
 class TextLoader(Loader):
