@@ -98,9 +98,27 @@ class LexicalIndex:
                 return None  # built by an older version: rebuild
             days = np.load(folder / "days.npy")
             retriever = bm25s.BM25.load(str(folder), show_progress=False) if meta["chunk_ids"] else None
-        except (OSError, ValueError, KeyError):
+            idx = cls(retriever, meta["chunk_ids"], meta["doc_ids"], meta["sources"], days, meta["generation"])
+            idx._check()
+        except Exception as e:  # missing, truncated or inconsistent files: rebuild from the docstore
+            if (folder / "chunks.json").exists():
+                log.warning("the BM25 index in %s cannot be used (%s: %s); rebuilding it", folder, type(e).__name__, e)
             return None
-        return cls(retriever, meta["chunk_ids"], meta["doc_ids"], meta["sources"], days, meta["generation"])
+        return idx
+
+    def _check(self) -> None:
+        """Raise if the saved parts do not fit together (a damaged or hand-edited folder)."""
+        n = len(self.chunk_ids)
+        if not (len(self.doc_ids) == len(self.sources) == len(self.days) == n):
+            raise ValueError(f"{n} chunk ids but {len(self.doc_ids)} doc ids, {len(self.sources)} outlets, {len(self.days)} dates")
+        if self.retriever is not None:
+            if int(self.retriever.scores["num_docs"]) != n:
+                raise ValueError(f"the index holds {self.retriever.scores['num_docs']} chunks, the metadata {n}")
+            word = next((w for w in self.retriever.vocab_dict if w), None)
+            if word is not None:  # one real query: out-of-range rows or a broken matrix fail here, not in a question
+                docs, _ = self.retriever.retrieve([[word]], k=min(n, 5), show_progress=False)
+                if docs.size and (docs.max() >= n or docs.min() < 0):
+                    raise ValueError("the index returns rows beyond its chunk list")
 
     @classmethod
     def current(cls, gen: int, rows: Callable[[], tuple[list[dict], dict[str, dict]]], folder: Path,

@@ -8,7 +8,9 @@ outlet and date copied in so views need no join.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+import time
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,6 +18,8 @@ from pathlib import Path
 from ingest.sqlite import ThreadConnections
 
 from .extract import Statement
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (
@@ -34,12 +38,28 @@ CREATE INDEX IF NOT EXISTS statements_by_doc ON statements(doc_id);
 
 
 class PositionStore:
+    damaged: Path | None = None  # where a damaged file was moved on opening
+
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = ThreadConnections(self.path)
-        with self._conn() as c:
-            c.executescript(_SCHEMA)
+        try:
+            with self._conn() as c:
+                c.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as e:
+            if isinstance(e, sqlite3.OperationalError) or not self.path.exists():
+                raise  # locked, read-only or missing: not damage, and nothing to move aside
+            # positions are derived from the stored documents: set the damaged file aside and start
+            # empty (answers fall back to the articles; `positions build` fills it again)
+            self._db.close()
+            aside = self.path.with_name(f"{self.path.name}.damaged-{int(time.time())}")
+            self.path.replace(aside)
+            log.warning("%s is damaged (%s); moved it to %s and started an empty one: run `tradechat positions build`",
+                        self.path, e, aside.name)
+            self.damaged = aside
+            with self._conn() as c:
+                c.executescript(_SCHEMA)
 
     def _conn(self) -> sqlite3.Connection:
         return self._db.get()

@@ -176,3 +176,45 @@ def test_chroma_server_stopped_mid_ingest_and_restarted(tmp_path):
         assert r.returncode == 0, r.stderr[-2000:]
         got = store_snapshot(Store.from_settings(Settings.load(data_dir=data, chroma={"url": env["TRADECHAT_CHROMA__URL"]})))
     assert got == reference
+
+
+@pytest.mark.parametrize("damage", ["params-empty", "chunks-truncated", "indices-out-of-range", "days-short"])
+def test_a_damaged_bm25_index_is_rebuilt_not_a_traceback(tmp_path, sample_store_dir, embedder, damage):
+    """Derived files heal themselves: answers go on, and the index is rebuilt from the docstore."""
+    import numpy as np
+
+    from assistant.assistant import Assistant
+    from ingest.settings import Settings
+
+    data = tmp_path / "data"
+    shutil.copytree(sample_store_dir, data)
+    bm25 = data / "bm25"
+    if damage == "params-empty":
+        (bm25 / "params.index.json").write_text("{}")
+    elif damage == "chunks-truncated":
+        (bm25 / "chunks.json").write_text((bm25 / "chunks.json").read_text()[:200])
+    elif damage == "indices-out-of-range":
+        idx = np.load(bm25 / "indices.csc.index.npy")
+        np.save(bm25 / "indices.csc.index.npy", idx + 10_000)
+    else:
+        np.save(bm25 / "days.npy", np.load(bm25 / "days.npy")[:3])
+    a = Assistant.from_settings(Settings.load(data_dir=data), embedder=embedder)
+    ans = a.ask("How much of its dairy market did Canada open to U.S. farmers?", mode="extractive")
+    assert not ans.refused and "3.6" in ans.text, ans.as_dict()
+    assert a.retriever.retrieve("dairy quota", mode="bm25").passages  # the lexical half works again
+    from ingest.lexical import LexicalIndex
+
+    assert LexicalIndex.load(bm25) is not None  # and the rebuilt folder is whole on disk
+
+
+def test_a_damaged_positions_file_is_set_aside_and_rebuilt(tmp_path, sample_store_dir):
+    data = tmp_path / "data"
+    shutil.copytree(sample_store_dir, data)
+    (data / "positions.sqlite3").write_bytes(bytes(range(256)) * 64)  # not a database
+    r = _cli("ask", "What is Japan's position on the proposed U.S. auto tariffs?", "--mode", "extractive", data=data)
+    assert r.returncode == 0 and "Traceback" not in r.stderr and "[1]" in r.stdout, r.stderr[-1500:]
+    assert "damaged" in r.stderr and list(data.glob("positions.sqlite3.damaged-*"))  # said, and kept for a look
+    built = _cli("positions", "build", data=data)
+    assert built.returncode == 0, built.stderr[-1500:]
+    shown = _cli("positions", "--json", data=data)
+    assert shown.returncode == 0 and ("Tokyo" in shown.stdout or "Japan" in shown.stdout), shown.stdout[-800:]
