@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--since", help="only passages published on or after this date (YYYY-MM-DD)")
     p.add_argument("--until", help="only passages published on or before this date")
     p.add_argument("--doc", action="append", default=[], help="only this document id (repeatable)")
-    p.add_argument("--k", type=int, help="number of passages")
+    p.add_argument("--k", type=_passages, help="number of passages (1-50)")
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
     p.set_defaults(func=cmd_ask)
 
@@ -43,13 +43,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_serve)
 
 
+def _passages(value: str) -> int:
+    """argparse type for --k: a whole number of passages from 1 to 50 (as the setting retrieval.k)."""
+    try:
+        k = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if not 1 <= k <= 50:
+        raise argparse.ArgumentTypeError(f"{k} passages: give 1 to 50")
+    return k
+
+
 def _filters(args) -> Filters:
     from ingest.dates import iso_date
 
     for name in ("since", "until"):
         v = getattr(args, name)
         if v and iso_date(v) is None:
-            raise SystemExit(f"tradechat {getattr(args, 'command', 'ask')}: --{name} {v!r} is not a date (use YYYY-MM-DD)")
+            print(f"tradechat {getattr(args, 'command', 'ask')}: --{name} {v!r} is not a date (use YYYY-MM-DD)", file=sys.stderr)
+            raise SystemExit(2)
     return Filters(tuple(getattr(args, "source", ())), iso_date(args.since), iso_date(args.until), tuple(getattr(args, "doc", ())))
 
 

@@ -125,6 +125,7 @@ def test_dates():
     assert parse_date("no date here") is None and parse_date("February 30, 2019") is None
     assert iso_date("2019-05-25 10:00") == "2019-05-25T10:00" and iso_date("March 3, 1987") == "1987-03-03"
     assert published_day("1970-01-02") == 1 and published_day("garbage") is None
+    assert iso_date("2020-02-30") is None and iso_date("2020-13-45") is None and iso_date("0000-00-00") is None
     assert days_apart("1987-03-01", "1987-03-08T12:00:00") == 7 and days_apart(None, "1987-03-01") == 0
 
 
@@ -159,3 +160,13 @@ def test_conflicting_figures_from_two_outlets_are_named_not_rounding_or_one_sour
     other_topic = _answer(("The Japan trade deficit with the United States reached $58.6 billion.", [1]),
                           ("Canada bought $62 billion of lumber.", [2]))
     assert find_conflicts(other_topic) == []
+
+
+def test_bad_ask_arguments_exit_2_with_a_message(capsys):
+    from cli import main
+
+    for args in (["--since", "2020-02-30"], ["--until", "yesterday"], ["--k", "-1"], ["--k", "0"], ["--k", "many"]):
+        with pytest.raises(SystemExit) as e:
+            main(["ask", "What did Japan want?", *args])
+        assert e.value.code == 2, args
+        assert "tradechat" in capsys.readouterr().err
