@@ -40,6 +40,9 @@ class IngestReport:
     files: int = 0
     seconds: float = 0.0
     duplicates: int | None = None  # documents in near-duplicate groups, when regrouped
+    failures_file: Path | None = None  # every failure, one per line, when there are more than the summary shows
+
+    SHOWN_FAILURES = 50  # failures listed in the summary (a file of 100,000 bad lines must not flood a browser tab)
 
     def summary(self) -> str:
         line = (
@@ -49,14 +52,29 @@ class IngestReport:
         )
         if self.duplicates:
             line += f"; {self.duplicates} documents have near-duplicates (syndicated copies)"
-        errors = "".join(f"\n  failed: {e}" for e in self.failed)
+        errors = "".join(f"\n  failed: {e}" for e in self.failed[: self.SHOWN_FAILURES])
+        hidden = len(self.failed) - self.SHOWN_FAILURES
+        if hidden > 0:
+            where = f": all of them are in {self.failures_file}" if self.failures_file else ""
+            errors += f"\n  … and {hidden:,} more failures{where}"
         return line + errors
+
+    def write_failures(self, folder: Path) -> None:
+        """Keep the whole failure list in a file when the summary cannot show it all."""
+        if len(self.failed) <= self.SHOWN_FAILURES:
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        self.failures_file = folder / "last-ingest-failures.txt"
+        tmp = self.failures_file.with_suffix(".tmp")
+        tmp.write_text("".join(f"{e}\n" for e in self.failed), encoding="utf-8")
+        tmp.replace(self.failures_file)
 
     def as_dict(self) -> dict:
         return {
             "new": self.new, "updated": self.updated, "unchanged": len(self.unchanged), "removed": self.removed,
             "failed": [{"path": e.path, "reason": e.reason} for e in self.failed],
             "chunks": self.chunks, "files": self.files, "seconds": round(self.seconds, 3), "duplicates": self.duplicates,
+            "failures_file": str(self.failures_file) if self.failures_file else None,
         }
 
 
@@ -173,6 +191,7 @@ class Ingestor:
             store.lexical()  # rebuild the BM25 index now, not at the first question
             report.duplicates = len(dedup.regroup(store.docs, self.settings.ingest))
         report.seconds = time.perf_counter() - t0
+        report.write_failures(self.settings.data_dir)
         log.info("ingest: %d files, %d new, %d updated, %d unchanged, %d removed, %d failed, %d chunks in %.1f s", report.files,
                  len(report.new), len(report.updated), len(report.unchanged), len(report.removed), len(report.failed),
                  report.chunks, report.seconds)

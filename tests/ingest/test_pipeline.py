@@ -163,3 +163,20 @@ def test_a_doc_id_belongs_to_the_file_that_stored_it(ingestor, corpus, tmp_path)
     rep = ingestor.ingest([moved], progress=False)
     assert not rep.failed and rep.unchanged == ["pacific-ledger-us-japan-tokyo-talks"]
     assert store.docs.states()["pacific-ledger-us-japan-tokyo-talks"].path == str(moved)
+
+
+def test_a_flood_of_bad_records_gives_a_bounded_summary_and_a_full_file(tmp_path, embedder):
+    """A .jsonl of thousands of bad lines: the summary (what the web page shows) stays short; every failure is kept in a file."""
+    from ingest.pipeline import Ingestor, IngestReport
+    from ingest.settings import Settings
+
+    feed = tmp_path / "flood.jsonl"
+    feed.write_text('{"id": "ok", "text": "Japan and the United States resumed talks on farm tariffs."}\n' + "{not json\n" * 3000)
+    data = tmp_path / "data"
+    rep = Ingestor(Settings.load(data_dir=data), embedder=embedder).ingest([feed], progress=False)
+    assert rep.new == ["ok"] and len(rep.failed) == 3000
+    text = rep.summary()
+    assert len(text.splitlines()) == 1 + IngestReport.SHOWN_FAILURES + 1 and len(text) < 20_000
+    assert "2,950 more failures" in text and str(rep.failures_file) in text
+    lines = rep.failures_file.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3000 and "flood.jsonl line 3001" in lines[-1]
