@@ -62,8 +62,11 @@ def cmd_demo(args, settings: Settings) -> int:
 def configure_logging(verbose: int) -> None:
     """Warnings only by default; -v adds each step (INFO), -vv the details (DEBUG)."""
     level = logging.WARNING if verbose <= 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
-    for noisy in ("httpx", "chromadb", "urllib3", "trafilatura", "onnxruntime", "sentence_transformers"):
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(level)  # the filter is on the handler: some libraries (bm25s) set their own loggers to DEBUG
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S"))
+    logging.basicConfig(level=level, handlers=[handler])
+    for noisy in ("httpx", "chromadb", "urllib3", "trafilatura", "onnxruntime", "sentence_transformers", "bm25s"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
 

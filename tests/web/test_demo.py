@@ -18,3 +18,4 @@ def test_demo_ingests_answers_and_serves(tmp_path):
         assert r["citations"] and not r["refused"]
     text = log.read_text()
     assert "11 new" in text and "[1]" in text and f"127.0.0.1:{port}" in text
+    assert " DEBUG " not in text and " INFO " not in text  # without -v, no library's or module's log lines
