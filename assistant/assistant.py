@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 
 from ingest.embed import CachedEmbedder, make_embedder
 from ingest.settings import Settings
@@ -145,9 +145,7 @@ class Assistant:
             yield Final(Answer(q, [], [], True, backend.name, [], timings, notes, standalone_question=standalone))
             return
         t1 = time.perf_counter()
-        drafted: list = []  # [draft, backend actually used, time of the first sentence]
-        yield from self._draft(backend, standalone, passages, notes, drafted)
-        draft, backend, first = drafted
+        draft, backend, first = yield from self._draft(backend, standalone, passages, notes)
         timings["generate_ms"] = (time.perf_counter() - t1) * 1000
         if first:
             timings["first_sentence_ms"] = (first - t1) * 1000
@@ -182,8 +180,8 @@ class Assistant:
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
         return answer
 
-    def _draft(self, backend, question: str, passages: list[Passage], notes: list[str], out: list) -> Iterator[DraftText]:
-        """Stream the backend's draft; on failure fall back to extractive. Leaves [draft, backend, first] in `out`."""
+    def _draft(self, backend, question: str, passages: list[Passage], notes: list[str]) -> Generator[DraftText, None, tuple]:
+        """Stream the backend's draft; on failure fall back to extractive. Returns (draft, backend used, time of the first sentence)."""
         draft, first = None, None
         try:
             for event in backend.stream(question, passages):
@@ -197,4 +195,4 @@ class Assistant:
             backend, draft = self.backend("extractive"), None
         if draft is None:
             draft = next(e for e in backend.stream(question, passages) if isinstance(e, Draft))
-        out[:] = [draft, backend, first]
+        return draft, backend, first

@@ -45,6 +45,12 @@ def to_where(filters: Filters) -> Where:
                  published_day(filters.until) if filters.until else None)
 
 
+def _allowed(idx, filters: Filters):
+    """The lexical index's row mask for these filters (None when there are none)."""
+    w = to_where(filters)
+    return idx.mask(w.sources, w.since_day, w.until_day, w.doc_ids)
+
+
 # ---- retrievers -------------------------------------------------------------------
 class BaseRetriever(abc.ABC):
     name: str
@@ -62,8 +68,7 @@ class BM25Retriever(BaseRetriever):
 
     def ranked(self, query: str, filters: Filters, n: int) -> list[str]:
         idx = self.store.lexical()
-        w = to_where(filters)
-        return [cid for cid, _ in idx.search(query, n, idx.mask(w.sources, w.since_day, w.until_day, w.doc_ids))]
+        return [cid for cid, _ in idx.search(query, n, _allowed(idx, filters))]
 
 
 class DenseRetriever(BaseRetriever):
@@ -90,9 +95,8 @@ class DenseRetriever(BaseRetriever):
         vec = self.embedder.embed([query])
         if filters.is_empty():
             return vectors.query(vec, min(n, total))
-        w = to_where(filters)
         idx = self.store.lexical()
-        allowed = idx.mask(w.sources, w.since_day, w.until_day, w.doc_ids)
+        allowed = _allowed(idx, filters)
         # enough candidates for fusion is a quarter of n (and at least min_keep); a
         # selective filter gets a deeper over-fetch before the slow path
         pos, enough = idx.positions(), max(self.min_keep, n // 4)
@@ -101,7 +105,7 @@ class DenseRetriever(BaseRetriever):
             kept = [cid for cid in vectors.query(vec, fetch) if cid in pos and allowed[pos[cid]]]
             if len(kept) >= enough or fetch >= total:
                 return kept[:n]
-        return vectors.query(vec, min(n, total), w)
+        return vectors.query(vec, min(n, total), to_where(filters))
 
     def _vector_count(self, vectors) -> int:
         """Counting scans the collection (7 ms at 31k vectors, ~70 ms at 300k), so a

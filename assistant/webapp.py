@@ -27,7 +27,6 @@ from .types import DraftText, Filters, Final, Passages
 
 log = logging.getLogger(__name__)
 
-MODES = list(NAMES)
 _BAD_NAME = re.compile(r"[\x00-\x1f\x7f/\\:]|^\.")
 
 
@@ -265,7 +264,7 @@ def _chat_tab(gr, app: ChatApp, settings: Settings):
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
                 with gr.Accordion("Options", open=False):
                     with gr.Row():
-                        mode = gr.Radio(MODES, value="auto" if settings.llm.backend == "auto" else settings.llm.backend,
+                        mode = gr.Radio(list(NAMES), value="auto" if settings.llm.backend == "auto" else settings.llm.backend,
                                         label="Answer mode", elem_id="mode")
                         k = gr.Slider(1, 20, value=settings.retrieval.k, step=1, label="Passages")
                     with gr.Row():

@@ -72,5 +72,5 @@ def iso_date(value) -> str | None:
         return None
     s = str(value).strip()
     if re.fullmatch(r"\d{4}-\d\d-\d\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?", s):
-        return s.replace(" ", "T") if parse_day(s) and parse_day(s).year >= 1 else None  # 2020-02-30 is no date
+        return s.replace(" ", "T") if parse_day(s) else None  # 2020-02-30 is no date
     return parse_date(s)

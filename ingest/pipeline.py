@@ -119,10 +119,9 @@ class Ingestor:
                 return
             batch = pending
             vectors = self.embedder.embed([c.text for _, cs in batch for c in cs])
-            signatures = {art.doc_id: dedup.signature(art.text) for art, _ in batch}  # for near-duplicate groups
             for f in in_flight:
                 f.result()  # surface a write error before queueing more
-            in_flight[:] = [writer.submit(store.write, batch, vectors, previous, signatures)]
+            in_flight[:] = [writer.submit(_sign_and_write, store, batch, vectors, previous)]
             for art, cs in batch:
                 (report.updated if art.doc_id in previous else report.new).append(art.doc_id)
                 report.chunks += len(cs)
@@ -196,6 +195,11 @@ class Ingestor:
                  len(report.new), len(report.updated), len(report.unchanged), len(report.removed), len(report.failed),
                  report.chunks, report.seconds)
         return report
+
+
+def _sign_and_write(store: Store, batch: list[tuple[Article, list[Chunk]]], vectors, previous) -> None:
+    """On the writer thread: the near-duplicate signatures of a batch (off the embedding path), then the write."""
+    store.write(batch, vectors, previous, {art.doc_id: dedup.signature(art.text) for art, _ in batch})
 
 
 @functools.lru_cache(maxsize=4096)

@@ -54,7 +54,9 @@ def load_file(path: Path, settings: IngestSettings | None = None, **overrides) -
 
     `overrides` replace single ingest settings (``max_file_bytes=500``).
     """
-    settings = (settings or IngestSettings()).model_copy(update=overrides) if overrides else settings or IngestSettings()
+    settings = settings or IngestSettings()
+    if overrides:
+        settings = settings.model_copy(update=overrides)
     path = Path(path)
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
