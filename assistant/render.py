@@ -23,6 +23,14 @@ def md_text(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
+def md_title(text: str) -> str:
+    """Text for a Markdown link title ("..."): one line, every markup character an entity.
+
+    Newlines would end the title (a blank line ends the paragraph, and the rest
+    would render as Markdown/HTML); '"' and a trailing '\\' would close it early."""
+    return html.escape(" ".join(text.split()), quote=True).replace("\\", "&#92;")
+
+
 def _attr(text: str | None) -> str:
     return html.escape(text or "", quote=True)
 
@@ -48,7 +56,7 @@ def answer_markdown(answer: Answer, turn: int) -> str:
     by_n = {c.n: c for c in answer.citations}
     parts = []
     for s in answer.sentences:
-        marks = "".join(f'[[{n}]](#{anchor(turn, n)} "{cite_label(by_n[n]).replace(chr(34), "")}")'
+        marks = "".join(f'[[{n}]](#{anchor(turn, n)} "{md_title(cite_label(by_n[n]))}")'
                         for n in s.citations if n in by_n)
         flag = " _(unverified)_" if not s.supported else ""
         parts.append(f"{md_text(s.text)} {marks}{flag}")

@@ -243,10 +243,12 @@ def build_app(settings: Settings, app: ChatApp | None = None):
     with gr.Blocks(title="tradechat", fill_width=True) as demo:
         gr.Markdown("## tradechat — cited answers from your trade news")
         outlets = _chat_tab(gr, app, settings)
-        _sources_tab(gr, app, settings, outlets)
+        table = _sources_tab(gr, app, settings, outlets)
         _positions_tab(gr, app, demo)
         _api(gr, app, settings)
-        demo.load(lambda: gr.update(choices=app.outlets()), None, outlets, api_name=False)
+        # the page itself carries no stored data (Gradio shows its component defaults to anyone who
+        # loads '/', login or not): lists and tables start empty and fill once a session loads
+        demo.load(lambda: (gr.update(choices=app.outlets()), app.documents()), None, [outlets, table], api_name=False)
     return demo
 
 
@@ -268,7 +270,7 @@ def _chat_tab(gr, app: ChatApp, settings: Settings):
                                         label="Answer mode", elem_id="mode")
                         k = gr.Slider(1, 20, value=settings.retrieval.k, step=1, label="Passages")
                     with gr.Row():
-                        outlets = gr.Dropdown(app.outlets(), multiselect=True, label="Outlets (all when empty)")
+                        outlets = gr.Dropdown([], multiselect=True, label="Outlets (all when empty)")
                         since = gr.Textbox(label="Published since (YYYY-MM-DD)")
                         until = gr.Textbox(label="until (YYYY-MM-DD)")
                 clear = gr.Button("New conversation", size="sm")
@@ -283,8 +285,8 @@ def _chat_tab(gr, app: ChatApp, settings: Settings):
     return outlets
 
 
-def _sources_tab(gr, app: ChatApp, settings: Settings, outlets) -> None:
-    """Upload, list, search and delete stored documents."""
+def _sources_tab(gr, app: ChatApp, settings: Settings, outlets):
+    """Upload, list, search and delete stored documents; returns the documents table."""
     w = settings.web
     with gr.Tab("Sources"):
         with gr.Row():
@@ -296,7 +298,7 @@ def _sources_tab(gr, app: ChatApp, settings: Settings, outlets) -> None:
                 status = gr.Markdown(elem_id="ingest-status")
             with gr.Column():
                 search = gr.Textbox(label="Search stored documents", elem_id="doc-search")
-                table = gr.Dataframe(app.documents(), headers=["outlet", "title", "date", "chunks", "doc id"],
+                table = gr.Dataframe([], headers=["outlet", "title", "date", "chunks", "doc id"],
                                      interactive=False, elem_id="docs", wrap=True,
                                      column_widths=["18%", "40%", "14%", "8%", "20%"])
                 with gr.Row():
@@ -321,22 +323,21 @@ def _sources_tab(gr, app: ChatApp, settings: Settings, outlets) -> None:
         pick.__annotations__ = {"evt": gr.SelectData}  # (this module uses postponed annotations)
 
         table.select(pick, None, doc_id, api_name=False)
+    return table
 
 
 def _positions_tab(gr, app: ChatApp, demo) -> None:
     """The party x issue matrix, a cell's timeline, and rebuilding the positions."""
     with gr.Tab("Positions"):
-        parties0, issues0 = app.positions_choices()
         with gr.Row():
-            p_party = gr.Dropdown(parties0, value=None, label="Party (all when empty)", elem_id="pos-party")
-            p_issue = gr.Dropdown(issues0, value=None, label="Issue (all when empty)", elem_id="pos-issue")
+            p_party = gr.Dropdown([], value=None, label="Party (all when empty)", elem_id="pos-party")
+            p_issue = gr.Dropdown([], value=None, label="Issue (all when empty)", elem_id="pos-issue")
             p_since = gr.Textbox(label="since (YYYY-MM-DD)")
             p_until = gr.Textbox(label="until (YYYY-MM-DD)")
             p_build = gr.Button("Update positions", elem_id="pos-build", scale=0)
         p_status = gr.Markdown(elem_id="pos-status")
-        rows0, headers0 = app.positions_matrix()
-        p_headers = gr.State(headers0)
-        p_matrix = gr.Dataframe(value=rows0 or None, headers=headers0, interactive=False, elem_id="positions-matrix", wrap=True)
+        p_headers = gr.State(["party"])
+        p_matrix = gr.Dataframe(value=None, headers=["party"], interactive=False, elem_id="positions-matrix", wrap=True)
         p_timeline = gr.HTML(app.positions_timeline("", ""), elem_id="positions-timeline")
 
         def show_matrix(party, issue, since_, until_):
@@ -372,6 +373,7 @@ def _positions_tab(gr, app: ChatApp, demo) -> None:
         open_cell.__annotations__ = {"evt": gr.SelectData}
         p_matrix.select(open_cell, [p_headers, p_since, p_until], p_timeline, api_name=False)
         demo.load(show_matrix, *matrix_io, api_name=False)
+        demo.load(lambda: tuple(gr.update(choices=c) for c in app.positions_choices()), None, [p_party, p_issue], api_name=False)
 
 
 def _api(gr, app: ChatApp, settings: Settings) -> None:
@@ -397,14 +399,21 @@ def _api(gr, app: ChatApp, settings: Settings) -> None:
 
 
 def launch_kwargs(settings: Settings) -> dict:
+    """Gradio's launch options, with the login (backoff per client and per user) and the upload guard in front."""
+    from starlette.middleware import Middleware
+
+    from .guard import GuardMiddleware, LoginLimiter, password_check
+
     w = settings.web
     auth = None
+    limiter = LoginLimiter(w.login_free_attempts, w.login_max_lockout_s)
     if w.username and w.password:
-        auth = (w.username, w.password.get_secret_value())
+        auth = password_check(w.username, w.password.get_secret_value(), limiter)
     elif w.username or w.password:
         raise ValueError("web.username and web.password must be set together")
+    guard = Middleware(GuardMiddleware, limiter=limiter, auth_required=auth is not None)
     return dict(server_name=w.host, server_port=w.port, share=w.share, auth=auth, max_file_size=int(w.max_upload_mb * 1024 * 1024),
-                css=render.CSS, head=render.HEAD, show_error=False, footer_links=[])
+                css=render.CSS, head=render.HEAD, show_error=False, footer_links=[], app_kwargs={"middleware": [guard]})
 
 
 def serve(settings: Settings, prevent_thread_lock: bool = False):

@@ -126,6 +126,8 @@ class WebSettings(BaseModel):
     max_upload_files: int = Field(20, ge=1, description="files per upload")
     chat_concurrency: int = Field(4, ge=1, description="chat requests answered at once (the local model itself runs one at a time)")
     upload_types: tuple[str, ...] = Field((".txt", ".html", ".htm", ".md", ".jsonl", ".sgm", ".urls"), description="file types the upload accepts")
+    login_free_attempts: int = Field(5, ge=1, description="failed logins per client and per user name before each further one locks them out")
+    login_max_lockout_s: float = Field(300.0, gt=0, description="longest lockout; each failure past the free ones doubles it (1, 2, 4 ... s)")
 
 
 class PositionSettings(BaseModel):

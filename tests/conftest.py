@@ -218,3 +218,40 @@ def silent_server():
         for c in held:
             c.close()
         srv.close()
+
+
+@contextlib.contextmanager
+def recording_server():
+    """An HTTP server on 127.0.0.1 that answers every GET with a 1x1 GIF and records what reached it.
+
+    Yields (port, hits): hits lists every request path, plus 'connect' for each TCP connection."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    hits: list[str] = []
+    gif = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/gif")
+            self.send_header("Content-Length", str(len(gif)))
+            self.end_headers()
+            self.wfile.write(gif)
+
+        def log_message(self, *args):
+            pass
+
+    class Server(ThreadingHTTPServer):
+        def verify_request(self, request, client_address):
+            hits.append("connect")
+            return True
+
+    srv = Server(("127.0.0.1", 0), Handler)
+    t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    t.start()
+    try:
+        yield srv.server_address[1], hits
+    finally:
+        srv.shutdown()
+        srv.server_close()

@@ -123,7 +123,8 @@ def test_launch_defaults_are_private():
     kw = launch_kwargs(Settings.load())
     assert kw["server_name"] == "127.0.0.1" and kw["share"] is False and kw["auth"] is None
     s = Settings.load(web={"username": "ana", "password": "s3cret"})
-    assert launch_kwargs(s)["auth"] == ("ana", "s3cret")
+    check = launch_kwargs(s)["auth"]
+    assert check("ana", "s3cret") and not check("ana", "guess") and not check("bob", "s3cret")
     with pytest.raises(ValueError, match="set together"):
         launch_kwargs(Settings.load(web={"username": "ana"}))
 

@@ -3,6 +3,7 @@
 Screenshots of each step are saved under test-output/screenshots/.
 """
 
+import json
 import re
 from pathlib import Path
 
@@ -129,3 +130,77 @@ def test_positions_tab_shows_the_matrix_and_a_cell_opens_its_timeline(page):
     assert dates == sorted(dates)  # oldest first
     assert len(steps.first.locator("mark").inner_text()) > 20  # the statement highlighted in its article
     page.screenshot(path=str(SHOTS / "5-positions-timeline.png"), full_page=True)
+
+
+def _payload(field: str, port: int) -> str:
+    """Markup a hostile or careless source could put in one metadata field: a blank line, an image, a fake login link."""
+    return (f'{field} starts here\n\n<img src="http://127.0.0.1:{port}/{field}.gif" onerror="window.__pwned=1"> '
+            f'[Session expired, click here to log in](http://127.0.0.1:{port}/login-{field}) ![i](http://127.0.0.1:{port}/md-{field}.gif) '
+            f'" \\ **bold** <b>b</b>')
+
+
+def test_metadata_markup_stays_text_in_every_view(page, tmp_path):
+    """Every metadata field (title, outlet, doc id, url) carrying markup, in every view that shows it: the answer's
+    citation hover, the sources panel, the refusal panel, the Sources table and the positions timeline. A local image
+    server must see no request at all."""
+    from tests.conftest import recording_server
+
+    with recording_server() as (port, hits):
+        rec = {"id": _payload("docid", port), "title": _payload("title", port), "source": _payload("outlet", port),
+               "url": f'http://127.0.0.1:{port}/page" onmouseover="window.__pwned=2', "published": "2026-03-03",
+               "text": ("Canada rejected Mexico's demand to scrap its dairy quotas, Canadian negotiators said on Tuesday in Ottawa. "
+                        "Ottawa offered instead to raise the duty-free quota for Mexican cheese by 12 percent from next year, "
+                        "the negotiators said, and Mexico's delegation said it would study the offer.")}
+        f = tmp_path / "hostile-metadata.jsonl"
+        f.write_text(json.dumps(rec) + "\n")
+        page.get_by_role("tab", name="Sources").click()
+        page.locator("#upload input[type=file]").set_input_files(str(f))
+        page.wait_for_timeout(1000)
+        page.locator("#ingest").click()
+        page.locator("#ingest-status", has_text="1 new").wait_for(timeout=90_000)
+        page.locator("#doc-search input, #doc-search textarea").first.fill("Session expired")
+        page.locator("#docs", has_text="title starts here").wait_for(timeout=10_000)
+        page.wait_for_timeout(500)
+        table = page.locator("#docs").inner_text()
+        assert "<img" in table and "outlet starts here" in table and "docid starts here" in table  # as text
+
+        page.get_by_role("tab", name="Chat").click()
+        new_conversation(page)
+        ask(page, "By how much did Ottawa offer to raise the duty-free quota for Mexican cheese?")
+        link = page.locator("#chat a[href$='#cite-1-1']").first
+        link.wait_for(timeout=90_000)
+        hover = link.get_attribute("title") or ""
+        assert "title starts here" in hover and "<img src=" in hover and "click here" in hover  # the whole label, as text
+        assert "12 percent" in page.locator("#chat").inner_text()
+        link.click()
+        panel = page.locator("#sources-panel").inner_text()
+        for field in ("title", "outlet", "docid"):
+            assert f"{field} starts here" in panel and f"login-{field}" in panel  # shown as text
+        page.screenshot(path=str(SHOTS / "6-hostile-metadata-answer.png"))
+
+        new_conversation(page)
+        ask(page, "What did Mexico's delegation decide about the cheese quota offer in 1987?")
+        page.locator("#sources-panel .tc-refusal, #sources-panel .tc-cite").first.wait_for(timeout=90_000)
+        page.wait_for_timeout(500)
+
+        page.get_by_role("tab", name="Positions").click()
+        page.locator("#pos-build").click()
+        page.locator("#pos-status", has_text="statements").wait_for(timeout=60_000)
+        matrix = page.locator("#positions-matrix")
+        matrix.get_by_text("Canada", exact=True).first.wait_for(timeout=30_000)
+        headers = [h.strip() for h in matrix.locator("thead th").all_inner_texts()]
+        row = matrix.locator("div[role=row]", has_text="Canada").first
+        cells = row.locator("[role=gridcell]")
+        col = next(i for i in range(1, len(headers)) if cells.nth(i).inner_text().strip())
+        cells.nth(col).click()
+        timeline = page.locator("#positions-timeline .tc-timeline", has_text="Canada on")
+        timeline.wait_for(timeout=30_000)
+        assert "title starts here" in timeline.inner_text()
+        page.screenshot(path=str(SHOTS / "7-hostile-metadata-timeline.png"), full_page=True)
+
+        page.wait_for_timeout(1000)
+        assert hits == [], hits  # no image, no prefetch, no connection reached the local server
+        assert page.evaluate("window.__pwned === undefined") and not page.dialogs
+        assert page.locator(f"img[src*='127.0.0.1:{port}']").count() == 0
+        assert page.locator("a[href*='login-']").count() == 0
+        assert page.locator("[onmouseover]").count() == 0

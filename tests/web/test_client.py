@@ -58,7 +58,16 @@ def test_twenty_concurrent_sessions_get_their_own_answers(web_app):
         assert q in follow.get("standalone_question", "")
 
 
+def _post(url: str, data: bytes, headers: dict | None = None) -> int:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=headers or {}), timeout=10) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
 def test_auth_refuses_requests_without_credentials(sample_store_dir, tmp_path):
+    """Without a login: 401 everywhere, no stored data in the page, no uploads, and guessing locks the login."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {"TRADECHAT_DATA_DIR": str(sample_store_dir), "TRADECHAT_WEB__PORT": str(port),
@@ -68,14 +77,25 @@ def test_auth_refuses_requests_without_credentials(sample_store_dir, tmp_path):
             with pytest.raises(urllib.error.HTTPError) as e:
                 urllib.request.urlopen(base + path, timeout=10)
             assert e.value.code == 401, path
-        req = urllib.request.Request(base + "/gradio_api/call/ask", data=b'{"data": ["tariffs?", null, "extractive"]}',
-                                     headers={"Content-Type": "application/json"})
-        with pytest.raises(urllib.error.HTTPError) as e:
-            urllib.request.urlopen(req, timeout=10)
-        assert e.value.code == 401
-        bad = urllib.request.Request(base + "/login", data=b"username=analyst&password=wrong")
-        with pytest.raises(urllib.error.HTTPError):
-            urllib.request.urlopen(bad, timeout=10)
+        assert _post(base + "/gradio_api/call/ask", b'{"data": ["tariffs?", null, "extractive"]}',
+                     {"Content-Type": "application/json"}) == 401
+        page = urllib.request.urlopen(base + "/", timeout=10).read().decode()
+        from ingest.store import DocStore
+
+        stored = DocStore(sample_store_dir / "docstore.sqlite3").documents()
+        for d in stored:  # the login page a stranger loads names no outlet, title or document
+            for value in (d["source"], d["title"], d["doc_id"]):
+                assert not value or value not in page, value
+        form = {"Content-Type": "multipart/form-data; boundary=XX"}
+        body = b'--XX\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\n\r\nhello\r\n--XX--\r\n'
+        assert _post(base + "/gradio_api/upload", body, form) == 401  # no upload without a session
+        assert _post(base + "/gradio_api/upload", body, {**form, "Origin": "http://evil.example"}) == 403  # nor from elsewhere
+
+        codes = [_post(base + "/login", b"username=analyst&password=wrong") for _ in range(40)]
+        assert codes[:5] == [400] * 5 and codes.count(429) >= 30, codes  # five free tries, then locked out
+        assert _post(base + "/login", b"username=analyst&password=correct+horse") == 429  # even the right password waits
+
+    with serving([sys.executable, "app.py"], base + "/", 180, env, OUTPUT / "web-auth.log"):
         from gradio_client import Client
 
         r = Client(base + "/", auth=("analyst", "correct horse"), verbose=False).predict(
