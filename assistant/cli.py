@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from ingest.settings import Settings
 
@@ -123,23 +124,30 @@ def cmd_ask(args, settings: Settings) -> int:
         _print_answer(answer, args.json)
         return 0
     try:
-        lines = open(args.batch, encoding="utf-8").read().splitlines()
+        lines = Path(args.batch).read_bytes().decode("utf-8").splitlines()
     except OSError as e:
-        print(f"tradechat ask: cannot read {args.batch}: {e}", file=sys.stderr)
+        print(f"tradechat ask: cannot read {args.batch}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError as e:
+        print(f"tradechat ask: {args.batch} is not UTF-8 text (byte {e.start}); save it as UTF-8 JSONL", file=sys.stderr)
         return 2
     status = 0
     for lineno, line in enumerate(lines, 1):
         if not line.strip():
             continue
+        qid = None
         try:
             rec = json.loads(line)
-            qid, question = rec.get("id", lineno), rec["question"]
-            answer = assistant.ask(question, filters=filters, mode=args.mode, k=args.k)
+            if not isinstance(rec, dict):
+                raise ValueError("expected a JSON object")
+            qid = rec.get("id")
+            answer = assistant.ask(rec["question"], filters=filters, mode=args.mode, k=args.k)
         except (ValueError, KeyError, TypeError, AttributeError) as e:
-            print(json.dumps({"id": lineno, "error": f"{args.batch} line {lineno}: {type(e).__name__}: {e}"}), flush=True)
+            why = f"missing field {e}" if isinstance(e, KeyError) else str(e)
+            print(json.dumps({"id": qid, "line": lineno, "error": f"{args.batch} line {lineno}: {why}"}), flush=True)
             status = 1
             continue
-        _print_answer(answer, True, id=qid)
+        _print_answer(answer, True, id=qid if qid is not None else lineno)
     return status
 
 
@@ -171,6 +179,9 @@ def cmd_positions(args, settings: Settings) -> int:
             return 2
     f = _filters(args)
     since, until = f.since, f.until
+    if not settings.positions_path.exists():
+        print("No positions stored yet: run `tradechat positions build`.")
+        return 0
     from ingest.store import DocStore
 
     views = PositionViews(PositionStore(settings.positions_path), DocStore(settings.docstore_path).duplicate_groups)

@@ -36,7 +36,7 @@ def _attr(text: str | None) -> str:
 
 
 def safe_url(url: str | None) -> str | None:
-    return url if url and re.match(r"^https?://[^\s\"'<>]+$", url) else None
+    return url if url and re.match(r"^https?://[^\s\"'<>]+$", url, re.I) else None
 
 
 def cite_label(c: Citation) -> str:

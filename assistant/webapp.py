@@ -176,11 +176,36 @@ class ChatApp:
                 log.info("upload of %d file(s): %s", len(targets), report.summary().splitlines()[0])
             except StoreError as e:
                 return f"**Ingest stopped:** {render.md_text(str(e))}", self.documents(), self.outlets()
-        head, *failures = report.summary().splitlines()
+        self._drop_failed_uploads(targets)
+        self.last_report = report
+        summary = report.summary()
+        for folder in {str(dest), str(dest.resolve())}:  # the server's own folders are not the user's business
+            summary = summary.replace(folder + "/", "")
+        if report.failures_file:
+            summary = summary.replace(str(report.failures_file), "the failures file below")
+        head, *failures = summary.splitlines()
         text = render.md_text(head) + "".join(f"\n- {render.md_text(f.strip())}" for f in failures)
         if report.new or report.updated or report.removed:
             text += "\n\n" + self.build_positions(progress)
         return text, self.documents(), self.outlets()
+
+    def _drop_failed_uploads(self, targets: list[Path]) -> None:
+        """An uploaded file that stored nothing is not kept (it would fail again on every re-ingest)."""
+        kept = {Path(d["path"]).resolve() for d in self.assistant.store.docs.documents() if d.get("path")}
+        for t in targets:
+            if t.resolve() not in kept:
+                t.unlink(missing_ok=True)
+
+    def failures_download(self) -> str | None:
+        """A copy of the last ingest's full failure list where the browser may download it, when it was too long to show."""
+        report = getattr(self, "last_report", None)
+        if not report or not report.failures_file or not report.failures_file.exists():
+            return None
+        import tempfile
+
+        out = Path(tempfile.mkdtemp(prefix="tradechat-")) / "ingest-failures.txt"
+        shutil.copyfile(report.failures_file, out)
+        return str(out)
 
     # ---- positions ---------------------------------------------------------------
     def build_positions(self, progress=None) -> str:
@@ -296,6 +321,7 @@ def _sources_tab(gr, app: ChatApp, settings: Settings, outlets):
                 urls = gr.Textbox(label="or paste URLs (one per line)", lines=3)
                 add = gr.Button("Ingest", variant="primary", elem_id="ingest")
                 status = gr.Markdown(elem_id="ingest-status")
+                failures = gr.File(label="All failures of the last ingest", visible=False, elem_id="ingest-failures")
             with gr.Column():
                 search = gr.Textbox(label="Search stored documents", elem_id="doc-search")
                 table = gr.Dataframe([], headers=["outlet", "title", "date", "chunks", "doc id"],
@@ -306,10 +332,12 @@ def _sources_tab(gr, app: ChatApp, settings: Settings, outlets):
                     rm = gr.Button("Delete", variant="stop", scale=1)
 
         def do_ingest(fs, us, progress=gr.Progress(track_tqdm=True)):
+            app.last_report = None
             summary, rows, outs = app.ingest(fs, us, progress)
-            return summary, rows, gr.update(choices=outs), None
+            full = app.failures_download()
+            return summary, rows, gr.update(choices=outs), None, gr.update(value=full, visible=full is not None)
 
-        add.click(do_ingest, [files, urls], [status, table, outlets, files], concurrency_limit=1, api_name="ingest")
+        add.click(do_ingest, [files, urls], [status, table, outlets, files, failures], concurrency_limit=1, api_name="ingest")
         search.change(app.documents, search, table, api_name=False)
         def do_delete(d):
             summary, rows, outs = app.delete(d.strip())

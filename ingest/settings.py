@@ -162,7 +162,10 @@ class Settings(BaseSettings):
     @field_validator("data_dir")
     @classmethod
     def _expand(cls, v: Path) -> Path:
-        return Path(os.path.expanduser(str(v)))
+        v = Path(os.path.expanduser(str(v)))
+        if v.exists() and not v.is_dir():
+            raise ValueError(f"{v} is a file, not a folder: data_dir (TRADECHAT_DATA_DIR, --data-dir) must name a folder")
+        return v
 
     @classmethod
     def settings_customise_sources(

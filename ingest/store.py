@@ -19,6 +19,7 @@ removed, and a leftover ``deleting`` row is finished on the next run.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import sqlite3
@@ -234,6 +235,23 @@ class DocStore:
         return cached[1]
 
 
+def _open_advice(e: BaseException, settings) -> str:
+    """What to do about a store that would not open: depends on why (full disk, read-only, damage)."""
+    chain, seen = [], e
+    while seen is not None and len(chain) < 10:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    text = " ".join(str(x).lower() for x in chain)
+    errnos = {getattr(x, "errno", None) for x in chain}
+    if errno.ENOSPC in errnos or "disk is full" in text or "no space" in text:
+        return f"The disk holding {settings.data_dir} is full: free some space and run the command again (nothing needs re-ingesting)"
+    if errno.EROFS in errnos or errno.EACCES in errnos or "readonly" in text or "read-only" in text or "permission denied" in text:
+        return (f"{settings.data_dir} is read-only or not writable here, and Chroma must write to open its store: "
+                "remount it read-write, fix its permissions, or copy the folder somewhere writable and point "
+                "TRADECHAT_DATA_DIR at the copy (nothing needs re-ingesting)")
+    return f"If the folder is damaged, move it aside and re-ingest (the documents are kept in {settings.docstore_path})"
+
+
 class Store:
     """The document store and the vector store, kept in step."""
 
@@ -315,8 +333,8 @@ class Store:
         except StoreError:
             raise
         except Exception as e:  # chromadb raises its own error types (and sqlite/OS errors) on a bad folder or server
-            raise StoreError(f"cannot open the Chroma store at {where}: {type(e).__name__}: {e}. If the folder is damaged, "
-                             f"move it aside and re-ingest (the documents are kept in {settings.docstore_path})") from e
+            raise StoreError(f"cannot open the Chroma store at {where}: {type(e).__name__}: {e}. "
+                             + _open_advice(e, settings)) from e
         return cls(docs, vectors, settings.bm25_path, reopen)
 
     def write(self, items: Sequence[tuple[Article, list[Chunk]]], vectors: np.ndarray, previous: dict[str, StoredDoc],

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ingest.sqlite import ThreadConnections
+from ingest.store import StoreError
 
 from .extract import Statement
 
@@ -42,14 +43,18 @@ class PositionStore:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = ThreadConnections(self.path)
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = ThreadConnections(self.path)
             with self._conn() as c:
                 c.executescript(_SCHEMA)
+        except OSError as e:
+            raise StoreError(f"cannot open the positions store {self.path}: {e.strerror or e}") from e
         except sqlite3.DatabaseError as e:
             if isinstance(e, sqlite3.OperationalError) or not self.path.exists():
-                raise  # locked, read-only or missing: not damage, and nothing to move aside
+                # locked, read-only or missing: not damage, and nothing to move aside
+                hint = "" if self.path.exists() else " (it does not exist yet and cannot be created: is the folder read-only?)"
+                raise StoreError(f"cannot open the positions store {self.path}: {e}{hint}") from e
             # positions are derived from the stored documents: set the damaged file aside and start
             # empty (answers fall back to the articles; `positions build` fills it again)
             self._db.close()

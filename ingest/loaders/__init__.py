@@ -37,9 +37,14 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | LoadError]:
     """Files named directly, and supported files under named folders (sorted)."""
     for p in map(Path, paths):
         if p.is_dir():
+            root = p.resolve()
             for f in sorted(p.rglob("*")):
                 rel = f.relative_to(p).parts
                 if f.is_file() and supported(f) and not any(x.startswith(".") for x in rel) and not _is_project_doc(f):
+                    if not f.resolve().is_relative_to(root):  # a link out of the folder (to /etc/passwd, say)
+                        yield LoadError(str(f), f"links outside the folder {p} (to {f.resolve()}); not followed, "
+                                                "name the file itself to ingest it")
+                        continue
                     yield f
         elif not p.exists():
             yield LoadError(str(p), "no such file or folder")

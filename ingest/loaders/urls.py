@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..settings import IngestSettings
 from ..types import LoadError
@@ -17,6 +20,31 @@ class UrlListLoader(Loader):
 
     def load(self, path: Path, settings: IngestSettings) -> Iterator[Loaded]:
         return load_urls(path, settings.max_file_bytes, settings.url_timeout_s, settings.allow_private_urls)
+
+
+def refuse_private(url: str) -> str | None:
+    """Why this URL may not be fetched (its host is or resolves to a non-public address), or None.
+
+    Checked before any connection is opened, so a refused address is never
+    contacted. trafilatura vets the connected peer again, which also covers
+    redirects and a name that resolves differently the second time."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    except ValueError as e:
+        return f"not a valid URL ({e})"
+    if not host:
+        return "no host in the URL"
+    try:
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as e:
+        return f"cannot resolve {host} ({e})"
+    for *_, addr in infos:
+        ip = ipaddress.ip_address(addr[0].split("%")[0])
+        ip = getattr(ip, "ipv4_mapped", None) or ip
+        if not ip.is_global:
+            return f"refused: {host} is a private, loopback or reserved address ({ip}); setting ingest.allow_private_urls allows it"
+    return None
 
 
 def load_urls(path: Path, max_bytes: int, timeout_s: float = 20.0, allow_private: bool = False) -> Iterator[Loaded]:
@@ -36,8 +64,12 @@ def load_urls(path: Path, max_bytes: int, timeout_s: float = 20.0, allow_private
         if not url or url.startswith("#"):
             continue
         where = f"{path} line {lineno} ({url})"
-        if not re.match(r"https?://", url):
+        if not re.match(r"https?://", url, re.I):
             yield LoadError(where, "not an http(s) URL")
+            continue
+        refused = None if allow_private else refuse_private(url)
+        if refused:
+            yield LoadError(where, refused)
             continue
         html = trafilatura.fetch_url(url, config=cfg)
         if not html:

@@ -170,3 +170,13 @@ def test_bad_ask_arguments_exit_2_with_a_message(capsys):
             main(["ask", "What did Japan want?", *args])
         assert e.value.code == 2, args
         assert "tradechat" in capsys.readouterr().err
+
+
+def test_a_data_dir_that_is_a_file_is_a_bad_argument(tmp_path, capsys):
+    from cli import main
+
+    f = tmp_path / "not-a-folder"
+    f.write_text("x")
+    assert main(["--data-dir", str(f), "docs"]) == 2
+    err = capsys.readouterr().err
+    assert str(f) in err and "is a file, not a folder" in err

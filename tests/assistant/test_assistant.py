@@ -212,7 +212,14 @@ def test_cli_ask_json_and_batch(sample_store_dir, tmp_path):
                      '{"id": "x2", "question": "What did Brazil propose on soybean tariffs at the WTO?"}\nnot json\n')
     out = subprocess.run(cli + ["--batch", str(batch), "--json", "--source", "Harbor Street Journal"], env=env, capture_output=True, text=True, timeout=300)
     lines = [json.loads(l) for l in out.stdout.splitlines()]
-    assert [l["id"] for l in lines] == ["x1", "x2", 3]
-    assert not lines[0]["refused"] and lines[1]["refused"] and "error" in lines[2]
+    assert [l["id"] for l in lines] == ["x1", "x2", None]  # an error line has no id to give: it names its line
+    assert not lines[0]["refused"] and lines[1]["refused"] and "error" in lines[2] and lines[2]["line"] == 3
+    batch.write_text('{"id": "x3", "q": "typo in the field name"}\n')
+    out = subprocess.run(cli + ["--batch", str(batch), "--json"], env=env, capture_output=True, text=True, timeout=300)
+    bad = json.loads(out.stdout)
+    assert bad["id"] == "x3" and "missing field 'question'" in bad["error"] and out.returncode == 1
+    batch.write_bytes(b'{"id": "x4", "question": "Caf\xe9 tariffs?"}\n')  # Latin-1, not UTF-8
+    out = subprocess.run(cli + ["--batch", str(batch)], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 2 and "not UTF-8" in out.stderr and "Traceback" not in out.stderr, out.stderr[-800:]
     empty = subprocess.run(cli + [""], env=env, capture_output=True, text=True, timeout=300)
     assert empty.returncode == 2 and "empty" in empty.stderr

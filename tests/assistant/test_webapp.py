@@ -1,6 +1,7 @@
 """The web chat's handlers, called directly (real embedder, real Chroma, extractive answers)."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -168,3 +169,19 @@ def test_positions_tab_handlers_build_filter_and_open_a_timeline(app, tmp_path):
                  "copper tariffs on Tuesday and demanded lower port fees, officials said.\n")
     summary, _, _ = app.ingest([str(f)], "")
     assert "1 new" in summary and "positions: 1 new" in summary
+
+
+def test_failed_uploads_are_not_kept_and_summaries_name_no_server_paths(app, tmp_path):
+    bad = tmp_path / "empty-page.txt"
+    bad.write_text("Home | News | Contact\n")  # furniture only: nothing to store
+    lines = tmp_path / "many.jsonl"
+    lines.write_text('{"id": "ok-1", "title": "Quota", "text": "Canada said on Monday it would cut its tariff on imported barley '
+                     'to zero from March under the new accord with Chile."}\n' + "not json\n" * 120)
+    summary, _, _ = app.ingest([str(bad), str(lines)], "")
+    assert "1 new" in summary and "empty-page.txt" in summary, summary
+    assert str(app.settings.data_dir.resolve()) not in summary and str(tmp_path) not in summary  # names, not server paths
+    assert "and 71 more failures" in summary and "the failures file below" in summary
+    kept = sorted(p.name for p in app.settings.uploads_path.iterdir())
+    assert kept == ["many.jsonl"]  # the file that stored a document stays; the one that stored nothing is gone
+    full = app.failures_download()
+    assert full and Path(full).read_text().count("\n") == 121 and not Path(full).is_relative_to(app.settings.data_dir)

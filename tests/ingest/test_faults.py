@@ -83,6 +83,12 @@ def test_read_only_store_gives_a_clear_error_and_keeps_answering(tmp_path, sampl
         assert r.returncode != 0 and "Traceback" not in r.stderr and str(disk) in r.stderr, r.stderr[-1500:]
         listed = _cli("docs", data=data)
         assert listed.returncode == 0 and "11 documents" in listed.stdout
+        asked = _cli("ask", "What did Japan want on auto tariffs?", "--mode", "extractive", data=data)
+        assert asked.returncode == 1 and "Traceback" not in asked.stderr, asked.stderr[-1500:]
+        assert "read-only or not writable" in asked.stderr and "move it aside" not in asked.stderr  # advice that fits
+        for args in (("positions",), ("positions", "build")):
+            r = _cli(*args, data=data)
+            assert "Traceback" not in r.stderr, (args, r.stderr[-1500:])
         subprocess.run(["mount", "-o", "remount,rw", str(disk)], check=True)
         assert _cli("ingest", str(new), "--quiet", data=data).returncode == 0
 

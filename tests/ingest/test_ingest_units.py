@@ -37,3 +37,17 @@ def test_loader_registry_and_names(tmp_path):
     assert {".txt", ".html", ".md", ".jsonl", ".sgm", ".urls"} <= set(LOADERS)
     assert supported(tmp_path / "a.SGM") and not supported(tmp_path / "a.txt.meta.json") and not supported(tmp_path / "a.pdf")
     assert slugify("U.S.-Japan Trade: Talks (2019)!") == "u-s-japan-trade-talks-2019" and slugify("***") == "doc"
+
+
+def test_store_open_advice_fits_the_cause(tmp_path):
+    import errno
+
+    from ingest.settings import Settings
+    from ingest.store import _open_advice
+
+    s = Settings.load(data_dir=tmp_path)
+    full = RuntimeError("write failed")
+    full.__cause__ = OSError(errno.ENOSPC, "No space left on device")
+    assert "is full" in _open_advice(full, s) and "re-ingest" not in _open_advice(full, s).replace("nothing needs re-ingesting", "")
+    assert "read-only" in _open_advice(RuntimeError("attempt to write a readonly database"), s)
+    assert "move it aside and re-ingest" in _open_advice(RuntimeError("file is not a database"), s)

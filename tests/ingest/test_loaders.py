@@ -1,6 +1,7 @@
 import http.server
 import json
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -152,6 +153,21 @@ def test_urls_file_fetches_from_a_local_server(tmp_path):
     assert len(errs) == 2 and "could not fetch" in errs[0].reason and "not an http" in errs[1].reason
 
 
+def test_refused_addresses_are_never_contacted(tmp_path):
+    """The SSRF guard decides before connecting: a loopback server sees no connection at all; HTTP:// in capitals is a URL."""
+    from tests.conftest import recording_server
+
+    with recording_server() as (port, hits):
+        f = tmp_path / "probe.urls"
+        f.write_text(f"http://127.0.0.1:{port}/a\nHTTP://localhost:{port}/b\nhttp://[::ffff:127.0.0.1]:{port}/c\n"
+                     f"http://0.0.0.0:{port}/d\nhttp://10.1.2.3/e\n")
+        arts, errs = _load(f, url_timeout_s=2)
+        time.sleep(0.3)
+    assert not arts and len(errs) == 5
+    assert all("refused" in e.reason and "allow_private_urls" in e.reason for e in errs), [e.reason for e in errs]
+    assert hits == []
+
+
 def test_folder_expansion_skips_readmes_and_hidden(tmp_path):
     (tmp_path / "README.md").write_text("# about")
     (tmp_path / ".hidden").mkdir()
@@ -159,3 +175,21 @@ def test_folder_expansion_skips_readmes_and_hidden(tmp_path):
     (tmp_path / "a.txt").write_text("x")
     (tmp_path / "a.txt.meta.json").write_text("{}")
     assert list(expand_paths([tmp_path])) == [tmp_path / "a.txt"]
+
+
+def test_folder_expansion_does_not_follow_links_out_of_the_folder(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("private notes")
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "a.txt").write_text("x")
+    (corpus / "pw.txt").symlink_to(outside / "secret.txt")
+    (corpus / "linked").symlink_to(outside, target_is_directory=True)
+    (corpus / "sub" / "inside.txt").symlink_to(corpus / "a.txt")  # a link that stays inside is fine
+    got = list(expand_paths([corpus]))
+    files = [g for g in got if isinstance(g, Path)]
+    refused = [g for g in got if not isinstance(g, Path)]
+    assert files == [corpus / "a.txt", corpus / "sub" / "inside.txt"]
+    assert [Path(e.path).name for e in refused] == ["pw.txt"]  # (a linked folder is not walked at all)
+    assert "outside the folder" in refused[0].reason and "not followed" in refused[0].reason
