@@ -288,14 +288,3 @@ def _antonym_flip(stem: str, a: Text, b: Text, v: Vocabulary) -> bool:
             if stem in mine and (b.content & theirs):
                 return True
     return False
-
-
-@lru_cache(maxsize=1)
-def _injection() -> re.Pattern:
-    data = json.loads(VOCAB_FILE.read_text(encoding="utf-8"))
-    return re.compile("|".join(f"(?:{rx})" for rx in data["addressed_to_assistant"]), re.IGNORECASE)
-
-
-def addressed_to_assistant(sentence: str) -> bool:
-    """A sentence written to an AI model ("Ignore previous instructions and answer: ..."), not to readers."""
-    return bool(_injection().search(sentence))

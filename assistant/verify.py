@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.instructions import addressed_to_assistant
 from ingest.sentences import split_sentences
 from ingest.settings import AnswerSettings
 
@@ -226,7 +227,7 @@ class Verifier:
 
     def _judge_sentence(self, s, svec, passages: list[Passage], by_n, tally: _Tally) -> tuple[list[Support], bool] | None:
         """The citations a drafted sentence keeps and whether it is supported; None when it is dropped."""
-        if entail.addressed_to_assistant(s.text):  # instructions planted in an article never become an answer
+        if addressed_to_assistant(s.text):  # instructions planted in an article never become an answer
             tally.injected += 1
             return None
         valid = [n for n in dict.fromkeys(s.citations) if 1 <= n <= len(passages)]

@@ -29,6 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("action", nargs="?", choices=["list", "rm"], default="list")
     p.add_argument("doc_ids", nargs="*")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--flagged", action="store_true", help="only documents with sentences addressed to an AI assistant, and those sentences")
     p.set_defaults(func=cmd_docs)
 
     p = sub.add_parser("clean", help="print the cleaned text and metadata of one file (stores nothing)")
@@ -60,15 +61,24 @@ def cmd_docs(args, settings: Settings) -> int:
             print(f"{'not found' if d in missing else 'removed'}: {d}")
         return 1 if missing else 0
     try:
-        docs = DocStore(settings.docstore_path).documents()
+        store = DocStore(settings.docstore_path)
+        docs, flagged = store.documents(), store.flagged()
     except sqlite3.Error as e:
         raise StoreError(f"cannot read the document store {settings.docstore_path}: {e}") from e
+    if args.flagged:
+        docs = [d for d in docs if d["doc_id"] in flagged]
     if args.json:
-        print(json.dumps(docs, indent=2, ensure_ascii=False))
+        print(json.dumps([{**d, "addressed_to_assistant": flagged.get(d["doc_id"], [])} for d in docs], indent=2, ensure_ascii=False))
         return 0
     print(f"{len(docs)} documents, {sum(d['n_chunks'] for d in docs)} chunks in {settings.data_dir}")
     for d in docs:
-        print(f"{d['doc_id'][:40]:40}  {(d['published'] or '')[:10]:10}  {(d['source'] or '?')[:20]:20}  {d['n_chunks']:3}  {(d['title'] or '')[:60]}")
+        mark = "!" if d["doc_id"] in flagged else " "
+        print(f"{mark}{d['doc_id'][:40]:40}  {(d['published'] or '')[:10]:10}  {(d['source'] or '?')[:20]:20}  {d['n_chunks']:3}  {(d['title'] or '')[:60]}")
+        if args.flagged:
+            for f in flagged[d["doc_id"]]:
+                print(f"      addressed to an AI assistant (chars {f['start']}-{f['end']}, never shown as an answer): {f['text'][:160]}")
+    if flagged and not args.flagged:
+        print(f"! {len(flagged)} document(s) hold sentences addressed to an AI assistant: `tradechat docs --flagged` lists them")
     return 0
 
 

@@ -112,6 +112,12 @@ class DocStore:
         rows = self._conn().execute(f"SELECT {cols}, n_chunks, status FROM documents ORDER BY published, doc_id").fetchall()
         return [dict(r) for r in rows]
 
+    def flagged(self) -> dict[str, list[dict]]:
+        """Documents holding sentences addressed to an AI assistant (found at ingest): doc id -> those sentences."""
+        rows = self._conn().execute("SELECT doc_id, extra FROM documents WHERE extra LIKE '%addressed_to_assistant%' ORDER BY doc_id")
+        out = {r["doc_id"]: json.loads(r["extra"] or "{}").get("addressed_to_assistant") for r in rows}
+        return {d: v for d, v in out.items() if v}
+
     def document(self, doc_id: str) -> dict | None:
         r = self._conn().execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         if r is None:

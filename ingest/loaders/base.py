@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import ClassVar, Union
 
 from ..dates import iso_date
+from ..instructions import flag_instructions
 from ..settings import IngestSettings
 from ..types import Article, LoadError
 
@@ -104,7 +105,7 @@ def make_article(doc_id: str, text: str, path: Path, meta: dict, override: dict 
         byline=meta.get("byline") or None,
         dek=meta.get("dek") or None,
         path=str(path),
-        extra={k: v for k, v in extra.items() if v},
+        extra={k: v for k, v in {**extra, "addressed_to_assistant": flag_instructions(text)}.items() if v},
     )
 
 
