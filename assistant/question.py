@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from .scoring import content_words
 
 DATA = Path(__file__).with_name("data") / "questions.json"
 _GENERIC_NAME_WORDS = {"the", "japan's", "u.s.", "president", "minister", "secretary", "chairman", "official", "officials",
@@ -29,51 +31,192 @@ def wants_recent(question: str) -> bool:
     return bool(_RECENCY.search(question))
 
 
+_PERIOD = re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th)[- ](quarter|qtr|half)\b|\bq([1-4])\b|\bh([12])\b|"
+                     r"\b(nine|six|three|12|twelve) months\b|\b(full|whole|fiscal|calendar)[- ]year\b", re.IGNORECASE)
+_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+
+
+def periods(text: str) -> set[str]:
+    """Reporting periods a text names: 'q4', 'h1', '9m', 'fy' ('fourth quarter', 'first half', 'nine months', 'full year')."""
+    out = set()
+    for m in _PERIOD.finditer(text):
+        if m.group(1):
+            out.add(("q" if m.group(2).lower() in ("quarter", "qtr") else "h") + str(_ORDINAL[m.group(1).lower()]))
+        elif m.group(3) or m.group(4):
+            out.add(f"q{m.group(3)}" if m.group(3) else f"h{m.group(4)}")
+        elif m.group(5):
+            n = {"nine": 9, "six": 6, "three": 3, "12": 12, "twelve": 12}[m.group(5).lower()]
+            out.add("fy" if n == 12 else "h1" if n == 6 else "q1" if n == 3 else "9m")
+        else:
+            out.add("fy")
+    return out
+
+
+_MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December|"
+                    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?")
+_RELATIVE_YEAR = re.compile(r"\b(last|this|next) year\b|\b(?:19|20)\d\d\b", re.IGNORECASE)  # ('a year earlier' compares)
+
+
+def months(text: str) -> set[str]:
+    """Month names in a text (capitalised: 'may' the verb is not May)."""
+    return {m.group(1)[:3].lower() for m in _MONTH.finditer(text)}
+
+
+def years_meant(text: str, published: str | None = None) -> set[int]:
+    """Years a text names, with 'last year' / 'this year' / 'a year earlier' read against the publication date."""
+    base = int(published[:4]) if published and published[:4].isdigit() else None
+    out = set()
+    for m in _RELATIVE_YEAR.finditer(text):
+        word = (m.group(1) or "").lower()
+        if m.group(0)[:2] in ("19", "20"):
+            out.add(int(m.group(0)))
+        elif base is not None:
+            out.add(base + {"last": -1, "this": 0, "next": 1}[word])
+    return out
+
+
 @dataclass
 class Ask:
-    kind: str  # when | how-much | who-said | why | open
+    kind: str  # when | how-much | who-said | why | yes-no | open
     asks: str  # what is asked, in words: "when", "the figure", "what Yeutter said"
     speaker: str | None = None
     bearing: re.Pattern | None = None
+    unit: str | None = None  # the unit the question names ("tonnes", "percent", "money")
+    periods: dict = field(default_factory=dict)  # reporting periods, months, years the question names
+    entities: set = field(default_factory=set)  # names in the question ("Northrop", "Sweden"): the answer is about one of them
+    words: set = field(default_factory=set)  # the question's content words (a yes/no answer must be about the same event)
 
     def speaker_words(self) -> list[str]:
         """The words of the speaker's name that identify them (surnames, not titles)."""
         if not self.speaker:
             return []
-        words = [w.strip(".,'’").lower() for w in self.speaker.split()]
+        name = re.split(r"\s+(?:of|at|from)\s+", self.speaker)[0]  # "Richard O'Brien of American Express": O'Brien
+        words = [w.strip(".,'’").lower() for w in name.split()]
         words = [w.removesuffix("'s") for w in words if w and w not in _GENERIC_NAME_WORDS and len(w) > 2]
         return words[-1:] if words else []
 
-    def bears(self, sentence: str, before: str = "") -> bool:
-        """Does this sentence hold what is asked (``before``: the sentence preceding it, for "he said")?"""
+    def bears(self, sentence: str, before: str = "", published: str | None = None, title: str = "") -> bool:
+        """Does this sentence hold what is asked (``before``: the sentence preceding it, for "he said";
+        ``published``: its story's date, to read "last year"; ``title``: its story's headline, which may name whom it is about)?"""
+        rules = _rules()
         if self.kind == "who-said":
-            names = self.speaker_words()
-            if not names:
-                return True
-            low, prev = sentence.lower(), before.lower()
-            return any(re.search(rf"\b{re.escape(n)}\b", low) for n in names) or (
-                bool(re.search(r"\b(?:he|she|they)\s+(?:said|told|added|says)\b|\bsaid\s+(?:he|she)\b", low))
-                and any(re.search(rf"\b{re.escape(n)}\b", prev) for n in names))
+            return self._speaks(sentence, before, rules)
+        if self.entities and not self.entities & _name_words(" ".join((sentence, before, title))):
+            return False  # a figure or date about someone else
+        if self.kind == "yes-no":
+            shared = len(self.words & content_words(sentence)) / len(self.words) if self.words else 1.0
+            return shared >= 0.5 and not rules.hedged.search(sentence)
+        if self.kind == "how-much":
+            return self._holds_the_figure(sentence, published, rules)
         if self.bearing is None:
             return True
         return bool(self.bearing.search(sentence))
 
+    def _speaks(self, sentence: str, before: str, rules) -> bool:
+        """The named speaker's own words: the name close to a verb of saying (not 'talks with X'), or 'he said' after a sentence naming them."""
+        names = self.speaker_words()
+        if not names:
+            return True
+        low, prev = sentence.lower(), before.lower()
+        words = re.findall(r"[\w'’.-]+|[\"“”]", low)
+        for i, w in enumerate(words):
+            if w.strip(".'’").removesuffix("'s") in names:
+                window = " ".join(words[max(0, i - 4): i + 10])
+                if rules.speech.search(window):
+                    return True
+        return bool(re.search(r"\b(?:he|she|they)\s+(?:said|told|added|says)\b|\bsaid\s+(?:he|she)\b", low)) and any(
+            re.search(rf"\b{re.escape(n)}\b", prev) for n in names)
+
+    def _holds_the_figure(self, sentence: str, published: str | None, rules) -> bool:
+        """A figure that is not a date, in the unit asked for, for the period asked about."""
+        if self.unit and not rules.units[self.unit][1].search(sentence):
+            return False
+        if not self.bearing.search(rules.dates.sub(" ", sentence)):
+            return False
+        asked_q, asked_m, asked_y = self.periods.get("periods"), self.periods.get("months"), self.periods.get("years")
+        said_q, said_m, said_y = periods(sentence), months(sentence), years_meant(sentence, published)
+        if asked_q and said_q and not asked_q & said_q:
+            return False  # the third quarter's profit does not answer a question about the fourth
+        if asked_m and said_m and not asked_m & said_m:
+            return False
+        if asked_y and said_y and not asked_y & said_y:
+            return False
+        return True
+
+
+@dataclass(frozen=True)
+class _Rules:
+    kinds: list
+    bearing: dict
+    hedged: re.Pattern
+    speech: re.Pattern
+    units: dict  # name -> (question pattern, figure pattern)
+    dates: re.Pattern
+
 
 @lru_cache(maxsize=1)
-def _rules():
+def _rules() -> _Rules:
     data = json.loads(DATA.read_text(encoding="utf-8"))
     kinds = [(k["kind"], re.compile(k["pattern"], re.IGNORECASE if k["kind"] != "who-said" else 0), k["asks"])
              for k in data["kinds"]]
-    bearing = {name: re.compile(rx, re.IGNORECASE) for name, rx in data["bearing"].items()}
-    return kinds, bearing
+    ic = re.IGNORECASE
+    return _Rules(kinds, {name: re.compile(rx, ic) for name, rx in data["bearing"].items()}, re.compile(data["hedged"], ic),
+                  re.compile(data["speech"], ic), {n: (re.compile(u["question"], ic), re.compile(u["figure"], ic)) for n, u in data["units"].items()},
+                  re.compile(data["dates"], ic))
+
+
+_PART_SPLIT = re.compile(r"(?:[,;]\s*|\s+)and\s+(?=(?:what|how|when|why|who|which|whether|did|does|do|is|was|were|has|had)\b)|;\s*|\?\s+(?=\S)",
+                         re.IGNORECASE)
+
+
+_NOT_NAMES = {"u.s.", "us", "u.s", "usa", "the", "what", "how", "when", "did", "does", "was", "were", "is", "are", "by", "and", "in", "on",
+              "of", "for", "a", "an", "under", "after", "before", "during", "from", "to", "with", "at", "which", "who", "why", "has", "had",
+              "will", "would", "mr", "mrs", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+              "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december",
+              "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "reuters", "inc", "corp", "co", "ltd"}
+
+
+def _name_words(text: str, question_names: bool = False) -> set[str]:
+    """Lower-cased capitalised words (names) of a question, or every word of a sentence to look them up in."""
+    if not question_names:
+        return {w.lower().removesuffix("'s").removesuffix("’s") for w in re.findall(r"[\w'’.-]+", text)}
+    words = re.findall(r"[\w'’.-]+", text)
+    names = {w.strip(".").removesuffix("'s").removesuffix("’s").lower() for i, w in enumerate(words) if i > 0 and w[:1].isupper()}
+    return {n for n in names if n not in _NOT_NAMES and len(n) > 1 and not n.isdigit()}
+
+
+def parts(question: str) -> list[str]:
+    """The parts of a multi-part question ("What was X in February, and what did Y target for the year?")."""
+    pieces = [p.strip(" ,;?") for p in _PART_SPLIT.split(question.strip()) if p and p.strip(" ,;?")]
+    return [p + "?" for p in pieces if len(p.split()) >= 3] or [question]
+
+
+def analyse_parts(question: str) -> list[Ask]:
+    """One analysis per part; a later part inherits the first part's named periods ("and how much in March?" keeps 1987)."""
+    asks = [analyse(p) for p in parts(question)]
+    if len(asks) > 1:
+        years = next((a.periods.get("years") for a in asks if a.periods.get("years")), None)
+        for a in asks:
+            if a.kind == "how-much" and years and not a.periods.get("years"):
+                a.periods["years"] = years
+        for a, p in zip(asks, parts(question)):
+            a.asks = a.asks if a.kind != "open" else f"what was asked in “{p}”"
+    return asks
 
 
 def analyse(question: str) -> Ask:
-    kinds, bearing = _rules()
+    rules = _rules()
     q = question.strip()
-    for kind, rx, asks in kinds:
+    for kind, rx, asks in rules.kinds:
         m = rx.search(q) if kind != "who-said" else rx.search(q[:1].lower() + q[1:])
         if m:
             speaker = m.groupdict().get("speaker")
-            return Ask(kind, asks.format(speaker=speaker or "the speaker"), speaker, bearing.get(asks))
+            ask = Ask(kind, asks.format(speaker=speaker or "the speaker"), speaker, rules.bearing.get(asks))
+            if kind in ("how-much", "when", "yes-no"):
+                ask.entities = _name_words(q, question_names=True)
+                ask.words = content_words(q) - ask.entities if kind == "yes-no" else set()
+            if kind == "how-much":
+                ask.unit = next((n for n, (in_q, _) in rules.units.items() if in_q.search(q)), None)
+                ask.periods = {"periods": periods(q), "months": months(q), "years": {int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", q)}}
+            return ask
     return Ask("open", "the answer")

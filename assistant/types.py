@@ -105,7 +105,7 @@ class Answer:
     def text(self) -> str:
         if self.refused and not self.sentences:
             return f"The stored sources do not report {self.missing[0]}." if self.missing else REFUSAL
-        parts = []
+        parts = [f"The stored sources do not report {' or '.join(self.missing)}."] if self.missing else []
         for s in self.sentences:
             marks = "".join(f"[{n}]" for n in s.citations)
             flag = "" if s.supported else " (unverified)"

@@ -208,7 +208,8 @@ class Verifier:
         refused = not any(s.supported for s in kept)
         if refused and not self.show_flagged:
             kept, cites = [], []
-        return Answer(question, kept, cites, refused, mode, passages, timings, notes, model=draft.model)
+        return Answer(question, kept, cites, refused, mode, passages, timings, notes, model=draft.model,
+                      missing=list(draft.missing))
 
     def _embed(self, draft: Draft, passages: list[Passage]) -> tuple[np.ndarray, dict[int, tuple[np.ndarray, list]]]:
         """Vectors of the draft's sentences, and per passage number its candidate spans with their vectors (one embed call)."""

@@ -16,7 +16,7 @@ from ingest.dates import parse_day
 from ingest.sentences import split_sentences
 from ingest.settings import AnswerSettings
 
-from ..question import analyse, wants_recent
+from ..question import analyse_parts, wants_recent
 from ..scoring import STOPWORDS, content_words, sentence_score, years_in
 from ..types import Draft, DraftSentence, Passage
 
@@ -84,19 +84,50 @@ class ExtractiveBackend:
             yield Draft([], answerable=False, backend=self.name)
             return
         # only sentences that hold what is asked (a date for "when", a figure for "how much",
-        # the named speaker's words for "what did X say", a reason for "why") may answer
-        ask = analyse(question.split(" (following up on:")[0])
-        if ask.kind != "open" and self.answer_bearing:
-            before = _previous_sentences(passages)
-            scored = [c for c in scored if ask.bears(c[3], before.get((c[1], c[2]), ""))]
+        # the named speaker's words for "what did X say", a reason for "why") may answer; each
+        # part of a multi-part question is answered or reported missing
+        asks = analyse_parts(question.split(" (following up on:")[0])
+        missing: list[str] = []
+        before = _previous_sentences(passages)
+
+        def bears(a, c) -> bool:
+            p = passages[c[1] - 1]
+            return a.bears(c[3], before.get((c[1], c[2]), ""), p.published, p.title or "")
+
+        if self.answer_bearing and any(a.kind != "open" for a in asks):
+            scored = [c for c in scored if any(bears(a, c) for a in asks)]
             if not scored or scored[0][0] < floor:
-                yield Draft([], answerable=False, backend=self.name, missing=[ask.asks],
-                            note=f"no retrieved sentence holds {ask.asks}")
+                wanted = [a.asks for a in asks if a.kind != "open"]
+                yield Draft([], answerable=False, backend=self.name, missing=wanted,
+                            note=f"no retrieved sentence holds {' or '.join(wanted)}")
                 return
+        chosen = self._choose(scored)
+        if len(asks) > 1 and self.answer_bearing:
+            for a in asks:
+                if any(bears(a, c) for c in chosen):
+                    continue
+                extra = next((c for c in scored if c[0] >= self.min_score and bears(a, c) and c not in chosen), None)
+                if extra is None:
+                    missing.append(a.asks)
+                else:
+                    chosen.append(extra)
+        # in date order when the quotes come from different days, each led by its date
+        dated = len({(passages[c[1] - 1].published or "")[:10] for c in chosen}) > 1 or wants_recent(question)
+        if dated:
+            chosen.sort(key=lambda c: ((passages[c[1] - 1].published or "")[:10], c[1], c[2]))
+        else:
+            chosen.sort(key=lambda c: (c[1], c[2]))
+        sentences = [DraftSentence(_as_of(passages[c[1] - 1]) + c[3] if dated else c[3], [c[1], *c[4:]]) for c in chosen]
+        for s in sentences:
+            yield s.text + " " + "".join(f"[{n}]" for n in s.citations) + " "
+        yield Draft(sentences, answerable=True, backend=self.name, missing=missing)
+
+    def _choose(self, scored: list[tuple]) -> list[tuple]:
+        """The best sentence and those within the margin of it, each said once (a copy's sentence adds its citation)."""
         best = scored[0][0]
-        chosen: list[tuple[float, int, int, str]] = []
+        chosen: list[tuple] = []
         for cand in scored:
-            score, n, j, s = cand
+            score, n, j, s = cand[:4]
             if score < max(self.min_score, best - self.settings.extractive_margin) or len(chosen) >= self.max_sentences:
                 break
             words, same = content_words(s), self.settings.extractive_same_sentence
@@ -107,16 +138,7 @@ class ExtractiveBackend:
                         chosen[k] = c + (n,) if n not in c[4:] and n != c[1] else c
                 continue
             chosen.append(cand)
-        # in date order when the quotes come from different days, each led by its date
-        dated = len({(passages[c[1] - 1].published or "")[:10] for c in chosen}) > 1 or wants_recent(question)
-        if dated:
-            chosen.sort(key=lambda c: ((passages[c[1] - 1].published or "")[:10], c[1], c[2]))
-        else:
-            chosen.sort(key=lambda c: (c[1], c[2]))
-        sentences = [DraftSentence(_as_of(passages[c[1] - 1]) + c[3] if dated else c[3], [c[1], *c[4:]]) for c in chosen]
-        for s in sentences:
-            yield s.text + " " + "".join(f"[{n}]" for n in s.citations) + " "
-        yield Draft(sentences, answerable=True, backend=self.name)
+        return chosen
 
 
 def _previous_sentences(passages: list[Passage]) -> dict[tuple[int, int], str]:

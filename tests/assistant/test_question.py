@@ -16,7 +16,7 @@ from assistant.question import analyse
     ("In March 1987, what did British Prime Minister Margaret Thatcher tell Parliament about the bid?", "who-said", "thatcher"),
     ("Why did MITI urge chipmakers to cut output?", "why", None),
     ("What is Japan's position on rice?", "open", None),
-    ("Did the U.S. agree to remove all tariffs on Japanese cars?", "open", None),
+    ("Did the U.S. agree to remove all tariffs on Japanese cars?", "yes-no", None),
 ])
 def test_kinds(question, kind, speaker):
     a = analyse(question)
