@@ -97,7 +97,7 @@ class Ask:
 
     def bears(self, sentence: str, before: str = "", published: str | None = None, title: str = "") -> bool:
         """Does this sentence hold what is asked (``before``: the sentence preceding it, for "he said";
-        ``published``: its story's date, to read "last year"; ``title``: its story's headline, which may name whom it is about)?"""
+        ``published``: its story's date, to read "last year"; ``title``: the headline and passage around it, which name whom it is about)?"""
         rules = _rules()
         if self.kind == "who-said":
             return self._speaks(sentence, before, rules)
@@ -131,7 +131,10 @@ class Ask:
         """A figure that is not a date, in the unit asked for, for the period asked about."""
         if self.unit and not rules.units[self.unit][1].search(sentence):
             return False
-        if not self.bearing.search(rules.dates.sub(" ", sentence)):
+        plain = rules.dates.sub(" ", sentence)
+        if not self.periods.get("duration"):
+            plain = rules.durations.sub(" ", plain)
+        if not self.bearing.search(plain):
             return False
         asked_q, asked_m, asked_y = self.periods.get("periods"), self.periods.get("months"), self.periods.get("years")
         said_q, said_m, said_y = periods(sentence), months(sentence), years_meant(sentence, published)
@@ -152,6 +155,7 @@ class _Rules:
     speech: re.Pattern
     units: dict  # name -> (question pattern, figure pattern)
     dates: re.Pattern
+    durations: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -162,7 +166,7 @@ def _rules() -> _Rules:
     ic = re.IGNORECASE
     return _Rules(kinds, {name: re.compile(rx, ic) for name, rx in data["bearing"].items()}, re.compile(data["hedged"], ic),
                   re.compile(data["speech"], ic), {n: (re.compile(u["question"], ic), re.compile(u["figure"], ic)) for n, u in data["units"].items()},
-                  re.compile(data["dates"], ic))
+                  re.compile(data["dates"], ic), re.compile(data["durations"], ic))
 
 
 _PART_SPLIT = re.compile(r"(?:[,;]\s*|\s+)and\s+(?=(?:what|how|when|why|who|which|whether|did|does|do|is|was|were|has|had)\b)|;\s*|\?\s+(?=\S)",
@@ -179,7 +183,7 @@ _NOT_NAMES = {"u.s.", "us", "u.s", "usa", "the", "what", "how", "when", "did", "
 def _name_words(text: str, question_names: bool = False) -> set[str]:
     """Lower-cased capitalised words (names) of a question, or every word of a sentence to look them up in."""
     if not question_names:
-        return {w.lower().removesuffix("'s").removesuffix("’s") for w in re.findall(r"[\w'’.-]+", text)}
+        return {w.strip(".").lower().removesuffix("'s").removesuffix("’s") for w in re.findall(r"[\w'’.-]+", text)}
     words = re.findall(r"[\w'’.-]+", text)
     names = {w.strip(".").removesuffix("'s").removesuffix("’s").lower() for i, w in enumerate(words) if i > 0 and w[:1].isupper()}
     return {n for n in names if n not in _NOT_NAMES and len(n) > 1 and not n.isdigit()}
@@ -212,11 +216,12 @@ def analyse(question: str) -> Ask:
         if m:
             speaker = m.groupdict().get("speaker")
             ask = Ask(kind, asks.format(speaker=speaker or "the speaker"), speaker, rules.bearing.get(asks))
-            if kind in ("how-much", "when", "yes-no"):
+            if kind == "how-much":  # (a date's sentence often names no one: "talks began on Monday")
                 ask.entities = _name_words(q, question_names=True)
-                ask.words = content_words(q) - ask.entities if kind == "yes-no" else set()
+            if kind == "yes-no":
+                ask.words = content_words(q)
             if kind == "how-much":
                 ask.unit = next((n for n, (in_q, _) in rules.units.items() if in_q.search(q)), None)
-                ask.periods = {"periods": periods(q), "months": months(q), "years": {int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", q)}}
+                ask.periods = {"duration": bool(re.search(r"\bhow (?:long|many (?:days|weeks|months|years|hours))\b", q, re.I)), "periods": periods(q), "months": months(q), "years": {int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", q)}}
             return ask
     return Ask("open", "the answer")

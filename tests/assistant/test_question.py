@@ -52,3 +52,46 @@ def test_extractive_refuses_with_what_is_missing(embedder):
     open_q = [e for e in backend.stream("What did Japan and the United States discuss in the semiconductor talks?", [p])
               if isinstance(e, Draft)][0]
     assert open_q.answerable  # the same passage answers a question that asks for no date
+
+
+def test_a_figure_must_fit_the_unit_period_and_name_asked_for():
+    q4 = analyse("What net profit did Northrop report for the fourth quarter of 1987?")
+    assert q4.kind == "how-much"
+    assert q4.bears("Northrop reported fourth quarter net profit of 40.2 mln dlrs.", published="1988-01-20")
+    assert not q4.bears("Northrop reported a third quarter profit of 34.1 mln dlrs.")  # another quarter
+    assert not q4.bears("Wells Fargo reported a net loss of 60.4 mln dlrs in the nine months.", title="Wells Fargo results")
+    assert not q4.bears("The industry made a fourth quarter profit of 3.2 billion dlrs.", title="Industry profits")  # not Northrop
+    tonnes = analyse("How many tonnes of EU steel can enter the United States duty-free each year?")
+    assert not tonnes.bears("The EU replaced the 25% tariff on steel with a quota in 2018.")  # a figure, not tonnes
+    assert tonnes.bears("Up to 3.3 mln tonnes of EU steel can enter duty-free each year.")
+    march = analyse("What was Sweden's trade surplus in March 1987?")
+    assert not march.bears("Sweden's trade surplus rose to 3.6 billion crowns in February from 1.5 billion in January.")
+    assert march.bears("Sweden's trade surplus was 4.1 billion crowns in March against 3.6 billion in February.")
+    last_year = analyse("What was Japan's trade surplus in 1987?")
+    assert not last_year.bears("Japan's trade surplus last year was 82.7 billion dlrs.", published="1987-03-01")  # = 1986
+    spans = analyse("How much did VW earn in 1987?")
+    assert not spans.bears("VW registered gains in the first two months of the year, it said on March 23.", title="VW")  # no amount
+    assert analyse("How long did the talks last?").bears("The talks lasted roughly two and half hours.")  # durations answer 'how long'
+
+
+def test_who_said_needs_the_speaker_speaking_and_yes_no_needs_an_outcome():
+    said = analyse("What did U.S. Trade Representative Robert Lighthizer tell reporters after the Tokyo talks?")
+    assert not said.bears("Motegi held the talks with U.S. Trade Representative Robert Lighthizer a day after Trump arrived.")
+    assert said.bears("Lighthizer told reporters the talks had been productive.")
+    obrien = analyse("What did Richard O'Brien of American Express International Bank say about a trade war?")
+    assert obrien.speaker_words() == ["o'brien"]
+    did = analyse("Did Canada actually impose its ban on Danish pigmeat imports on July 14?")
+    assert did.kind == "yes-no"
+    assert not did.bears("Canada has threatened to ban imports of Danish pigmeat from July 14, an official said.")
+    assert did.bears("Canada imposed its ban on Danish pigmeat imports on July 14 as planned.")
+    assert not did.bears("Danish farmers exported more bacon to Japan this year.")  # another event
+
+
+def test_multi_part_questions_are_split_into_parts():
+    from assistant.question import analyse_parts, parts
+
+    q = "What was Brazil's trade surplus in February 1987, and what surplus was the government targeting for the full year?"
+    assert parts(q) == ["What was Brazil's trade surplus in February 1987?", "what surplus was the government targeting for the full year?"]
+    asks = analyse_parts(q)
+    assert [a.kind for a in asks] == ["how-much", "how-much"] and asks[1].periods["years"] == {1987}  # the year carries over
+    assert parts("What did Japan want on autos and rice?") == ["What did Japan want on autos and rice?"]

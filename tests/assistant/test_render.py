@@ -17,7 +17,9 @@ def test_answer_markdown_is_inert_and_links_citations():
     md = render.answer_markdown(_answer(), turn=3)
     assert "<script>" not in md and "<img" not in md and "&lt;script&gt;" in md
     assert "\\[click\\](javascript" in md and "\\*\\*bold\\*\\*" in md  # no live link, no emphasis
-    assert '[[1]](#cite-3-1 "Outlet <b> · Title <i> · 2019-05-25")' in md  # hover text; the chat sanitizes attributes
+    assert '[[1]](#cite-3-1 "Outlet &lt;b&gt; · Title &lt;i&gt; · 2019-05-25")' in md  # hover text: markup as entities
+    broken = render.md_title('Title\n\n<img src=x> "quoted" back\\')
+    assert "\n" not in broken and '"' not in broken and "\\" not in broken and "<" not in broken  # nothing can end the title
 
 
 def test_sources_panel_escapes_everything_and_highlights_the_span():
