@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.dates import parse_day
 from ingest.instructions import addressed_to_assistant
 from ingest.sentences import split_sentences
 from ingest.settings import AnswerSettings
@@ -134,8 +135,10 @@ class Verifier:
         return sents + [(a[0], b[1]) for a, b in zip(sents, sents[1:]) if "\n\n" not in passage.text[a[1]:b[0]]]
 
     def support(self, sentence: str, n: int, passage: Passage, sentence_vec: np.ndarray, span_vecs: np.ndarray, spans) -> Support:
-        hay = " ".join(filter(None, [passage.text, passage.title, passage.source, passage.published])).lower()
-        hay_numbers = numbers(" ".join(filter(None, [passage.text, passage.title, passage.published])))
+        day = parse_day(passage.published)
+        dated = f"{day.day} {day:%B %Y}" if day else None  # the passage's date as an answer writes it ("As of 2 June 1987")
+        hay = " ".join(filter(None, [passage.text, passage.title, passage.source, passage.published, dated])).lower()
+        hay_numbers = numbers(" ".join(filter(None, [passage.text, passage.title, passage.published, dated])))
         missing = [x for x in numbers(sentence) if x not in hay_numbers]
         missing += [x for x in names(sentence) if not name_found(x, hay)]
         sims = span_vecs @ sentence_vec if len(spans) else np.zeros(0)

@@ -16,7 +16,7 @@ from ingest.dates import parse_day
 from ingest.sentences import split_sentences
 from ingest.settings import AnswerSettings
 
-from ..question import analyse_parts, wants_recent
+from ..question import analyse_parts, wants_recent, years_meant
 from ..scoring import STOPWORDS, content_words, sentence_score, years_in
 from ..types import Draft, DraftSentence, Passage
 
@@ -76,7 +76,8 @@ class ExtractiveBackend:
         years = years_in(question)
         if years:
             # a question about a given year can only rest on passages of, or about, that year
-            keep = [any(y in (p.published or "")[:4] or y in p.text for y in years) for p in passages]
+            keep = [any(y in (p.published or "")[:4] or y in p.text or int(y) in years_meant(p.text, p.published) for y in years)
+                    for p in passages]  # ('last year' in a 1987 story is 1986)
             passages = [p if k else None for p, k in zip(passages, keep)]
         scored = sorted(self.score(question, passages), key=lambda t: (-t[0], t[1], t[2]))
         floor = self.min_score + (self.settings.extractive_unknown_penalty if self.unknown_terms(question) else 0.0)

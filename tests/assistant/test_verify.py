@@ -100,3 +100,14 @@ def test_citation_holding_a_fact_is_kept_even_if_less_similar(sample_assistant):
                   [close, fact], "What did Japan agree on farm tariffs?", "extractive", {})
     assert not ans.refused
     assert sorted(c.doc_id for c in ans.citations) == ["a", "b"]
+
+
+def test_a_quote_led_by_its_story_date_is_supported(sample_assistant, passages):
+    """Extractive answers lead a quote with "As of 2 June 1987:" (from the story's metadata): the day is not an unfound number."""
+    import dataclasses
+
+    n = next(i for i, p in enumerate(passages, 1) if "red line" in p.text)
+    moved = [dataclasses.replace(p, published="2019-06-02") if i == n else p for i, p in enumerate(passages, 1)]
+    quote = next(s for s in moved[n - 1].text.split(". ") if "red line" in s).strip()
+    ans = _check(sample_assistant, moved, (f"As of 2 June 2019: {quote}.", [n]))
+    assert not ans.refused and len(ans.sentences) == 1, ans.notes
