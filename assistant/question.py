@@ -137,7 +137,10 @@ class Ask:
         if not self.bearing.search(plain):
             return False
         asked_q, asked_m, asked_y = self.periods.get("periods"), self.periods.get("months"), self.periods.get("years")
-        said_q, said_m, said_y = periods(sentence), months(sentence), years_meant(sentence, published)
+        said_q, said_m = periods(sentence), months(sentence)
+        said_y = {int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", sentence)}
+        if not said_y and not said_m and not said_q:  # 'last year' dates a figure only when nothing else in the sentence does
+            said_y = years_meant(sentence, published)
         if asked_q and said_q and not asked_q & said_q:
             return False  # the third quarter's profit does not answer a question about the fourth
         if asked_m and said_m and not asked_m & said_m:

@@ -142,15 +142,15 @@ class ExtractiveBackend:
         return chosen
 
 
-def _previous_sentences(passages: list[Passage]) -> dict[tuple[int, int], str]:
-    """(passage number, sentence order) -> the sentence before it in the passage (for "he said")."""
+def _previous_sentences(passages: list[Passage], back: int = 3) -> dict[tuple[int, int], str]:
+    """(passage number, sentence order) -> the few sentences before it in the passage (who "he" is in "he said")."""
     out = {}
     for n, p in enumerate(passages, 1):
         if p is None:
             continue
         sents = [p.text[a:b] for a, b in split_sentences(p.text)]  # numbered as score() numbers them
         for j in range(1, len(sents)):
-            out[(n, j)] = sents[j - 1]
+            out[(n, j)] = " ".join(sents[max(0, j - back):j])
     return out
 
 
