@@ -20,10 +20,10 @@ from ingest.settings import Settings
 from ingest.store import Store
 
 from .backends import BackendError, Backends
-from .chat import condense
+from .chat import condense, said_before
 from .conflicts import flag_conflicts
 from .retrieve import Retriever
-from .types import Answer, Draft, DraftText, Filters, Final, Passage, Passages, StreamEvent
+from .types import Answer, Draft, DraftText, Filters, Final, Passage, Passages, StreamEvent, strip_as_of
 from .verify import Verifier
 
 log = logging.getLogger(__name__)
@@ -145,7 +145,8 @@ class Assistant:
             yield Final(Answer(q, [], [], True, backend.name, [], timings, notes, standalone_question=standalone))
             return
         t1 = time.perf_counter()
-        draft, backend, first = yield from self._draft(backend, standalone, passages, notes)
+        said = said_before(history) if standalone != q else frozenset()
+        draft, backend, first = yield from self._draft(backend, standalone, passages, notes, said)
         timings["generate_ms"] = (time.perf_counter() - t1) * 1000
         if first:
             timings["first_sentence_ms"] = (first - t1) * 1000
@@ -180,11 +181,14 @@ class Assistant:
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
         return answer
 
-    def _draft(self, backend, question: str, passages: list[Passage], notes: list[str]) -> Generator[DraftText, None, tuple]:
-        """Stream the backend's draft; on failure fall back to extractive. Returns (draft, backend used, time of the first sentence)."""
+    def _draft(self, backend, question: str, passages: list[Passage], notes: list[str],
+               said: frozenset[str] = frozenset()) -> Generator[DraftText, None, tuple]:
+        """Stream the backend's draft; on failure fall back to extractive. Returns (draft, backend used, time of the first sentence).
+
+        ``said``: sentences of the conversation's earlier answers, which a follow-up's answer does not repeat."""
         draft, first = None, None
         try:
-            for event in backend.stream(question, passages):
+            for event in backend.stream(question, passages, said):
                 if isinstance(event, Draft):
                     draft = event
                 else:
@@ -194,5 +198,8 @@ class Assistant:
             notes.append(f"{e}; answered extractively instead")
             backend, draft = self.backend("extractive"), None
         if draft is None:
-            draft = next(e for e in backend.stream(question, passages) if isinstance(e, Draft))
+            draft = next(e for e in backend.stream(question, passages, said) if isinstance(e, Draft))
+        kept = [x for x in draft.sentences if strip_as_of(x.text) not in said]
+        if kept:  # (when only what was said answers it, it is said again)
+            draft.sentences = kept
         return draft, backend, first

@@ -15,6 +15,7 @@ import threading
 from dataclasses import dataclass, field
 
 from .prompts import render
+from .types import strip_as_of
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,17 @@ def condense(question: str, history: list[tuple[str, str]], backend=None) -> str
             if 3 <= len(out.split()) <= 60:
                 return out
     return f"{question} (following up on: {last_user})"
+
+
+def said_before(history: list[tuple[str, str]], turns: int = 3) -> frozenset[str]:
+    """The sentences of the last few answers, without citation marks or date leads (a follow-up's answer does not repeat them)."""
+    out = set()
+    for _, answer in (history or [])[-turns:]:
+        for piece in re.split(r"(?:\s*\[\d+\])+(?: \(unverified\))?\s*", answer or ""):
+            piece = strip_as_of(piece.strip())
+            if len(piece.split()) >= 4:
+                out.add(piece)
+    return frozenset(out)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 
@@ -46,6 +47,18 @@ class DraftSentence:
 
     text: str
     citations: list[int]
+
+
+_AS_OF = re.compile(r"^As of \d{1,2} [A-Z][a-z]+ \d{4}: ")
+
+
+def as_of(day) -> str:
+    """ "As of 25 May 2019: ", the lead of a quote from a dated story (``day``: a date, or None)."""
+    return f"As of {day.day} {day:%B %Y}: " if day else ""
+
+
+def strip_as_of(text: str) -> str:
+    return _AS_OF.sub("", text, count=1)
 
 
 @dataclass

@@ -19,7 +19,7 @@ class BackendError(RuntimeError):
 class AnswerBackend(Protocol):
     name: str
 
-    def stream(self, question: str, passages: list[Passage]) -> Iterator[str | Draft]:
+    def stream(self, question: str, passages: list[Passage], avoid: frozenset[str] = frozenset()) -> Iterator[str | Draft]:
         """Yield text as it is produced (may be nothing), then exactly one Draft."""
         ...
 

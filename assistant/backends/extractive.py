@@ -18,7 +18,7 @@ from ingest.settings import AnswerSettings
 
 from ..question import analyse_parts, wants_recent, years_meant
 from ..scoring import STOPWORDS, content_words, sentence_score, years_in
-from ..types import Draft, DraftSentence, Passage
+from ..types import Draft, DraftSentence, Passage, as_of
 
 
 class ExtractiveBackend:
@@ -63,7 +63,9 @@ class ExtractiveBackend:
             return []
         vecs = self.embedder.embed([question] + [c[2] for c in cands])
         sims = vecs[1:] @ vecs[0]
-        q_words = content_words(question)
+        # a follow-up's own words say what is new ("And for maize?"); the turn it follows is context
+        own, _, context_q = question.partition(" (following up on: ")
+        q_words = content_words(own) if context_q and content_words(own) else content_words(question)
         # what the passage says about itself: title, outlet and date ("December 2019")
         context = {n: content_words(" ".join(filter(None, [p.title, p.source, _date_words(p.published)])))
                    for n, p in enumerate(passages, 1) if p is not None}
@@ -72,7 +74,8 @@ class ExtractiveBackend:
             out.append((sentence_score(float(sim), q_words, content_words(s), context[n], self.settings.score_weights), n, j, s))
         return out
 
-    def stream(self, question: str, passages: list[Passage]) -> Iterator[str | Draft]:
+    def stream(self, question: str, passages: list[Passage], avoid: frozenset[str] = frozenset()) -> Iterator[str | Draft]:
+        """``avoid``: sentences already said in this conversation (a follow-up answers the new part only)."""
         years = years_in(question)
         if years:
             # a question about a given year can only rest on passages of, or about, that year
@@ -80,6 +83,9 @@ class ExtractiveBackend:
                     for p in passages]  # ('last year' in a 1987 story is 1986)
             passages = [p if k else None for p, k in zip(passages, keep)]
         scored = sorted(self.score(question, passages), key=lambda t: (-t[0], t[1], t[2]))
+        fresh = [c for c in scored if c[3] not in avoid]
+        if fresh and fresh[0][0] >= self.min_score:  # (when only what was said answers it, it is said again)
+            scored = fresh
         floor = self.min_score + (self.settings.extractive_unknown_penalty if self.unknown_terms(question) else 0.0)
         if not scored or scored[0][0] < floor:
             yield Draft([], answerable=False, backend=self.name)
@@ -155,9 +161,7 @@ def _previous_sentences(passages: list[Passage], back: int = 3) -> dict[tuple[in
 
 
 def _as_of(p: Passage) -> str:
-    """ "As of 25 May 2019: " for a dated passage."""
-    d = parse_day(p.published)
-    return f"As of {d.day} {d:%B %Y}: " if d else ""
+    return as_of(parse_day(p.published))
 
 
 def _date_words(published) -> str:

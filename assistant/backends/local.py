@@ -81,7 +81,7 @@ class LocalBackend:
                 _MODELS[key] = llm
             return _MODELS[key]
 
-    def stream(self, question: str, passages: list[Passage]) -> Iterator[str | Draft]:
+    def stream(self, question: str, passages: list[Passage], avoid: frozenset[str] = frozenset()) -> Iterator[str | Draft]:
         llm = self.llm
         raw, shown = "", 0
         with self._lock:

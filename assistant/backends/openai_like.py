@@ -38,7 +38,7 @@ class OpenAIBackend:
 
         return [ChatMessage(role=m["role"], content=m["content"]) for m in msgs]
 
-    def stream(self, question: str, passages: list[Passage]) -> Iterator[str | Draft]:
+    def stream(self, question: str, passages: list[Passage], avoid: frozenset[str] = frozenset()) -> Iterator[str | Draft]:
         raw, shown = "", 0
         log.debug("asking %s (%s) with %d passages", self.llm.api_base, self.llm.model, len(passages))
         try:

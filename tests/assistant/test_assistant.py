@@ -223,3 +223,21 @@ def test_cli_ask_json_and_batch(sample_store_dir, tmp_path):
     assert out.returncode == 2 and "not UTF-8" in out.stderr and "Traceback" not in out.stderr, out.stderr[-800:]
     empty = subprocess.run(cli + [""], env=env, capture_output=True, text=True, timeout=300)
     assert empty.returncode == 2 and "empty" in empty.stderr
+
+
+def test_a_follow_up_answers_the_new_part_without_repeating_the_last_answer(sample_assistant):
+    from assistant.chat import ChatSession, said_before
+
+    session = ChatSession(sample_assistant)
+    first = session.ask("What has Japan asked Washington to do about tariffs on auto parts?")
+    follow = session.ask("And what about agriculture?")
+    assert not first.refused and not follow.refused, follow.text
+    said = said_before([(first.question, first.text)])
+    assert said and not any(s.text in said or s.text.split(": ", 1)[-1] in said for s in follow.sentences), follow.text
+    assert any(w in follow.text.lower() for w in ("farm", "agricultur", "beef", "pork", "rice")), follow.text
+    # when only what was already said answers the follow-up, it is said again rather than refused
+    again = ChatSession(sample_assistant)
+    wide = again.ask("What is Japan's position on the proposed U.S. auto tariffs?")
+    assert "agricultur" in wide.text.lower()
+    repeat = again.ask("And what about agriculture?")
+    assert not repeat.refused and "agricultur" in repeat.text.lower()
