@@ -188,7 +188,7 @@ class Assistant:
         ``said``: sentences of the conversation's earlier answers, which a follow-up's answer does not repeat."""
         draft, first = None, None
         try:
-            for event in backend.stream(question, passages, said):
+            for event in _stream(backend, question, passages, said):
                 if isinstance(event, Draft):
                     draft = event
                 else:
@@ -198,8 +198,13 @@ class Assistant:
             notes.append(f"{e}; answered extractively instead")
             backend, draft = self.backend("extractive"), None
         if draft is None:
-            draft = next(e for e in backend.stream(question, passages, said) if isinstance(e, Draft))
+            draft = next(e for e in _stream(backend, question, passages, said) if isinstance(e, Draft))
         kept = [x for x in draft.sentences if strip_as_of(x.text) not in said]
         if kept:  # (when only what was said answers it, it is said again)
             draft.sentences = kept
         return draft, backend, first
+
+
+def _stream(backend, question: str, passages: list[Passage], said: frozenset[str]):
+    """The backend's stream; ``avoid`` is passed only when there is something to avoid (a backend may not take it)."""
+    return backend.stream(question, passages, avoid=said) if said else backend.stream(question, passages)

@@ -27,7 +27,7 @@ class FakeBackend:
         self.rewrite = rewrite
         self.asked = []
 
-    def stream(self, question, passages):
+    def stream(self, question, passages, avoid=frozenset()):
         self.asked.append((question, [p.doc_id for p in passages]))
         if self.fail:
             raise BackendError(self.fail)
