@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .scoring import content_words
+from .scoring import content_words, years_in
 
 DATA = Path(__file__).with_name("data") / "questions.json"
 _GENERIC_NAME_WORDS = {"the", "japan's", "u.s.", "president", "minister", "secretary", "chairman", "official", "officials",
@@ -85,6 +85,7 @@ class Ask:
     periods: dict = field(default_factory=dict)  # reporting periods, months, years the question names
     entities: set = field(default_factory=set)  # names in the question ("Northrop", "Sweden"): the answer is about one of them
     words: set = field(default_factory=set)  # the question's content words (a yes/no answer must be about the same event)
+    duration: bool = False  # "how long": a span of time is the answer, not noise around a figure
 
     def speaker_words(self) -> list[str]:
         """The words of the speaker's name that identify them (surnames, not titles)."""
@@ -97,7 +98,7 @@ class Ask:
 
     def bears(self, sentence: str, before: str = "", published: str | None = None, title: str = "") -> bool:
         """Does this sentence hold what is asked (``before``: the sentence preceding it, for "he said";
-        ``published``: its story's date, to read "last year"; ``title``: the headline and passage around it, which name whom it is about)?"""
+        ``published``: its story's date, to read "last year"; ``title``: the headline, and the passage around the sentence, which name whom it is about)?"""
         rules = _rules()
         if self.kind == "who-said":
             return self._speaks(sentence, before, rules)
@@ -132,13 +133,13 @@ class Ask:
         if self.unit and not rules.units[self.unit][1].search(sentence):
             return False
         plain = rules.dates.sub(" ", sentence)
-        if not self.periods.get("duration"):
+        if not self.duration:
             plain = rules.durations.sub(" ", plain)
         if not self.bearing.search(plain):
             return False
         asked_q, asked_m, asked_y = self.periods.get("periods"), self.periods.get("months"), self.periods.get("years")
         said_q, said_m = periods(sentence), months(sentence)
-        said_y = {int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", sentence)}
+        said_y = {int(y) for y in years_in(sentence)}
         if not said_y and not said_m and not said_q:  # 'last year' dates a figure only when nothing else in the sentence does
             said_y = years_meant(sentence, published)
         if asked_q and said_q and not asked_q & said_q:
@@ -200,13 +201,14 @@ def parts(question: str) -> list[str]:
 
 def analyse_parts(question: str) -> list[Ask]:
     """One analysis per part; a later part inherits the first part's named periods ("and how much in March?" keeps 1987)."""
-    asks = [analyse(p) for p in parts(question)]
+    pieces = parts(question)
+    asks = [analyse(p) for p in pieces]
     if len(asks) > 1:
         years = next((a.periods.get("years") for a in asks if a.periods.get("years")), None)
         for a in asks:
             if a.kind == "how-much" and years and not a.periods.get("years"):
                 a.periods["years"] = years
-        for a, p in zip(asks, parts(question)):
+        for a, p in zip(asks, pieces):
             a.asks = a.asks if a.kind != "open" else f"what was asked in “{p}”"
     return asks
 
@@ -225,6 +227,7 @@ def analyse(question: str) -> Ask:
                 ask.words = content_words(q)
             if kind == "how-much":
                 ask.unit = next((n for n, (in_q, _) in rules.units.items() if in_q.search(q)), None)
-                ask.periods = {"duration": bool(re.search(r"\bhow (?:long|many (?:days|weeks|months|years|hours))\b", q, re.I)), "periods": periods(q), "months": months(q), "years": {int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", q)}}
+                ask.duration = bool(re.search(r"\bhow (?:long|many (?:days|weeks|months|years|hours))\b", q, re.I))
+                ask.periods = {"periods": periods(q), "months": months(q), "years": {int(y) for y in years_in(q)}}
             return ask
     return Ask("open", "the answer")

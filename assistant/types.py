@@ -52,9 +52,14 @@ class DraftSentence:
 _AS_OF = re.compile(r"^As of \d{1,2} [A-Z][a-z]+ \d{4}: ")
 
 
+def day_words(day) -> str | None:
+    """ "25 May 2019" (``day``: a date, or None)."""
+    return f"{day.day} {day:%B %Y}" if day else None
+
+
 def as_of(day) -> str:
     """ "As of 25 May 2019: ", the lead of a quote from a dated story (``day``: a date, or None)."""
-    return f"As of {day.day} {day:%B %Y}: " if day else ""
+    return f"As of {day_words(day)}: " if day else ""
 
 
 def strip_as_of(text: str) -> str:

@@ -32,7 +32,7 @@ from ingest.settings import AnswerSettings
 
 from . import entail
 from .scoring import content_words, sentence_score, years_in
-from .types import Answer, AnswerSentence, Citation, Draft, Passage
+from .types import Answer, AnswerSentence, Citation, Draft, Passage, day_words
 
 log = logging.getLogger(__name__)
 
@@ -135,8 +135,7 @@ class Verifier:
         return sents + [(a[0], b[1]) for a, b in zip(sents, sents[1:]) if "\n\n" not in passage.text[a[1]:b[0]]]
 
     def support(self, sentence: str, n: int, passage: Passage, sentence_vec: np.ndarray, span_vecs: np.ndarray, spans) -> Support:
-        day = parse_day(passage.published)
-        dated = f"{day.day} {day:%B %Y}" if day else None  # the passage's date as an answer writes it ("As of 2 June 1987")
+        dated = day_words(parse_day(passage.published))  # the passage's date as an answer writes it ("As of 2 June 1987")
         hay = " ".join(filter(None, [passage.text, passage.title, passage.source, passage.published, dated])).lower()
         hay_numbers = numbers(" ".join(filter(None, [passage.text, passage.title, passage.published, dated])))
         missing = [x for x in numbers(sentence) if x not in hay_numbers]

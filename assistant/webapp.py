@@ -69,6 +69,7 @@ class ChatApp:
         self.settings = settings
         self.assistant = assistant or Assistant.from_settings(settings)
         self._ingest_lock = threading.Lock()
+        self.last_report = None  # the last ingest's report (its full failure list is offered as a download)
 
     # ---- chat ------------------------------------------------------------------
     def filters(self, outlets, since, until) -> Filters:
@@ -142,6 +143,7 @@ class ChatApp:
     def ingest(self, files, urls: str, progress=None) -> tuple[str, list[list], list[str]]:
         """Copy uploads into DATA_DIR/uploads, ingest them incrementally; returns (summary, table, outlets)."""
 
+        self.last_report = None
         files = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in (files or [])]
         try:
             checked = self.check_uploads(files)
@@ -198,7 +200,7 @@ class ChatApp:
 
     def failures_download(self) -> str | None:
         """A copy of the last ingest's full failure list where the browser may download it, when it was too long to show."""
-        report = getattr(self, "last_report", None)
+        report = self.last_report
         if not report or not report.failures_file or not report.failures_file.exists():
             return None
         import tempfile
@@ -332,7 +334,6 @@ def _sources_tab(gr, app: ChatApp, settings: Settings, outlets):
                     rm = gr.Button("Delete", variant="stop", scale=1)
 
         def do_ingest(fs, us, progress=gr.Progress(track_tqdm=True)):
-            app.last_report = None
             summary, rows, outs = app.ingest(fs, us, progress)
             full = app.failures_download()
             return summary, rows, gr.update(choices=outs), None, gr.update(value=full, visible=full is not None)

@@ -14,20 +14,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.web_bench import start_app  # noqa: E402
 from eval.stats import percentile  # noqa: E402
 
 QUESTION = "What is Japan's position on the proposed U.S. auto tariffs?"
@@ -62,12 +60,8 @@ def main() -> int:
     data = work / "data"
     shutil.copytree(args.data_dir, data, ignore=shutil.ignore_patterns("uploads"))
     files = hostile_files(work)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}/"
-    env = {**os.environ, "TRADECHAT_DATA_DIR": str(data), "TRADECHAT_WEB__PORT": str(port), "TRADECHAT_LLM__BACKEND": "extractive"}
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc, url = start_app(data, {"TRADECHAT_LLM__BACKEND": "extractive"})
     try:
-        _wait(url)
         client = Client(url, verbose=False)
 
         def ask() -> float:
@@ -112,24 +106,6 @@ def main() -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(res, indent=2))
     return 0
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(url: str) -> None:
-    for _ in range(400):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"{url} did not answer")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,24 @@ sys.path.insert(0, str(ROOT))
 from eval.stats import percentile  # noqa: E402
 
 
+def start_app(data_dir: Path, env: dict | None = None) -> tuple[subprocess.Popen, str]:
+    """`python app.py` over this store on a free 127.0.0.1 port, once it answers: (process, url)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    env = {**os.environ, "TRADECHAT_DATA_DIR": str(data_dir), "TRADECHAT_WEB__PORT": str(port), **(env or {})}
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(400):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return proc, url
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise SystemExit(f"{url} did not answer")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data-dir", type=Path, default=ROOT / "data")
@@ -39,19 +57,8 @@ def main() -> int:
 
     questions = [json.loads(line)["question"] for line in (ROOT / "eval" / "datasets" / "sample.jsonl").read_text().splitlines()]
     questions = [questions[i % len(questions)] for i in range(args.sessions)]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/"
-    env = {**os.environ, "TRADECHAT_DATA_DIR": str(args.data_dir), "TRADECHAT_WEB__PORT": str(port)}
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc, url = start_app(args.data_dir)
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(url, timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
         alone = []
         solo = Client(url, verbose=False)
         for q in dict.fromkeys(questions):

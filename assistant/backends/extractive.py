@@ -49,16 +49,10 @@ class ExtractiveBackend:
     def complete(self, prompt: str, max_tokens: int = 64) -> str | None:
         return None
 
-    def score(self, question: str, passages: list[Passage]) -> list[tuple[float, int, int, str]]:
-        """(score, passage number, sentence order, sentence) for every candidate sentence."""
-        cands: list[tuple[int, int, str]] = []
-        for n, p in enumerate(passages, 1):
-            if p is None:  # excluded, but keeps its number
-                continue
-            for j, (a, b) in enumerate(split_sentences(p.text)):
-                s = p.text[a:b].strip()
-                if len(s.split()) >= 5:
-                    cands.append((n, j, s))
+    def score(self, question: str, passages: list[Passage], sents: dict[int, list[str]] | None = None) -> list[tuple[float, int, int, str]]:
+        """(score, passage number, sentence order, sentence) for every candidate sentence (``sents``: from _sentences)."""
+        sents = _sentences(passages) if sents is None else sents
+        cands = [(n, j, s.strip()) for n, ss in sents.items() for j, s in enumerate(ss) if len(s.split()) >= 5]
         if not cands:
             return []
         vecs = self.embedder.embed([question] + [c[2] for c in cands])
@@ -82,7 +76,8 @@ class ExtractiveBackend:
             keep = [any(y in (p.published or "")[:4] or y in p.text or int(y) in years_meant(p.text, p.published) for y in years)
                     for p in passages]  # ('last year' in a 1987 story is 1986)
             passages = [p if k else None for p, k in zip(passages, keep)]
-        scored = sorted(self.score(question, passages), key=lambda t: (-t[0], t[1], t[2]))
+        sents = _sentences(passages)
+        scored = sorted(self.score(question, passages, sents), key=lambda t: (-t[0], t[1], t[2]))
         fresh = [c for c in scored if c[3] not in avoid]
         if fresh and fresh[0][0] >= self.min_score:  # (when only what was said answers it, it is said again)
             scored = fresh
@@ -95,7 +90,7 @@ class ExtractiveBackend:
         # part of a multi-part question is answered or reported missing
         asks = analyse_parts(question.split(" (following up on:")[0])
         missing: list[str] = []
-        before = _previous_sentences(passages)
+        before = _previous_sentences(sents)
 
         def bears(a, c) -> bool:
             p = passages[c[1] - 1]
@@ -148,16 +143,14 @@ class ExtractiveBackend:
         return chosen
 
 
-def _previous_sentences(passages: list[Passage], back: int = 3) -> dict[tuple[int, int], str]:
+def _sentences(passages: list[Passage | None]) -> dict[int, list[str]]:
+    """Passage number -> its sentences (an excluded passage keeps its number and has none)."""
+    return {n: [p.text[a:b] for a, b in split_sentences(p.text)] for n, p in enumerate(passages, 1) if p is not None}
+
+
+def _previous_sentences(sents: dict[int, list[str]], back: int = 3) -> dict[tuple[int, int], str]:
     """(passage number, sentence order) -> the few sentences before it in the passage (who "he" is in "he said")."""
-    out = {}
-    for n, p in enumerate(passages, 1):
-        if p is None:
-            continue
-        sents = [p.text[a:b] for a, b in split_sentences(p.text)]  # numbered as score() numbers them
-        for j in range(1, len(sents)):
-            out[(n, j)] = " ".join(sents[max(0, j - back):j])
-    return out
+    return {(n, j): " ".join(ss[max(0, j - back):j]) for n, ss in sents.items() for j in range(1, len(ss))}
 
 
 def _as_of(p: Passage) -> str:
