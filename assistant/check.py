@@ -45,15 +45,31 @@ def _passages(raw, lineno: int) -> list[Passage]:
     return out
 
 
-def verdict_record(assistant, claim: str, passages: list[Passage] | None, k: int, id=None) -> dict:
+def judge_claim(assistant, claim: str, passages: list[Passage] | None, k: int):
+    """(judgement, the passage that decides it or None), retrieving when no passages are given."""
     if passages is None:
         passages = assistant.retriever.retrieve(claim, None, k).passages
     j = assistant.verifier.judge(claim, passages)
-    cited = passages[j.n - 1] if j.n else None
+    return j, (passages[j.n - 1] if j.n else None)
+
+
+def check_text(assistant, text: str, k: int = 4, limit: int | None = None) -> tuple[list[tuple[str, object, Passage | None]], int]:
+    """(each sentence of a draft with its judgement and deciding passage, sentences left unchecked past ``limit``).
+    The web tab and the CLI share it."""
+    spans = split_sentences(text)
+    todo = spans[:limit] if limit else spans
+    return [(text[a:b], *judge_claim(assistant, text[a:b], None, k)) for a, b in todo], len(spans) - len(todo)
+
+
+def record(claim: str, j, cited: Passage | None, id=None) -> dict:
     return {"id": id, "claim": claim, "verdict": j.verdict,
             "citations": [{"doc_id": cited.doc_id, "source": cited.source, "published": cited.published,
                            "quote": cited.text[j.span[0]:j.span[1]] if j.span else None}] if cited else [],
             "span": list(j.span) if j.span else None, "reason": j.reason}
+
+
+def verdict_record(assistant, claim: str, passages: list[Passage] | None, k: int, id=None) -> dict:
+    return record(claim, *judge_claim(assistant, claim, passages, k), id=id)
 
 
 def cmd_check(args, settings) -> int:
@@ -92,12 +108,12 @@ def cmd_check(args, settings) -> int:
             print(json.dumps(verdict_record(assistant, rec["claim"], passages, args.k, rec.get("id")), ensure_ascii=False))
             ran += 1
         return 0 if ran else 2
-    sentences = [text[a:b] for a, b in split_sentences(text)]
-    if not sentences:
+    checked, _ = check_text(assistant, text, args.k)
+    if not checked:
         print("tradechat check: the text holds no sentence", file=sys.stderr)
         return 2
-    for s in sentences:
-        rec = verdict_record(assistant, s, None, args.k)
+    for s, j, cited in checked:
+        rec = record(s, j, cited)
         if args.json:
             print(json.dumps(rec, ensure_ascii=False))
             continue

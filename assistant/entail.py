@@ -121,6 +121,10 @@ class Text:
         self.hedged = self._scoped(vocab.hedges, vocab)
         self.content = {s for s, t in zip(self.stems, self.tokens) if t not in _STOP and t[0].isalnum()}
 
+    def word(self, stem: str) -> str:
+        """The sentence's own word for a stem (reasons quote words, not stems)."""
+        return next((t for t, s in zip(self.tokens, self.stems) if s == stem), stem)
+
     def _cue_at(self, i: int, cues) -> tuple[str, ...] | None:
         for cue in cues:
             if tuple(self.tokens[i:i + len(cue)]) == cue:
@@ -247,8 +251,9 @@ def _aligned_edit(c: Text, e: Text, v: Vocabulary) -> Verdict | None:
             for a, b in ((left, right), (right, left)):
                 if mine & a and theirs & b and not (mine & b) and not (theirs & a):
                     if not (c.negated.keys() & mine or e.negated.keys() & theirs):  # a double flip is no contradiction
-                        return Verdict("contradicted", f"direction: claim '{sorted(mine & a)[0]}' where the source has "
-                                                       f"'{sorted(theirs & b)[0]}'", sorted(theirs & b)[0])
+                        said, source = sorted(mine & a)[0], sorted(theirs & b)[0]
+                        return Verdict("contradicted", f"direction: the claim says '{c.word(said)}' where the source says "
+                                                       f"'{e.word(source)}'", e.word(source))
         if i2 - i1 > 2 or j2 - j1 > 2:
             continue  # a long rewrite is a paraphrase, not a name put in another's place
         p_c = {parties[t] for t in c.names[i1:i2] if t in parties}

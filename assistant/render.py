@@ -150,6 +150,12 @@ CSS = """
 .tc-passage { white-space: pre-wrap; font-size: .9em; }
 .tc-passage mark { background: #ffe27a; color: #000; }
 .tc-refusal { font-weight: bold; }
+.tc-check { border-left: 4px solid #999; padding: .2em .6em; margin: .3em 0; }
+.tc-check summary { cursor: pointer; }
+.tc-v-supported { border-left-color: #2e8b57; background: rgba(46,139,87,.08); }
+.tc-v-contradicted { border-left-color: #c0392b; background: rgba(192,57,43,.10); }
+.tc-v-not_stated { border-left-color: #b8860b; background: rgba(184,134,11,.08); }
+.tc-verdict { font-weight: bold; font-size: .85em; text-transform: uppercase; margin-right: .4em; }
 """
 
 # Clicking a [n] in the chat opens and scrolls to its source in the panel.
@@ -168,6 +174,38 @@ document.addEventListener("click", (ev) => {
 }, true);
 </script>
 """
+
+
+VERDICT_LABELS = {"supported": "supported", "contradicted": "contradicted", "not_stated": "not stated"}
+
+
+def check_html(checked: list[tuple], document: Callable[[str], str | None] = lambda _: None, note: str = "") -> str:
+    """A checked draft: each sentence coloured by its verdict; opening it shows the deciding source, span highlighted.
+
+    ``checked``: (sentence, judgement, passage or None) per sentence, as ``check.check_text`` returns them."""
+    if not checked:
+        return '<p class="tc-empty">Paste a paragraph and press Check: each sentence is checked against the stored sources.</p>'
+    counts = {v: sum(j.verdict == v for _, j, _ in checked) for v in VERDICT_LABELS}
+    head = " · ".join(f"{n} {VERDICT_LABELS[v]}" for v, n in counts.items())
+    items = []
+    for i, (sentence, j, p) in enumerate(checked, 1):
+        label = VERDICT_LABELS.get(j.verdict, j.verdict)
+        if p is not None and j.span:
+            a, b = j.span
+            text = document(p.doc_id)
+            body = (_in_context(text, p.start + a, p.start + b, CONTEXT_CHARS // 2)
+                    if text and 0 <= p.start + a < p.start + b <= len(text) else _highlight(p.text, a, b))
+            meta = " · ".join(html.escape(x) for x in (p.source or "unknown outlet", (p.published or "")[:10] or "undated"))
+            source = (f'<small><b>{html.escape(p.title or p.doc_id)}</b> · {meta} · doc: {html.escape(p.doc_id)}</small>'
+                      f'<p class="tc-passage">{body}</p>')
+        else:
+            source = "<p><small>No stored passage says this.</small></p>"
+        reason = f"<p><small>{html.escape(j.reason)}</small></p>" if j.reason else ""
+        items.append(f'<details class="tc-check tc-v-{_attr(j.verdict)}" data-verdict="{_attr(j.verdict)}" data-n="{i}">'
+                     f'<summary><span class="tc-verdict">{html.escape(label)}</span>{html.escape(sentence)}</summary>'
+                     f'{reason}{source}</details>')
+    tail = f'<p class="tc-note">{html.escape(note)}</p>' if note else ""
+    return f'<section class="tc-checked"><p>{html.escape(head)}</p>{"".join(items)}{tail}</section>'
 
 
 def timeline_html(party: str, issue: str, steps: list[dict], document: Callable[[str], str | None] = lambda _: None) -> str:

@@ -209,6 +209,18 @@ class ChatApp:
         shutil.copyfile(report.failures_file, out)
         return str(out)
 
+    # ---- checking a draft ----------------------------------------------------------
+    def check_draft(self, text: str) -> str:
+        from .check import check_text
+
+        if not text or not text.strip():
+            return render.check_html([])
+        limit = self.settings.web.check_max_sentences
+        checked, rest = check_text(self.assistant, text, limit=limit)
+        note = (f"Checked the first {limit} sentences; {rest} more were not checked "
+                "(setting web.check_max_sentences).") if rest else ""
+        return render.check_html(checked, self._document_text, note)
+
     # ---- positions ---------------------------------------------------------------
     def build_positions(self, progress=None) -> str:
         """Extract positions for new or changed documents (rules, plus the model pass if configured)."""
@@ -272,6 +284,7 @@ def build_app(settings: Settings, app: ChatApp | None = None):
         outlets = _chat_tab(gr, app, settings)
         table = _sources_tab(gr, app, settings, outlets)
         _positions_tab(gr, app, demo)
+        _check_tab(gr, app)
         _api(gr, app, settings)
         # the page itself carries no stored data (Gradio shows its component defaults to anyone who
         # loads '/', login or not): lists and tables start empty and fill once a session loads
@@ -403,6 +416,15 @@ def _positions_tab(gr, app: ChatApp, demo) -> None:
         p_matrix.select(open_cell, [p_headers, p_since, p_until], p_timeline, api_name=False)
         demo.load(show_matrix, *matrix_io, api_name=False)
         demo.load(lambda: tuple(gr.update(choices=c) for c in app.positions_choices()), None, [p_party, p_issue], api_name=False)
+
+
+def _check_tab(gr, app: ChatApp) -> None:
+    """Paste a draft; each sentence is coloured supported / contradicted / not stated, with its source."""
+    with gr.Tab("Check a draft"):
+        draft = gr.Textbox(label="A draft to check (a paragraph of a briefing, say)", lines=6, elem_id="check-draft")
+        go = gr.Button("Check", variant="primary", elem_id="check-go")
+        out = gr.HTML(render.check_html([]), elem_id="check-result")
+        go.click(app.check_draft, draft, out, concurrency_limit=app.settings.web.chat_concurrency, api_name=False)
 
 
 def _api(gr, app: ChatApp, settings: Settings) -> None:

@@ -128,6 +128,7 @@ class WebSettings(BaseModel):
     upload_types: tuple[str, ...] = Field((".txt", ".html", ".htm", ".md", ".jsonl", ".sgm", ".urls"), description="file types the upload accepts")
     login_free_attempts: int = Field(5, ge=1, description="failed logins per client and per user name before each further one locks them out")
     login_max_lockout_s: float = Field(300.0, gt=0, description="longest lockout; each failure past the free ones doubles it (1, 2, 4 ... s)")
+    check_max_sentences: int = Field(40, ge=1, description="sentences of a pasted draft the 'Check a draft' tab checks (the rest are listed as not checked)")
 
 
 class PositionSettings(BaseModel):

@@ -132,6 +132,38 @@ def test_positions_tab_shows_the_matrix_and_a_cell_opens_its_timeline(page):
     page.screenshot(path=str(SHOTS / "5-positions-timeline.png"), full_page=True)
 
 
+DRAFT = ("The EU will suspend the retaliatory duties it put on American goods such as bourbon whiskey. "
+         "The United States will keep the 25% tariff on steel and the 10% tariff on aluminum. "
+         "Brazil cut its coffee export tax to zero in 2022.")
+
+
+def test_check_a_draft_colours_each_sentence_and_opens_its_source(page):
+    page.get_by_role("tab", name="Check a draft").click()
+    page.locator("#check-draft textarea").fill(DRAFT)
+    page.locator("#check-go").click()
+    result = page.locator("#check-result .tc-checked")
+    result.wait_for(timeout=60_000)
+    items = result.locator("details.tc-check")
+    assert items.count() == 3
+    verdicts = [items.nth(i).get_attribute("data-verdict") for i in range(3)]
+    assert verdicts == ["supported", "contradicted", "not_stated"]
+    # the colour is the verdict's: green, red, amber borders
+    colours = [items.nth(i).evaluate("e => getComputedStyle(e).borderLeftColor") for i in range(3)]
+    assert len(set(colours)) == 3
+    # clicking the contradicted sentence shows the source sentence that says otherwise, highlighted
+    bad = items.nth(1)
+    assert not bad.locator("mark").is_visible()
+    bad.locator("summary").click()
+    mark = bad.locator("mark").first
+    mark.wait_for(state="visible", timeout=10_000)
+    assert "will replace the 25% tariff on steel" in mark.inner_text()
+    assert "Continental Observer" in bad.inner_text() and "2021-10-31" in bad.inner_text()
+    items.nth(2).locator("summary").click()
+    assert "No stored passage says this" in items.nth(2).inner_text()
+    page.screenshot(path=str(SHOTS / "7-check-a-draft.png"), full_page=True)
+    page.get_by_role("tab", name="Chat").click()
+
+
 def _payload(field: str, port: int) -> str:
     """Markup a hostile or careless source could put in one metadata field: a blank line, an image, a fake login link."""
     return (f'{field} starts here\n\n<img src="http://127.0.0.1:{port}/{field}.gif" onerror="window.__pwned=1"> '
