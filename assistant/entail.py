@@ -32,6 +32,8 @@ _STOP = {"the", "a", "an", "it", "its", "is", "are", "was", "were", "be", "been"
          "shall", "should", "do", "does", "did", "to", "of", "in", "on", "for", "said", "says", "say", "this", "that",
          "these", "those", "by", "with", "at", "from", "as", "he", "she", "they", "we", "i", "his", "her", "their", "our",
          "also", "yet", "any", "so"}
+_CONTRACTION = re.compile(r"\b(ca|wo|[A-Za-z]+)n['’]t\b", re.IGNORECASE)  # can't, won't, didn't, isn't ...
+NEAR = 4  # tokens: a negation this close to a word in the other text covers it too ("did not think it made" / "thought it did not make")
 ROLE_OVERLAP = 0.6  # share of the claim's content words a span sentence must hold to show a role swap
 SCOPE = 1  # content words a negation or hedge covers: its head ("would not boost", "no agreement")
 
@@ -46,7 +48,9 @@ class Verdict:
 @dataclass
 class Vocabulary:
     negation: list[tuple[str, ...]]
+    not_negation: list[tuple[str, ...]]  # "no more than": a negation word that negates nothing
     hedges: list[tuple[str, ...]]
+    softeners: set[str]  # a claim holding one is itself tentative
     breaks: set[str]
     antonyms: list[tuple[set[str], set[str]]]
     scales: dict[str, str]  # token (lower) -> scale class
@@ -74,7 +78,8 @@ class Vocabulary:
         stem = _stemmer().stemWord
         cues = lambda xs: sorted({tuple(x.lower().split()) for x in xs}, key=len, reverse=True)  # noqa: E731
         return cls(
-            negation=cues(data["negation"]), hedges=cues(data["hedges"]), breaks=set(data["scope_breaks"]),
+            negation=cues(data["negation"]), not_negation=cues(data["not_negation"]), hedges=cues(data["hedges"]),
+            softeners={w.lower() for w in data["softeners"]}, breaks=set(data["scope_breaks"]),
             antonyms=[({stem(data["lemmas"].get(w, w)) for w in a}, {stem(data["lemmas"].get(w, w)) for w in b})
                       for a, b in data["antonyms"]],
             scales={w: k for k, ws in data["scales"].items() for w in ws},
@@ -111,14 +116,16 @@ class Text:
 
     def __init__(self, text: str, vocab: Vocabulary):
         self.raw = text
-        raw = _TOKEN.findall(text)
+        raw = _TOKEN.findall(_CONTRACTION.sub(r"\1 n't", text))  # "don't" -> "do n't": the negation is its own token
         self.tokens = [t.lower().replace("’", "'") for t in raw]
         self.names = [t.removesuffix("'s") for t in self.tokens]  # "tokyo's" names Tokyo
         self.capital = [k > 0 and t[0].isupper() for k, t in enumerate(raw)]  # names, not the word a cue covers
         stem = _stemmer().stemWord
         self.stems = [stem(vocab.lemmas.get(t, t)) for t in self.tokens]
         self.negated = self._scoped(vocab.negation, vocab)  # stem -> cue
-        self.hedged = self._scoped(vocab.hedges, vocab)
+        self.cue_at = self.negation_positions(vocab)
+        self.hedged = self._scoped(vocab.hedges, vocab, skip=self.cue_at)
+        self.softened = bool(vocab.softeners & set(self.tokens)) or bool(self._scoped(vocab.hedges, vocab))
         self.content = {s for s, t in zip(self.stems, self.tokens) if t not in _STOP and t[0].isalnum()}
 
     def word(self, stem: str) -> str:
@@ -131,19 +138,54 @@ class Text:
                 return cue
         return None
 
-    def _scoped(self, cues, vocab: Vocabulary) -> dict[str, str]:
+    def negation_positions(self, vocab: Vocabulary) -> set[int]:
+        """Token positions of the negation cues that negate something."""
+        out, i = set(), 0
+        self.n_negations = 0
+        while i < len(self.tokens):
+            idiom = self._cue_at(i, vocab.not_negation)
+            if idiom:
+                i += len(idiom)
+                continue
+            cue = self._cue_at(i, vocab.negation)
+            if cue and not self._before_number(cue, i + len(cue)):
+                out.update(range(i, i + len(cue)))
+                self.n_negations += 1
+            i += len(cue) if cue else 1
+        return out
+
+    def _before_number(self, cue: tuple[str, ...], j: int) -> bool:
+        """'declined to 10.66 billion' is a fall, not a refusal (a cue ending in 'to', then a number)."""
+        return cue[-1] == "to" and j < len(self.tokens) and self.tokens[j][0].isdigit()
+
+    def negation_near(self, stem: str, vocab: Vocabulary) -> bool:
+        """Is a negation cue within NEAR tokens of this stem's occurrence (the negation moved, not added)?"""
+        spots = [k for k, s in enumerate(self.stems) if s == stem]
+        return any(abs(k - j) <= NEAR for k in spots for j in self.cue_at)
+
+    def _scoped(self, cues, vocab: Vocabulary, skip: set[int] = frozenset()) -> dict[str, str]:
         out: dict[str, str] = {}
         i = 0
         while i < len(self.tokens):
+            idiom = self._cue_at(i, vocab.not_negation)
+            if idiom:
+                i += len(idiom)
+                continue
             cue = self._cue_at(i, cues)
-            if not cue:
+            if not cue or self._before_number(cue, i + len(cue)):
                 i += 1
                 continue
             j, seen = i + len(cue), 0
             while j < len(self.tokens) and seen < SCOPE:
                 t = self.tokens[j]
+                if t in ('"', "“"):  # 'was not "broad enough"': the quoted words are what is negated
+                    j += 1
+                    continue
                 if t in vocab.breaks or not t[0].isalnum():
                     break
+                if j in skip:  # "asked not to be named": the hedge does not cover the negation
+                    j += 1
+                    continue
                 if t not in _STOP and not t.endswith("ly") and not self.capital[j]:  # "not immediately agree", "asked Tokyo to open"
                     out.setdefault(self.stems[j], " ".join(cue))
                     seen += 1
@@ -198,7 +240,8 @@ def compare(claim: str, evidence: str, vocab: Vocabulary | None = None) -> Verdi
     # polarity: the head of a negated phrase in one text, affirmed in the other
     for a, b, how in ((c, e, "the claim negates"), (e, c, "the source negates")):
         for stem, cue in a.negated.items():
-            if stem in b.content and stem not in b.negated:
+            moved = b.n_negations >= a.n_negations and b.negation_near(stem, v)  # the same negation, elsewhere
+            if stem in b.content and stem not in b.negated and not moved:
                 if not _antonym_flip(stem, a, b, v):
                     return Verdict("contradicted", f"polarity: {how} '{stem}' ({cue})", stem)
 
@@ -213,7 +256,7 @@ def compare(claim: str, evidence: str, vocab: Vocabulary | None = None) -> Verdi
         for mine, theirs in ((left, right), (right, left)):
             in_c = {s for s in c.content & mine if s not in c.negated}
             in_e = {s for s in e.content & theirs if s not in e.negated}
-            if in_c and in_e and not (e.content & mine) and not (c.content & theirs):
+            if in_c and in_e and not (e.content & mine) and not (c.content & theirs) and _same_object(c, in_c, e, in_e, mine | theirs):
                 return Verdict("contradicted", f"direction: claim '{sorted(in_c)[0]}', source '{sorted(in_e)[0]}'",
                                sorted(in_e)[0])
 
@@ -233,6 +276,8 @@ def compare(claim: str, evidence: str, vocab: Vocabulary | None = None) -> Verdi
 
     # modality: the span only says it may / is planned to happen
     for stem, cue in e.hedged.items():
+        if c.softened:
+            break  # the claim is itself tentative ("will probably open", "urged Japan to open")
         if stem in c.content and stem not in c.hedged and stem not in c.negated and stem not in _STOP:
             return Verdict("not_stated", f"modality: the source only says '{cue} … {stem}'", stem)
     return Verdict("supported")
@@ -284,6 +329,21 @@ def _role_swap(c: Text, evidence: str, v: Vocabulary) -> tuple[str, str] | None:
         if ea in c.parties():
             found = (ca, ea)
     return found
+
+
+def _context(t: Text, stems: set[str], skip: set[str], width: int = 2) -> set[str]:
+    """Content stems within ``width`` tokens of the words in ``stems``."""
+    out = set()
+    for k, s in enumerate(t.stems):
+        if s in stems:
+            out.update(x for x in t.stems[max(0, k - width):k + width + 1] if x in t.content and x not in skip)
+    return out
+
+
+def _same_object(c: Text, in_c: set[str], e: Text, in_e: set[str], skip: set[str]) -> bool:
+    """Opposite words far apart in the two texts are about different things ('approved widening X' / 'block Y'):
+    a direction conflict needs a content word shared near both."""
+    return bool(_context(c, in_c, skip) & _context(e, in_e, skip))
 
 
 def _antonym_flip(stem: str, a: Text, b: Text, v: Vocabulary) -> bool:

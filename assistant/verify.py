@@ -64,12 +64,40 @@ def numbers(text: str) -> set[str]:
     return {_norm_number(n) for n in _NUMBER.findall(text)}
 
 
+_OPENERS = {"Below", "Above", "Consequently", "Meanwhile", "Separately", "Overall", "Instead", "Still", "Yet", "Thus", "Hence",
+            "Moreover", "Furthermore", "Besides", "Later", "Earlier", "Today", "Yesterday", "Asked", "Nevertheless", "Nonetheless",
+            "Altogether", "Elsewhere", "Otherwise", "Similarly", "Likewise", "Previously", "Currently", "Recently", "Last", "Next"}
+
+
+def _name_word(w: str) -> str:
+    """A name's word as it is looked up: 'February's' -> 'February', 'Bank-sponsored' -> 'Bank', 'U.S.,' -> 'U.S.'."""
+    w = re.sub(r"-[a-z].*$", "", w).rstrip("-,;:")
+    w = re.sub(r"['’]s?$", "", w)
+    return w if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?\.?", w) else w.strip(".'’")
+
+
+_PARTICIPLE_NEXT = re.compile(r"^\s*(?:,|(?:to|on|at|in|for|with|from|before|after|about|the|a|an|that|its|his|her|their)\b)")
+
+
+def _opener(word: str, rest: str) -> bool:
+    """A capitalised sentence opener that is no name: a connective, 'Speaking to ...', 'Consequently, ...'."""
+    if word in _OPENERS:
+        return True
+    if re.fullmatch(r"[A-Z][a-z]+ing", word):
+        return bool(_PARTICIPLE_NEXT.match(rest))
+    return bool(re.fullmatch(r"[A-Z][a-z]+ly", word)) and rest.lstrip().startswith(",")
+
+
 def names(sentence: str) -> set[str]:
+    """Capitalised names a sentence states (not its opening word when that is an -ing/-ly word or a connective)."""
     out = set()
     for m in _NAME.finditer(sentence):
-        words = [w for w in m.group(0).split() if w.strip(".'’") not in _GENERIC]
+        words = [_name_word(w) for w in m.group(0).split()]
+        words = [w for w in words if w and w not in _GENERIC]
+        if m.start() == len(sentence) - len(sentence.lstrip(" \"“'‘(")) and len(words) == 1 and _opener(words[0], sentence[m.end():]):
+            continue  # "Speaking to reporters, ...", "Consequently, ..."
         if words:
-            out.add(" ".join(words).strip(".,'’"))
+            out.add(" ".join(words).strip(",'’"))
     return {n for n in out if n}
 
 
@@ -78,7 +106,7 @@ def name_found(name: str, haystack: str) -> bool:
     if low in haystack:
         return True
     for group in alias_groups():
-        if low in group and any(re.search(rf"(?<![a-z0-9]){re.escape(alias)}(?![a-z0-9])", haystack) for alias in group):
+        if (low in group or low + "." in group) and any(re.search(rf"(?<![a-z0-9]){re.escape(alias)}(?![a-z0-9])", haystack) for alias in group):
             return True
     # multi-word names: every word of length > 2 present ("Robert Lighthizer" vs "Lighthizer")
     parts = [w for w in re.findall(r"[a-z][a-z'’.-]+", low) if len(w) > 2]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import statistics
@@ -30,7 +31,7 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "corpora"
+SHARED = Path(os.environ.get("TRADECHAT_SHARED", ROOT.parent / "shared")) / "corpora"
 
 AUX = re.compile(r"\b(would|will|is|are|was|were|has|have|had|can|could|should|must|did|does|do)\b(?! not\b)")
 NEG = re.compile(r"\b(would|will|is|are|was|were|has|have|had|can|could|should|did|does|do) not\b|\bn't\b")
@@ -110,7 +111,8 @@ def build(part: str, n: int, seed: int = 7) -> list[dict]:
             text = art.text[sents[i][0]:sents[i][1]]
             if len(text.split()) < 8:
                 continue
-            window = art.text[sents[max(0, i - 2)][0]:sents[min(len(sents) - 1, i + 2)][1]]
+            w0, w1 = sents[max(0, i - 2)][0], sents[min(len(sents) - 1, i + 2)][1]
+            window = art.text[w0:w1]
             for fam in families:
                 if per_family[fam] >= n:
                     continue
@@ -119,7 +121,8 @@ def build(part: str, n: int, seed: int = 7) -> list[dict]:
                     continue
                 per_family[fam] += 1
                 claims.append({"id": f"{part}-{fam}-{per_family[fam]}", "family": fam, "label": "supported" if fam == "true" else "false",
-                               "claim": claim, "doc_id": art.doc_id, "published": art.published, "window": window})
+                               "claim": claim, "doc_id": art.doc_id, "published": art.published, "window": window,
+                               "window_span": [w0, w1]})
             break  # one sentence per story per pass: many stories, not many sentences of one
         if all(per_family[f] >= n for f in families):
             break

@@ -100,3 +100,34 @@ def test_another_action_by_the_same_parties_is_no_role_swap():
     src = ("The United States will cut tariffs on some Japanese industrial goods such as machine tools, "
            "but the 2.5% U.S. tariff on Japanese passenger cars stays in place.")
     assert compare("Japan is asking Washington to scrap its tariffs on auto parts.", src).verdict == "supported"
+
+
+@pytest.mark.parametrize("claim, source", [
+    ('Crandall said he did not think it made much sense.', 'He said, "I don\'t think it makes a lot of sense."'),
+    ("Exports declined to 10.66 billion crowns in February.", "Exports fell to 10.66 billion crowns in February."),
+    ("The market can sustain no more than one rival.", "The market cannot support more than one competitor."),
+    ("He said he thought the plan did not make sense.", "He said he did not think the plan made sense."),
+    ("Yugoslavia reports trade in dinars rather than in dollars.", "Yugoslavia reports trade in dinars instead of dollars."),
+    ("The spokesman, speaking anonymously, said he would not draw conclusions.",
+     'The spokesman, who asked not to be identified, said: "I would not draw any conclusion."'),
+    ("The office will probably open in the second half.", "The office was likely to open in the second half."),
+])
+def test_paraphrases_that_move_or_idiomatic_negations_stay_supported(claim, source):
+    assert compare(claim, source).verdict == "supported"
+
+
+@pytest.mark.parametrize("claim, source", [
+    ("He doesn't expect a deal this year.", "He expects a deal this year."),  # a contraction is a negation
+    ("Washington won't lift the ban.", "Washington will lift the ban."),
+    ('Fitzwater said the decision was not "well considered by this administration."',
+     'Fitzwater said the decision was "well considered by this administration."'),  # the quoted words are negated
+    ("The deficit was not 87 mln dlrs.", "The deficit was 87 mln dlrs."),  # only 'declined to' + number is a fall
+])
+def test_contractions_and_quoted_negations_are_caught(claim, source):
+    assert compare(claim, source).verdict == "contradicted"
+
+
+def test_opposite_words_about_different_things_are_no_direction_conflict():
+    src = "The subcommittee voted to expand the President's authority to block foreign takeovers of U.S. companies."
+    assert compare("The subcommittee approved widening the President's power over foreign takeovers.", src).verdict == "supported"
+    assert compare("Japan rejected the U.S. proposal on rice.", "Japan accepted the U.S. proposal on rice.").verdict == "contradicted"

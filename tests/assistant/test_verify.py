@@ -111,3 +111,14 @@ def test_a_quote_led_by_its_story_date_is_supported(sample_assistant, passages):
     quote = next(s for s in moved[n - 1].text.split(". ") if "red line" in s).strip()
     ans = _check(sample_assistant, moved, (f"As of 2 June 2019: {quote}.", [n]))
     assert not ans.refused and len(ans.sentences) == 1, ans.notes
+
+
+def test_names_read_possessives_hyphens_abbreviations_and_openers():
+    from assistant.verify import names
+
+    assert names("In March the surplus was 1.45 bln dlrs, versus February's 1.32 bln.") == set()
+    assert names("The IMF- and World Bank-sponsored meetings open today.") == {"IMF", "World Bank"}
+    assert "U.S." in names("The U.S., Taiwan's main partner, objected.")
+    assert names("Speaking to reporters, the minister said it would fall.") == set()
+    assert names("Consequently, exports fell.") == set()
+    assert names("Beijing has said no.") == {"Beijing"}
