@@ -55,6 +55,7 @@ def periods(text: str) -> set[str]:
 _MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December|"
                     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?")
 _RELATIVE_YEAR = re.compile(r"\b(last|this|next) year\b|\b(?:19|20)\d\d\b", re.IGNORECASE)  # ('a year earlier' compares)
+_OWN_YEAR = re.compile(r"\b(?:in|for|during) (last|this|next) year\b|\b(last|this|next) year['’]s\b", re.IGNORECASE)
 
 
 def months(text: str) -> set[str]:
@@ -86,6 +87,10 @@ class Ask:
     entities: set = field(default_factory=set)  # names in the question ("Northrop", "Sweden"): the answer is about one of them
     words: set = field(default_factory=set)  # the question's content words (a yes/no answer must be about the same event)
     duration: bool = False  # "how long": a span of time is the answer, not noise around a figure
+    primary: str | None = None  # the first name in the question ("Exxon"): a figure's sentence, the one before or the headline names it
+    measures: list = field(default_factory=list)  # quantities the question names ("dividend"): a figure must be one of them
+    outcome: bool = False  # "what did X actually ...": a promise, plan or forecast does not answer
+    topic: set = field(default_factory=set)  # a who-said question's subject words: the quote must touch one
 
     def speaker_words(self) -> list[str]:
         """The words of the speaker's name that identify them (surnames, not titles)."""
@@ -96,19 +101,24 @@ class Ask:
         words = [w.removesuffix("'s") for w in words if w and w not in _GENERIC_NAME_WORDS and len(w) > 2]
         return words[-1:] if words else []
 
-    def bears(self, sentence: str, before: str = "", published: str | None = None, title: str = "") -> bool:
+    def bears(self, sentence: str, before: str = "", published: str | None = None, title: str = "", passage: str = "") -> bool:
         """Does this sentence hold what is asked (``before``: the sentence preceding it, for "he said";
-        ``published``: its story's date, to read "last year"; ``title``: the headline, and the passage around the sentence, which name whom it is about)?"""
+        ``published``: its story's date, to read "last year"; ``title``: the headline and ``passage`` the text
+        around the sentence, which name whom it is about)?"""
         rules = _rules()
         if self.kind == "who-said":
-            return self._speaks(sentence, before, rules)
-        if self.entities and not self.entities & _name_words(" ".join((sentence, before, title))):
+            return self._speaks(sentence, before, rules) and self._on_topic(sentence, before)
+        if self.entities and not self.entities & _name_words(" ".join((sentence, before, title, passage))):
             return False  # a figure or date about someone else
+        if self.primary and self.primary not in _name_words(" ".join((sentence, before, title))):
+            return False  # Conoco's figure does not answer a question about Exxon
+        if self.outcome and rules.not_an_outcome.search(sentence):
+            return False  # what was promised or forecast is not what happened
         if self.kind == "yes-no":
             shared = len(self.words & content_words(sentence)) / len(self.words) if self.words else 1.0
             return shared >= 0.5 and not rules.hedged.search(sentence)
         if self.kind == "how-much":
-            return self._holds_the_figure(sentence, published, rules)
+            return self._holds_the_figure(sentence, published, rules, title, before)
         if self.bearing is None:
             return True
         return bool(self.bearing.search(sentence))
@@ -128,20 +138,27 @@ class Ask:
         return bool(re.search(r"\b(?:he|she|they)\s+(?:said|told|added|says)\b|\bsaid\s+(?:he|she)\b", low)) and any(
             re.search(rf"\b{re.escape(n)}\b", prev) for n in names)
 
-    def _holds_the_figure(self, sentence: str, published: str | None, rules) -> bool:
-        """A figure that is not a date, in the unit asked for, for the period asked about."""
+    def _on_topic(self, sentence: str, before: str) -> bool:
+        """A quote of the named speaker about what was asked: it shares a word with the question's subject."""
+        return not self.topic or bool(self.topic & content_words(f"{before} {sentence}"))
+
+    def _holds_the_figure(self, sentence: str, published: str | None, rules, title: str = "", before: str = "") -> bool:
+        """A figure that is not a date, in the unit asked for, of the quantity asked for, for the period asked about
+        (a sentence that names no period is read with its headline's: "NORTHROP 3RD QTR NET")."""
         if self.unit and not rules.units[self.unit][1].search(sentence):
             return False
+        if self.measures and not any(rules.measures[m].search(f"{before} {sentence}") for m in self.measures):
+            return False  # car sales do not answer a question about the dividend
         plain = rules.dates.sub(" ", sentence)
         if not self.duration:
             plain = rules.durations.sub(" ", plain)
         if not self.bearing.search(plain):
             return False
         asked_q, asked_m, asked_y = self.periods.get("periods"), self.periods.get("months"), self.periods.get("years")
-        said_q, said_m = periods(sentence), months(sentence)
+        said_q, said_m = periods(sentence) or periods(title), months(sentence)
         said_y = {int(y) for y in years_in(sentence)}
-        if not said_y and not said_m and not said_q:  # 'last year' dates a figure only when nothing else in the sentence does
-            said_y = years_meant(sentence, published)
+        if not said_y and (_OWN_YEAR.search(sentence) or not (said_m or periods(sentence))):
+            said_y = years_meant(sentence, published)  # 'last year' dates a figure when nothing else does, or when it is the figure's own year ("in last year's first quarter")
         if asked_q and said_q and not asked_q & said_q:
             return False  # the third quarter's profit does not answer a question about the fourth
         if asked_m and said_m and not asked_m & said_m:
@@ -160,6 +177,9 @@ class _Rules:
     units: dict  # name -> (question pattern, figure pattern)
     dates: re.Pattern
     durations: re.Pattern
+    measures: dict  # name -> what a sentence about it says
+    outcome: re.Pattern
+    not_an_outcome: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -170,10 +190,13 @@ def _rules() -> _Rules:
     ic = re.IGNORECASE
     return _Rules(kinds, {name: re.compile(rx, ic) for name, rx in data["bearing"].items()}, re.compile(data["hedged"], ic),
                   re.compile(data["speech"], ic), {n: (re.compile(u["question"], ic), re.compile(u["figure"], ic)) for n, u in data["units"].items()},
-                  re.compile(data["dates"], ic), re.compile(data["durations"], ic))
+                  re.compile(data["dates"], ic), re.compile(data["durations"], ic),
+                  {m: re.compile(rx, ic) for m, rx in data["measures"].items()},
+                  re.compile(data["outcome"]["question"], ic), re.compile(data["outcome"]["not_an_outcome"], ic))
 
 
-_PART_SPLIT = re.compile(r"(?:[,;]\s*|\s+)and\s+(?=(?:what|how|when|why|who|which|whether|did|does|do|is|was|were|has|had)\b)|;\s*|\?\s+(?=\S)",
+_PART_SPLIT = re.compile(r"(?:[,;]\s*|\s+)and\s+(?=(?:(?:by|in|on|at|for|from|to|with|until|since)\s+)?"
+                         r"(?:what|how|when|why|who|which|whether|did|does|do|is|was|were|has|had)\b)|;\s*|\?\s+(?=\S)",
                          re.IGNORECASE)
 
 
@@ -191,6 +214,36 @@ def _name_words(text: str, question_names: bool = False) -> set[str]:
     words = re.findall(r"[\w'’.-]+", text)
     names = {w.strip(".").removesuffix("'s").removesuffix("’s").lower() for i, w in enumerate(words) if i > 0 and w[:1].isupper()}
     return {n for n in names if n not in _NOT_NAMES and len(n) > 1 and not n.isdigit()}
+
+
+def _first_name(question: str) -> str | None:
+    """The first name a question gives that is no country (its subject, mostly): 'How much did Exxon say ...' -> 'exxon'."""
+    from .verify import alias_groups
+
+    names = _name_words(question, question_names=True)
+    low = question.lower()
+    parties = set().union(*alias_groups())
+    parties |= {w for alias in parties if " " in alias and alias in low for w in alias.split()}  # 'united' of 'United States'
+    for w in re.findall(r"[\w'’.-]+", question)[1:]:
+        key = w.strip(".").lower().removesuffix("'s").removesuffix("’s")
+        if w[:1].isupper() and key in names and not any(k in parties or k + "." in parties for k in key.split("-")):
+            return key  # (countries are the entities check's: 'Japanese' and 'Tokyo' name Japan)
+    return None
+
+
+def _topic_words(question: str, speaker: str, rules) -> set[str]:
+    """What a who-said question asks about: the content words after its verb of saying ("say about Britain's
+    trade figures" -> trade, figures; dates and years left out). Empty when the question names no subject."""
+    at = question.find(speaker) + len(speaker) if speaker and speaker in question else 0
+    verb = rules.speech.search(question, at) or re.search(r"\b(?:say|tell|think|respond|react|comment)\b", question[at:], re.I)
+    if not verb:
+        return set()
+    rest = question[at + verb.end():] if verb.re is not rules.speech else question[verb.end():]
+    words = content_words(rules.dates.sub(" ", rest)) - _AUDIENCE
+    return {w.rstrip("'’") for w in words if not w.isdigit() and len(w) > 2}
+
+
+_AUDIENCE = content_words("reporters newsmen journalists press conference interview briefing audience television radio")
 
 
 def parts(question: str) -> list[str]:
@@ -221,8 +274,13 @@ def analyse(question: str) -> Ask:
         if m:
             speaker = m.groupdict().get("speaker")
             ask = Ask(kind, asks.format(speaker=speaker or "the speaker"), speaker, rules.bearing.get(asks))
+            ask.outcome = bool(rules.outcome.search(q))
             if kind == "how-much":  # (a date's sentence often names no one: "talks began on Monday")
                 ask.entities = _name_words(q, question_names=True)
+                ask.primary = _first_name(q)
+                ask.measures = [m for m in rules.measures if re.search(rf"\b{m}s?\b", q, re.IGNORECASE)]
+            if kind == "who-said":
+                ask.topic = _topic_words(q, speaker or "", rules)
             if kind == "yes-no":
                 ask.words = content_words(q)
             if kind == "how-much":

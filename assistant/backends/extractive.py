@@ -94,7 +94,7 @@ class ExtractiveBackend:
 
         def bears(a, c) -> bool:
             p = passages[c[1] - 1]
-            return a.bears(c[3], before.get((c[1], c[2]), ""), p.published, f"{p.title or ''} {p.text}")
+            return a.bears(c[3], before.get((c[1], c[2]), ""), p.published, p.title or "", p.text)
 
         if self.answer_bearing and any(a.kind != "open" for a in asks):
             scored = [c for c in scored if any(bears(a, c) for a in asks)]

@@ -95,3 +95,48 @@ def test_multi_part_questions_are_split_into_parts():
     asks = analyse_parts(q)
     assert [a.kind for a in asks] == ["how-much", "how-much"] and asks[1].periods["years"] == {1987}  # the year carries over
     assert parts("What did Japan want on autos and rice?") == ["What did Japan want on autos and rice?"]
+
+
+def test_a_figure_must_be_of_the_quantity_and_subject_asked_about():
+    div = analyse("What dividend did Volkswagen set on its 1986 business?")
+    assert div.measures == ["dividend"]
+    assert div.bears("Volkswagen set an unchanged dividend of 10 marks on its 1986 business.")
+    assert not div.bears("Volkswagen said it sold 1,330 cars in the March 11-20 period, down from 2,047 last year.")
+    exxon = analyse("How much did Exxon say it would spend on drilling in the Gulf of Mexico in 1987?")
+    assert exxon.primary == "exxon"
+    assert not exxon.bears("Conoco Inc will spend 400 mln dlrs to build the Gulf of Mexico's deepest platform.",
+                           title="U.S. oil firms head offshore", passage="Exxon indicated it plans to increase spending.")
+    assert exxon.bears("Exxon said it would spend 200 mln dlrs on drilling in the Gulf of Mexico in 1987.")
+
+
+def test_a_question_about_what_actually_happened_is_not_answered_by_a_promise():
+    q = analyse("How much U.S. energy did China actually buy in 2020?")
+    assert q.outcome
+    assert not q.bears("China committed to buy 52 billion dlrs more U.S. energy over 2020 and 2021.")
+    assert q.bears("China bought 10.7 billion dlrs of U.S. energy in 2020, customs data showed.")
+
+
+def test_a_quarter_named_only_in_the_headline_and_last_years_own_figure():
+    q4 = analyse("What profit did Northrop report for the fourth quarter of 1987?")
+    assert not q4.bears("The company said its operating profit for the quarter totaled 100.8 mln dlrs.",
+                        published="1987-10-20", title="NORTHROP CORP 3RD QTR NET")
+    q1 = analyse("What did CompuTrac earn in its first quarter of 1987?")
+    assert q1.kind == "how-much" or q1.kind == "open"
+    fig = analyse("How much did CompuTrac earn in the first quarter of 1987?")
+    assert not fig.bears("In last year's first quarter, CompuTrac earned 379,000 dlrs.", published="1987-04-10")
+    assert fig.bears("CompuTrac earned 210,000 dlrs in the first quarter, against 379,000 dlrs last year.", published="1987-05-20")
+
+
+def test_a_quote_must_be_about_what_was_asked():
+    q = analyse("What did Chancellor of the Exchequer Nigel Lawson say about Britain's February trade figures?")
+    assert q.kind == "who-said" and "trade" in q.topic
+    assert not q.bears("Lawson said he expected British interest rates to fall soon.")
+    assert q.bears("Lawson said the February trade figures were disappointing.")
+    assert analyse("What did Clayton Yeutter tell reporters?").topic == set()
+
+
+def test_multi_part_questions_split_before_a_preposition():
+    from assistant.question import analyse_parts
+
+    asks = analyse_parts("How much in tariffs did Washington plan on Japanese goods, and by what date were they due to take effect?")
+    assert [a.kind for a in asks] == ["how-much", "when"]
