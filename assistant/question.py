@@ -131,7 +131,9 @@ class Ask:
         low, prev = sentence.lower(), before.lower()
         words = re.findall(r"[\w'’.-]+|[\"“”]", low)
         for i, w in enumerate(words):
-            if w.strip(".'’").removesuffix("'s") in names:
+            if re.search(r"['’]s?$", w):
+                continue  # "Lawson's forecast ..., Wroblewski said": the possessor is not the one speaking
+            if w.strip(".'’") in names:
                 window = " ".join(words[max(0, i - 4): i + 10])
                 if rules.speech.search(window):
                     return True

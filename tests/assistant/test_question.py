@@ -140,3 +140,9 @@ def test_multi_part_questions_split_before_a_preposition():
 
     asks = analyse_parts("How much in tariffs did Washington plan on Japanese goods, and by what date were they due to take effect?")
     assert [a.kind for a in asks] == ["how-much", "when"]
+
+
+def test_a_possessive_name_is_not_the_speaker():
+    q = analyse("What did Chancellor of the Exchequer Nigel Lawson say about the 1987 deficit?")
+    assert not q.bears("There is no danger that Lawson's forecast of a 1987 deficit will be exceeded, Wroblewski said.")
+    assert q.bears("Lawson said the 1987 deficit would not exceed 2.5 billion stg.")
