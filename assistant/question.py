@@ -277,9 +277,10 @@ def analyse(question: str) -> Ask:
             speaker = m.groupdict().get("speaker")
             ask = Ask(kind, asks.format(speaker=speaker or "the speaker"), speaker, rules.bearing.get(asks))
             ask.outcome = bool(rules.outcome.search(q))
+            if kind in ("how-much", "when"):
+                ask.primary = _first_name(q)
             if kind == "how-much":  # (a date's sentence often names no one: "talks began on Monday")
                 ask.entities = _name_words(q, question_names=True)
-                ask.primary = _first_name(q)
                 ask.measures = [m for m in rules.measures if re.search(rf"\b{m}s?\b", q, re.IGNORECASE)]
             if kind == "who-said":
                 ask.topic = _topic_words(q, speaker or "", rules)

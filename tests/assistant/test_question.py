@@ -146,3 +146,15 @@ def test_a_possessive_name_is_not_the_speaker():
     q = analyse("What did Chancellor of the Exchequer Nigel Lawson say about the 1987 deficit?")
     assert not q.bears("There is no danger that Lawson's forecast of a 1987 deficit will be exceeded, Wroblewski said.")
     assert q.bears("Lawson said the 1987 deficit would not exceed 2.5 billion stg.")
+
+
+def test_what_did_a_company_earn_is_a_figure_and_when_needs_its_subject():
+    q = analyse("What did CompuTrac actually earn in its first quarter ended April 30, 1987?")
+    assert q.kind == "how-much" and q.outcome
+    assert not q.bears("In last year's first quarter ended April 30, CompuTrac earned 379,000 dlrs.", published="1987-04-10")
+    when = analyse("When did India rejoin the RCEP trade pact?")
+    assert when.primary == "rcep"
+    assert not when.bears("Early this year the commerce ministry told foreign companies to buy Indian goods.", title="India trade")
+    assert when.bears("India rejoined RCEP on 4 November 2024, trade officials said.")
+    sales = analyse("By how much did the Finance Ministry ask banks to reduce their dollar sales in April 1987?")
+    assert not sales.bears("The budget allows the Finance Ministry to issue up to 14,600 billion yen of bills in April 1987.")
