@@ -35,7 +35,8 @@ _STOP = {"the", "a", "an", "it", "its", "is", "are", "was", "were", "be", "been"
 _CONTRACTION = re.compile(r"\b(ca|wo|[A-Za-z]+)n['’]t\b", re.IGNORECASE)  # can't, won't, didn't, isn't ...
 NEAR = 4  # tokens: a negation this close to a word in the other text covers it too ("did not think it made" / "thought it did not make")
 ROLE_OVERLAP = 0.6  # share of the claim's content words a span sentence must hold to show a role swap
-SCOPE = 1  # content words a negation or hedge covers: its head ("would not boost", "no agreement")
+SCOPE = 1  # content words a negation covers: its head ("would not boost", "no agreement")
+HEDGE_SCOPE = 2  # content words a hedge covers: "is likely to continue to grow" hedges 'grow' too
 
 
 @dataclass
@@ -124,7 +125,7 @@ class Text:
         self.stems = [stem(vocab.lemmas.get(t, t)) for t in self.tokens]
         self.negated = self._scoped(vocab.negation, vocab)  # stem -> cue
         self.cue_at = self.negation_positions(vocab)
-        self.hedged = self._scoped(vocab.hedges, vocab, skip=self.cue_at)
+        self.hedged = self._scoped(vocab.hedges, vocab, skip=self.cue_at, scope=HEDGE_SCOPE)
         self.softened = bool(vocab.softeners & set(self.tokens)) or bool(self._scoped(vocab.hedges, vocab))
         self.content = {s for s, t in zip(self.stems, self.tokens) if t not in _STOP and t[0].isalnum()}
 
@@ -163,7 +164,7 @@ class Text:
         spots = [k for k, s in enumerate(self.stems) if s == stem]
         return any(abs(k - j) <= NEAR for k in spots for j in self.cue_at)
 
-    def _scoped(self, cues, vocab: Vocabulary, skip: set[int] = frozenset()) -> dict[str, str]:
+    def _scoped(self, cues, vocab: Vocabulary, skip: set[int] = frozenset(), scope: int = SCOPE) -> dict[str, str]:
         out: dict[str, str] = {}
         i = 0
         while i < len(self.tokens):
@@ -176,7 +177,7 @@ class Text:
                 i += 1
                 continue
             j, seen = i + len(cue), 0
-            while j < len(self.tokens) and seen < SCOPE:
+            while j < len(self.tokens) and seen < scope:
                 t = self.tokens[j]
                 if t in ('"', "“"):  # 'was not "broad enough"': the quoted words are what is negated
                     j += 1
@@ -229,12 +230,41 @@ class Text:
                 if " ".join(self.names[k:k + n]) in parties}
 
 
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_DATED_WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:the\s+)?"
+                            r"(\d{4}-\d\d-\d\d|[A-Z][a-z]+\.? \d{1,2},? \d{4}|\d{1,2} [A-Z][a-z]+,? \d{4})")
+
+
+def calendar_conflict(claim: str) -> Verdict | None:
+    """'on Wednesday, 2020-01-16' when that day was a Thursday: the claim contradicts the calendar."""
+    from datetime import datetime
+
+    for m in _DATED_WEEKDAY.finditer(claim):
+        text = m.group(2).replace(",", "").replace(".", "")
+        day = None
+        for fmt in ("%Y-%m-%d", "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y"):
+            try:
+                day = datetime.strptime(text, fmt).date()
+                break
+            except ValueError:
+                continue
+        if day is None:
+            continue
+        real = _WEEKDAYS[day.weekday()]
+        if real != m.group(1).lower():
+            return Verdict("contradicted", f"date: {m.group(2)} was a {real.title()}, not a {m.group(1)}", m.group(0))
+    return None
+
+
 def compare(claim: str, evidence: str, vocab: Vocabulary | None = None) -> Verdict:
     """The verdict of the rules on a claim against the span that best matches it.
 
     ``supported`` here only means no rule found a conflict; the verifier decides support
     (facts present, a close span) before it asks."""
     v = vocab or default_vocabulary()
+    wrong_day = calendar_conflict(claim)
+    if wrong_day:
+        return wrong_day
     c, e = Text(claim, v), Text(evidence, v)
 
     # polarity: the head of a negated phrase in one text, affirmed in the other

@@ -85,11 +85,22 @@ def _opener(word: str, rest: str) -> bool:
         return True
     if re.fullmatch(r"[A-Z][a-z]+ing", word):
         return bool(_PARTICIPLE_NEXT.match(rest))
+    if re.fullmatch(r"[A-Z][a-z]+ed", word):
+        return bool(re.match(r"\s*by\b", rest))  # "Prompted by ..."
     return bool(re.fullmatch(r"[A-Z][a-z]+ly", word)) and rest.lstrip().startswith(",")
+
+
+_SPACED_INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")  # "U. S." as a model writes it
+
+
+def plain(text: str) -> str:
+    """Lower case, one space, 'U. S.' as 'U.S.': for finding a sentence word for word in a passage."""
+    return " ".join(_SPACED_INITIALS.sub(r"\1.", text).split()).lower()
 
 
 def names(sentence: str) -> set[str]:
     """Capitalised names a sentence states (not its opening word when that is an -ing/-ly word or a connective)."""
+    sentence = _SPACED_INITIALS.sub(r"\1.", sentence)
     out = set()
     for m in _NAME.finditer(sentence):
         words = [_name_word(w) for w in m.group(0).split()]
@@ -166,14 +177,15 @@ class Verifier:
         dated = day_words(parse_day(passage.published))  # the passage's date as an answer writes it ("As of 2 June 1987")
         hay = " ".join(filter(None, [passage.text, passage.title, passage.source, passage.published, dated])).lower()
         hay_numbers = numbers(" ".join(filter(None, [passage.text, passage.title, passage.published, dated])))
-        missing = [x for x in numbers(sentence) if x not in hay_numbers]
-        missing += [x for x in names(sentence) if not name_found(x, hay)]
+        quoted = len(sentence) > 20 and plain(sentence).rstrip(".") in plain(passage.text)  # the passage's own words
+        missing = [] if quoted else [x for x in numbers(sentence) if x not in hay_numbers]
+        missing += [] if quoted else [x for x in names(sentence) if not name_found(x, hay)]
         sims = span_vecs @ sentence_vec if len(spans) else np.zeros(0)
         best = int(np.argmax(sims)) if len(sims) else -1
         sim = float(sims[best]) if best >= 0 else 0.0
         span = spans[best] if best >= 0 else (0, len(passage.text))
         verdict = entail.compare(sentence, passage.text[span[0]:span[1]]) if best >= 0 and sim >= self.min_support \
-            else entail.Verdict("supported")
+            and not quoted else entail.Verdict("supported")
         return Support(n, sim, missing, span, verdict.verdict, verdict.reason)
 
     def judge(self, claim: str, passages: list[Passage]) -> Judgement:

@@ -63,7 +63,7 @@ class SourceTexts:
                 self._read(self.shared / "reuters21578" / f"reut2-{(int(m.group(1)) - 1) // 1000:03d}.sgm")
             else:
                 for path in sorted((self.shared / "seed").glob("*")) + sorted(p for p in self.samples.rglob("*") if p.is_file()
-                                                                            and p.suffix != ".md"):
+                                                                            and p.name != "README.md"):
                     self._read(path)
                     if doc_id in self._docs:
                         break

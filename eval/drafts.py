@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
 
     from assistant.assistant import Assistant
+    from assistant.backends import BackendError
     from assistant.types import Draft
     from ingest.settings import Settings
 
@@ -53,7 +54,10 @@ def main(argv: list[str] | None = None) -> None:
             n += 1
             t0 = time.perf_counter()
             passages = assistant.fit_context(assistant.retriever.retrieve(r["question"], None, None).passages)
-            draft = next(e for e in backend.stream(r["question"], passages) if isinstance(e, Draft))
+            try:
+                draft = next(e for e in backend.stream(r["question"], passages) if isinstance(e, Draft))
+            except BackendError as e:  # (the product falls back to extractive; no draft of the model's to label)
+                draft = Draft([], answerable=False, note=str(e))
             ms = (time.perf_counter() - t0) * 1000
             for i, s in enumerate(draft.sentences):
                 cited = [passages[c - 1] for c in s.citations if 1 <= c <= len(passages)]

@@ -131,3 +131,10 @@ def test_opposite_words_about_different_things_are_no_direction_conflict():
     src = "The subcommittee voted to expand the President's authority to block foreign takeovers of U.S. companies."
     assert compare("The subcommittee approved widening the President's power over foreign takeovers.", src).verdict == "supported"
     assert compare("Japan rejected the U.S. proposal on rice.", "Japan accepted the U.S. proposal on rice.").verdict == "contradicted"
+
+
+def test_a_weekday_that_does_not_fit_its_date_is_a_contradiction():
+    src = "The United States and China signed the first phase of a trade deal at the White House on Wednesday."
+    v = compare("The United States and China signed the first phase of a trade deal on Wednesday, 2020-01-16.", src)
+    assert v.verdict == "contradicted" and "Thursday" in v.reason
+    assert compare("The two sides signed the deal on Wednesday, January 15, 2020.", src).verdict == "supported"

@@ -122,3 +122,14 @@ def test_names_read_possessives_hyphens_abbreviations_and_openers():
     assert names("Speaking to reporters, the minister said it would fall.") == set()
     assert names("Consequently, exports fell.") == set()
     assert names("Beijing has said no.") == {"Beijing"}
+
+
+def test_a_sentence_quoted_word_for_word_is_its_own_support(embedder):
+    from assistant.types import Passage
+    from assistant.verify import Verifier
+
+    text = ("Japan said it would lift the ban next month. The U.S. Administration imposed 100 pct tariffs on 300 mln dlrs "
+            "worth of Japanese goods on April 17. Officials hope to lift them soon.")
+    p = Passage("c1", "d1", text, 0, len(text), 0, source="Reuters", published="1987-04-18")
+    claim = "The U. S. Administration imposed 100 pct tariffs on 300 mln dlrs worth of Japanese goods on April 17."
+    assert Verifier(embedder).judge(claim, [p]).verdict == "supported"
