@@ -42,6 +42,7 @@ def ask(llm, claim: str, passages: list) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.model_judge", description=__doc__.splitlines()[0])
+    ap.add_argument("--set", type=Path, default=SET)
     ap.add_argument("--part", default="dev", choices=["dev", "test", "all"])
     ap.add_argument("--families", default="natural,paraphrase", help="comma-separated claim families")
     ap.add_argument("--model", default=None)
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.model:
         settings.llm.local_model = args.model
     fams = set(args.families.split(","))
-    recs = [r for r in load(SET, None if args.part == "all" else args.part) if r["family"] in fams]
+    recs = [r for r in load(args.set, None if args.part == "all" else args.part) if r["family"] in fams]
     verifier = Verifier(make_embedder(settings))
     llm = LocalBackend.from_settings(settings).llm
     rows, secs = [], []

@@ -50,6 +50,6 @@ def test_the_verifier_on_the_test_part_of_the_claim_set(embedder):
     assert {"true", "negation", "direction", "party", "number", "paraphrase", "natural"} <= fams
     out = score(recs, Verifier(embedder))
     # measured: see docs/testing.md; these floors fail on a real regression, not on noise
-    assert out["false_caught"] >= 0.9
-    assert out["true_and_paraphrase_kept"] >= 0.95
-    assert out["natural_errors"]["f1"] >= 0.5
+    assert out["false_caught"] >= 0.93
+    assert out["true_and_paraphrase_kept"] >= 0.93
+    assert out["natural_errors"]["errors"] >= 50 and out["natural_errors"]["f1"] >= 0.7
