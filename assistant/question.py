@@ -110,7 +110,8 @@ class Ask:
             return self._speaks(sentence, before, rules) and self._on_topic(sentence, before)
         if self.entities and not self.entities & _name_words(" ".join((sentence, before, title, passage))):
             return False  # a figure or date about someone else
-        if self.primary and self.primary not in _name_words(" ".join((sentence, before, title))):
+        near = " ".join((sentence, before, title))
+        if self.primary and self.primary not in _name_words(near) and not _spelled_out(self.primary, near):
             return False  # Conoco's figure does not answer a question about Exxon
         if self.outcome and rules.not_an_outcome.search(sentence):
             return False  # what was promised or forecast is not what happened
@@ -216,6 +217,17 @@ def _name_words(text: str, question_names: bool = False) -> set[str]:
     words = re.findall(r"[\w'’.-]+", text)
     names = {w.strip(".").removesuffix("'s").removesuffix("’s").lower() for i, w in enumerate(words) if i > 0 and w[:1].isupper()}
     return {n for n in names if n not in _NOT_NAMES and len(n) > 1 and not n.isdigit()}
+
+
+def _spelled_out(acronym: str, text: str) -> bool:
+    """Is the acronym ('cptpp') written out in the text ('Comprehensive and Progressive Agreement for Trans-Pacific Partnership')?"""
+    if not (2 <= len(acronym) <= 8 and acronym.isalpha()):
+        return False
+    for run in re.findall(r"(?:[A-Z][\w'’]*(?:[\s-]+(?:(?:and|for|of|the|on|de|du)\s+)*)?)+", text):
+        initials = iter(w[0].lower() for w in re.split(r"[\s-]+", run) if w[:1].isupper())
+        if all(ch in initials for ch in acronym):  # a subsequence of the run's initials
+            return True
+    return False
 
 
 def _first_name(question: str) -> str | None:

@@ -158,3 +158,12 @@ def test_what_did_a_company_earn_is_a_figure_and_when_needs_its_subject():
     assert when.bears("India rejoined RCEP on 4 November 2024, trade officials said.")
     sales = analyse("By how much did the Finance Ministry ask banks to reduce their dollar sales in April 1987?")
     assert not sales.bears("The budget allows the Finance Ministry to issue up to 14,600 billion yen of bills in April 1987.")
+
+
+def test_an_acronym_subject_may_be_written_out():
+    q = analyse("How many countries signed the CPTPP in Santiago?")
+    assert q.primary == "cptpp"
+    assert q.bears("Trade ministers from eleven countries signed the Comprehensive and Progressive Agreement for "
+                   "Trans-Pacific Partnership on Thursday.", passage="SANTIAGO -- Trade ministers")
+    assert not q.bears("Fifteen countries signed the Regional Comprehensive Economic Partnership on Sunday.",
+                       passage="HANOI -- Fifteen countries")
