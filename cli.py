@@ -82,9 +82,16 @@ def main(argv: list[str] | None = None) -> int:
     from ingest.store import StoreError
 
     try:
-        return int(args.func(args, settings) or 0)
+        code = int(args.func(args, settings) or 0)
+        sys.stdout.flush()  # (a closed pipe shows here, not in the exit-time flush)
+        return code
     except StoreError as e:
         print(f"tradechat {args.command}: {e}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `tradechat docs | head`: the reader left; say nothing more
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # (else the exit-time flush fails again)
         return 1
 
 

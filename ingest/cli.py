@@ -11,7 +11,7 @@ from pathlib import Path
 from .loaders import LOADERS
 from .reader import FileReader
 from .settings import Settings
-from .types import LoadError
+from .types import LoadError, count
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -70,10 +70,11 @@ def cmd_docs(args, settings: Settings) -> int:
     if args.json:
         print(json.dumps([{**d, "addressed_to_assistant": flagged.get(d["doc_id"], [])} for d in docs], indent=2, ensure_ascii=False))
         return 0
-    print(f"{len(docs)} documents, {sum(d['n_chunks'] for d in docs)} chunks in {settings.data_dir}")
+    print(f"{count(len(docs), 'document')}, {count(sum(d['n_chunks'] for d in docs), 'chunk')} in {settings.data_dir}")
     for d in docs:
         mark = "!" if d["doc_id"] in flagged else " "
-        print(f"{mark}{d['doc_id'][:40]:40}  {(d['published'] or '')[:10]:10}  {(d['source'] or '?')[:20]:20}  {d['n_chunks']:3}  {(d['title'] or '')[:60]}")
+        title, source = " ".join((d["title"] or "").split()), " ".join((d["source"] or "?").split())  # one row each, whatever the title holds
+        print(f"{mark}{d['doc_id'][:40]:40}  {(d['published'] or '')[:10]:10}  {source[:20]:20}  {d['n_chunks']:3}  {title[:60]}")
         if args.flagged:
             for f in flagged[d["doc_id"]]:
                 print(f"      addressed to an AI assistant (chars {f['start']}-{f['end']}, never shown as an answer): {f['text'][:160]}")

@@ -24,7 +24,7 @@ from .loaders import expand_paths
 from .reader import FileReader
 from .settings import Settings
 from .store import Store
-from .types import Article, Chunk, LoadError
+from .types import Article, Chunk, LoadError, count
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +47,11 @@ class IngestReport:
     def summary(self) -> str:
         line = (
             f"{len(self.new)} new, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
-            f"{len(self.removed)} removed, {len(self.failed)} failed; {self.chunks} chunks written "
-            f"from {self.files} files in {self.seconds:.1f}s"
+            f"{len(self.removed)} removed, {len(self.failed)} failed; {count(self.chunks, 'chunk')} written "
+            f"from {count(self.files, 'file')} in {self.seconds:.1f}s"
         )
         if self.duplicates:
-            line += f"; {self.duplicates} documents have near-duplicates (syndicated copies)"
+            line += f"; {count(self.duplicates, 'document has', 'documents have')} near-duplicates (syndicated copies)"
         errors = "".join(f"\n  failed: {e}" for e in self.failed[: self.SHOWN_FAILURES])
         hidden = len(self.failed) - self.SHOWN_FAILURES
         if hidden > 0:

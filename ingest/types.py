@@ -76,3 +76,8 @@ class LoadError(Exception):
 
     def __reduce__(self):  # errors travel back from the reader process
         return (LoadError, (self.path, self.reason))
+
+
+def count(n: int, word: str, plural: str | None = None) -> str:
+    """'1 chunk', '2 chunks', '1 document has' style counts for messages."""
+    return f"{n:,} {word if n == 1 else plural or word + 's'}"

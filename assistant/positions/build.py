@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 
 from ingest.settings import Settings
 from ingest.store import DocStore
+from ingest.types import count
 
 from .. import prompts
 from ..backends import BackendError, make_backend
@@ -59,7 +60,7 @@ class BuildReport:
             if self.method == "model":
                 per += f", model pass {self.model_ms / self.processed / 1000:.1f} s/doc ({self.model})"
         lines = [f"positions: {self.new} new, {self.changed} changed, {self.unchanged} unchanged, {self.removed} removed"
-                 f" — {self.statements} statements from {self.flagged} flagged sentences{per} ({self.seconds:.1f} s)"]
+                 f" — {count(self.statements, 'statement')} from {count(self.flagged, 'flagged sentence')}{per} ({self.seconds:.1f} s)"]
         if self.method == "model":
             lines.append(f"  model pass: {self.reattributed} clauses given to another party than the rules', {self.discarded} discarded as nobody's position")
         lines += [f"  note: {n}" for n in self.notes]

@@ -180,3 +180,25 @@ def test_a_flood_of_bad_records_gives_a_bounded_summary_and_a_full_file(tmp_path
     assert "2,950 more failures" in text and str(rep.failures_file) in text
     lines = rep.failures_file.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 3000 and "flood.jsonl line 3001" in lines[-1]
+
+
+def test_docs_listing_survives_a_closed_pipe_and_keeps_one_row_per_document(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    rows = [{"id": f"doc-{i}", "title": f"Line one of title {i}\nLINE TWO\n\nthree", "source": "Wire\nService", "date": "1987-03-02",
+             "text": f"Story {i}. Japan and the United States held talks on semiconductors, officials said on Monday. " * 3}
+            for i in range(3)]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    env = {**os.environ, "TRADECHAT_DATA_DIR": str(tmp_path / "data")}
+    cli = [sys.executable, str(ROOT / "cli.py")]
+    ingest = subprocess.run([*cli, "ingest", str(feed)], env=env, capture_output=True, text=True, timeout=600)
+    assert ingest.returncode == 0, ingest.stderr
+    assert "3 new" in ingest.stdout and "from 1 file in" in ingest.stdout  # one file, not "1 files"
+    listing = subprocess.run([*cli, "docs"], env=env, capture_output=True, text=True, timeout=120).stdout.splitlines()
+    assert listing[0].startswith("3 documents, ") and len(listing) == 4  # a header and one row per document
+    assert all("Line one of title" in row and "LINE TWO three" in row for row in listing[1:])
+    # the reader goes away before anything is written (`tradechat docs | head -0`): no traceback
+    proc = subprocess.Popen([*cli, "docs"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=120)
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
