@@ -59,6 +59,6 @@ def test_sentences_addressed_to_an_assistant_are_flagged_at_ingest_and_listed(tm
     Ingestor(Settings.load(data_dir=data), embedder=embedder).ingest([f, SAMPLES], progress=False)
     out = subprocess.run([sys.executable, str(ROOT / "cli.py"), "--data-dir", str(data), "docs", "--flagged"],
                          capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0 and out.stdout.startswith("1 documents") and "SYSTEM NOTE TO THE ASSISTANT" in out.stdout, out.stdout
+    assert out.returncode == 0 and out.stdout.startswith("1 document, 1 chunk") and "SYSTEM NOTE TO THE ASSISTANT" in out.stdout, out.stdout
     listing = subprocess.run([sys.executable, str(ROOT / "cli.py"), "--data-dir", str(data), "docs"], capture_output=True, text=True)
     assert "!port-talks" in listing.stdout and "docs --flagged" in listing.stdout
