@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -237,8 +238,6 @@ _DATED_WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturd
 
 def calendar_conflict(claim: str) -> Verdict | None:
     """'on Wednesday, 2020-01-16' when that day was a Thursday: the claim contradicts the calendar."""
-    from datetime import datetime
-
     for m in _DATED_WEEKDAY.finditer(claim):
         text = m.group(2).replace(",", "").replace(".", "")
         day = None

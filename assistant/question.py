@@ -245,14 +245,17 @@ def _first_name(question: str) -> str | None:
     return None
 
 
+_SAY = re.compile(r"\b(?:say|tell|think|respond|react|comment)\b", re.IGNORECASE)  # (the present tense of the speech verbs)
+
+
 def _topic_words(question: str, speaker: str, rules) -> set[str]:
     """What a who-said question asks about: the content words after its verb of saying ("say about Britain's
     trade figures" -> trade, figures; dates and years left out). Empty when the question names no subject."""
     at = question.find(speaker) + len(speaker) if speaker and speaker in question else 0
-    verb = rules.speech.search(question, at) or re.search(r"\b(?:say|tell|think|respond|react|comment)\b", question[at:], re.I)
+    verb = rules.speech.search(question, at) or _SAY.search(question, at)
     if not verb:
         return set()
-    rest = question[at + verb.end():] if verb.re is not rules.speech else question[verb.end():]
+    rest = question[verb.end():]
     words = content_words(rules.dates.sub(" ", rest)) - _AUDIENCE
     return {w.rstrip("'’") for w in words if not w.isdigit() and len(w) > 2}
 

@@ -93,6 +93,7 @@ def _opener(word: str, rest: str) -> bool:
 _SPACED_INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")  # "U. S." as a model writes it
 
 
+@lru_cache(maxsize=256)  # a passage is compared with every sentence that cites it
 def plain(text: str) -> str:
     """Lower case, one space, 'U. S.' as 'U.S.': for finding a sentence word for word in a passage."""
     return " ".join(_SPACED_INITIALS.sub(r"\1.", text).split()).lower()

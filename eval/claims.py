@@ -1,6 +1,6 @@
 """Labelled claims for the verifier: real Reuters sentences, true and made false by one edit.
 
-    python -m eval.claims [--part test|dev] [--n 300] [--out test-output/claims]
+    build(part, n)   (used by ``python -m eval.claimset make``; scored by ``python -m eval.claimset run``)
 
 Each claim is a sentence of a Reuters-21578 `trade` story, judged against the five-sentence
 window around it (the sentence, two before, two after), as a cited passage would be. Families:
@@ -14,19 +14,14 @@ window around it (the sentence, two before, two after), as a cited passage would
 The stories are split by NEWID: odd ids are ``dev`` (rules may be tuned on them), even ids
 ``test`` (report only). The edit lists below are this generator's own, written apart from
 the verifier's vocabulary. Reuters text is read from ../shared at run time and never stored
-in the project: the output folder holds the generated claims (test-output/, not committed).
+in the project: ``eval/datasets/claims.jsonl`` holds pointers into it (``eval/claimset.py``).
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import random
 import re
-import statistics
-import sys
-import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -127,60 +122,3 @@ def build(part: str, n: int, seed: int = 7) -> list[dict]:
         if all(per_family[f] >= n for f in families):
             break
     return claims
-
-
-def run(claims: list[dict]) -> dict:
-    from assistant.entail import compare
-    from assistant.types import Passage
-    from assistant.verify import Verifier
-    from ingest.embed import make_embedder
-    from ingest.settings import Settings
-
-    verifier = Verifier(make_embedder(Settings.load()))
-    by_fam: dict[str, list] = defaultdict(list)
-    rule_ms, judge_ms = [], []
-    for c in claims:
-        w = c["window"]
-        p = Passage("c", c["doc_id"], w, 0, len(w), 0, source="Reuters", published=c["published"])
-        t0 = time.perf_counter()
-        compare(c["claim"], w)
-        rule_ms.append((time.perf_counter() - t0) * 1000)
-        t0 = time.perf_counter()
-        j = verifier.judge(c["claim"], [p])
-        judge_ms.append((time.perf_counter() - t0) * 1000)
-        c["verdict"], c["reason"] = j.verdict, j.reason
-        by_fam[c["family"]].append(c)
-    out = {"families": {}}
-    for fam, cs in by_fam.items():
-        if fam == "true":
-            out["families"][fam] = {"n": len(cs), "kept": round(sum(c["verdict"] == "supported" for c in cs) / len(cs), 3)}
-        else:
-            out["families"][fam] = {"n": len(cs), "caught": round(sum(c["verdict"] != "supported" for c in cs) / len(cs), 3),
-                                    "contradicted": round(sum(c["verdict"] == "contradicted" for c in cs) / len(cs), 3)}
-    false = [c for c in claims if c["label"] == "false"]
-    out["false_caught"] = round(sum(c["verdict"] != "supported" for c in false) / max(1, len(false)), 3)
-    out["true_kept"] = out["families"].get("true", {}).get("kept")
-    out["rules_ms_p50"] = round(statistics.median(rule_ms), 2)
-    out["judge_ms_p50"] = round(statistics.median(judge_ms), 1)
-    return out
-
-
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--part", choices=["dev", "test"], default="test")
-    ap.add_argument("--n", type=int, default=160, help="claims per family")
-    ap.add_argument("--out", type=Path, default=ROOT / "test-output" / "claims")
-    a = ap.parse_args()
-    if not (SHARED / "reuters21578").is_dir():
-        print(f"eval.claims: {SHARED / 'reuters21578'} is not here", file=sys.stderr)
-        sys.exit(2)
-    claims = build(a.part, a.n)
-    summary = run(claims)
-    a.out.mkdir(parents=True, exist_ok=True)
-    (a.out / f"claims-{a.part}.jsonl").write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in claims), encoding="utf-8")
-    (a.out / f"summary-{a.part}.json").write_text(json.dumps(summary, indent=2))
-    print(json.dumps(summary, indent=2))
-
-
-if __name__ == "__main__":
-    main()

@@ -123,6 +123,11 @@ def passages_of(rec: dict, texts: SourceTexts) -> list:
 
 
 # ---- making the set ---------------------------------------------------------------------
+def _record(id: str, part: str, family: str, label: str, claim: list, passages: list, origin: str) -> dict:
+    """One line of the set (the field order every line keeps)."""
+    return {"id": id, "part": part, "family": family, "label": label, "claim": claim, "passages": passages, "origin": origin}
+
+
 def _part(k: int) -> str:
     """Hand-made claims alternate: even lines dev (rules may be tuned on them), odd lines test (report only)."""
     return "dev" if k % 2 == 0 else "test"
@@ -136,10 +141,9 @@ def _perturbed(part: str, n: int, texts: SourceTexts) -> list[dict]:
         w0, w1 = c["window_span"]
         doc = texts.text(c["doc_id"])
         assert doc[w0:w1] == c["window"], c["id"]
-        out.append({"id": c["id"], "part": part, "family": c["family"],
-                    "label": "supported" if c["family"] == "true" else "contradicted",
-                    "claim": encode(c["claim"], {c["doc_id"]: doc}), "passages": [[c["doc_id"], w0, w1]],
-                    "origin": "eval/claims.py: a Reuters trade sentence, as written or with one edit"})
+        out.append(_record(c["id"], part, c["family"], "supported" if c["family"] == "true" else "contradicted",
+                           encode(c["claim"], {c["doc_id"]: doc}), [[c["doc_id"], w0, w1]],
+                           "eval/claims.py: a Reuters trade sentence, as written or with one edit"))
     return out
 
 
@@ -149,11 +153,9 @@ def _paraphrased(path: Path, texts: SourceTexts) -> list[dict]:
     for k, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
         r = json.loads(line)
         doc = texts.text(r["doc_id"])
-        part = _part(k)
-        out.append({"id": f"{part}-paraphrase-{r['pid']}", "part": part, "family": "paraphrase",
-                    "label": r.get("label", "supported"), "claim": encode(r["paraphrase"], {r["doc_id"]: doc}),
-                    "passages": [[r["doc_id"], *r["window_span"]]],
-                    "origin": "a true sentence restated by a helper session that never saw the verifier"})
+        out.append(_record(f"{_part(k)}-paraphrase-{r['pid']}", _part(k), "paraphrase", r.get("label", "supported"),
+                           encode(r["paraphrase"], {r["doc_id"]: doc}), [[r["doc_id"], *r["window_span"]]],
+                           "a true sentence restated by a helper session that never saw the verifier"))
     return out
 
 
@@ -165,9 +167,8 @@ def _natural(path: Path, texts: SourceTexts) -> list[dict]:
         if r["label"] not in LABELS:
             raise ValueError(f"{path}: {r['nid']}: label {r['label']!r} is not one of {LABELS}")
         docs = {d: texts.text(d) for d, _, _ in r["passages"]}
-        out.append({"id": f"{_part(k)}-natural-{r['nid']}", "part": _part(k), "family": "natural", "label": r["label"],
-                    "claim": encode(r["sentence"], docs), "passages": r["passages"],
-                    "origin": f"{r['model']} draft for question {r['qid']}, labelled by hand"})
+        out.append(_record(f"{_part(k)}-natural-{r['nid']}", _part(k), "natural", r["label"], encode(r["sentence"], docs),
+                           r["passages"], f"{r['model']} draft for question {r['qid']}, labelled by hand"))
     return out
 
 

@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from .claimset import SET, ROOT, load
+from .claimset import ROOT, SET, load
 
 SCHEMA = {"type": "object", "properties": {"verdict": {"type": "string", "enum": ["supported", "contradicted", "not_stated"]}},
           "required": ["verdict"]}
