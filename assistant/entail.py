@@ -23,6 +23,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,8 +35,11 @@ _STOP = {"the", "a", "an", "it", "its", "is", "are", "was", "were", "be", "been"
          "these", "those", "by", "with", "at", "from", "as", "he", "she", "they", "we", "i", "his", "her", "their", "our",
          "also", "yet", "any", "so"}
 _CONTRACTION = re.compile(r"\b(ca|wo|[A-Za-z]+)n['’]t\b", re.IGNORECASE)  # can't, won't, didn't, isn't ...
+_APPROX = {"a", "an", "about", "around", "estimated", "some", "roughly", "nearly", "almost", "just", "only"}
 NEAR = 4  # tokens: a negation this close to a word in the other text covers it too ("did not think it made" / "thought it did not make")
 ROLE_OVERLAP = 0.6  # share of the claim's content words a span sentence must hold to show a role swap
+SWAP_WORDING = 0.9  # and how much of the claim must be that sentence's wording, party names aside (names moved, nothing restructured)
+ALIGNED = 0.85  # a claim matching its span less closely than this (difflib ratio) is a rewording, not an edit
 SCOPE = 1  # content words a negation covers: its head ("would not boost", "no agreement")
 HEDGE_SCOPE = 2  # content words a hedge covers: "is likely to continue to grow" hedges 'grow' too
 
@@ -59,6 +63,9 @@ class Vocabulary:
     prepositions: set[str]
     passive: set[str]
     lemmas: dict[str, str]
+    converses: set[frozenset[str]]
+    reporting: tuple[str, ...]
+    titles: set[str]
 
     @classmethod
     def load(cls, *extra: Path) -> Vocabulary:
@@ -86,7 +93,13 @@ class Vocabulary:
                       for a, b in data["antonyms"]],
             scales={w: k for k, ws in data["scales"].items() for w in ws},
             prepositions=set(data["prepositions"]), passive=set(data["passive"]), lemmas=data["lemmas"],
+            reporting=tuple(data.get("reporting", [])), titles={w.lower() for w in data.get("speaker_titles", [])},
+            converses={frozenset(stem(data["lemmas"].get(w, w)) for w in pair) for pair in data.get("converses", [])},
         )
+
+    def converse(self, left: set[str], right: set[str]) -> bool:
+        """Is this antonym pair one event told from either side (imports/exports, buy/sell)?"""
+        return any(pair <= left | right and pair & left and pair & right for pair in self.converses)
 
 
 @lru_cache(maxsize=1)
@@ -157,7 +170,9 @@ class Text:
         return out
 
     def _before_number(self, cue: tuple[str, ...], j: int) -> bool:
-        """'declined to 10.66 billion' is a fall, not a refusal (a cue ending in 'to', then a number)."""
+        """'declined to (an estimated) 10.66 billion' is a fall, not a refusal (a cue ending in 'to', then a number)."""
+        while j < len(self.tokens) and self.tokens[j] in _APPROX:
+            j += 1
         return cue[-1] == "to" and j < len(self.tokens) and self.tokens[j][0].isdigit()
 
     def negation_near(self, stem: str, vocab: Vocabulary) -> bool:
@@ -218,17 +233,35 @@ class Text:
                     break
         if any(t in vocab.passive for t in self.tokens):
             for k, party in mentions:
-                if k > 0 and self.tokens[k - 1] == "by":
+                if "by" in self.tokens[max(0, k - 2):k]:  # "accused by (the) United States"
                     return party
+        governed = set()
         for k, party in mentions:
-            if k == 0 or self.tokens[k - 1] not in vocab.prepositions:
-                return party
+            conjunct = k > 1 and self.tokens[k - 1] in ("and", "or") and any(j in governed for j in range(k - 4, k - 1))
+            if self._governed(k, vocab) or conjunct:  # "between the United States and Japan": neither acts
+                governed.add(k)
+                continue
+            return party
         return None
 
+    def _governed(self, k: int, vocab: Vocabulary) -> bool:
+        """A name that cannot be the actor: a possessive ("the EC's deficit") or the object of a
+        preposition, also across an article ("to the European Community")."""
+        if self.tokens[k].endswith("'s") or self.tokens[k + 1:k + 2] == ["'s"]:
+            return True
+        before = self.tokens[k - 1] if k > 0 else ""
+        if before in ("the", "a", "an") and k > 1:
+            before = self.tokens[k - 2]
+        return before in vocab.prepositions
+
     def parties(self) -> set[str]:
-        parties = _party_of()
-        return {parties[" ".join(self.names[k:k + n])] for k in range(len(self.names)) for n in (1, 2, 3)
-                if " ".join(self.names[k:k + n]) in parties}
+        return _parties_in(self.names)
+
+
+def _parties_in(names: list[str]) -> set[str]:
+    """The parties named in a run of tokens, by names of one to three words ("united states")."""
+    parties = _party_of()
+    return {parties[" ".join(names[k:k + n])] for k in range(len(names)) for n in (1, 2, 3) if " ".join(names[k:k + n]) in parties}
 
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -282,6 +315,8 @@ def compare(claim: str, evidence: str, vocab: Vocabulary | None = None) -> Verdi
 
     # direction: one side of an antonym pair in the claim, the other in the span
     for left, right in v.antonyms:
+        if v.converse(left, right):
+            continue  # "Japanese imports" and "EC exports" can be the same goods: only an aligned edit shows a flip
         for mine, theirs in ((left, right), (right, left)):
             in_c = {s for s in c.content & mine if s not in c.negated}
             in_e = {s for s in e.content & theirs if s not in e.negated}
@@ -295,6 +330,11 @@ def compare(claim: str, evidence: str, vocab: Vocabulary | None = None) -> Verdi
     swap = _role_swap(c, evidence, v)
     if swap:
         return Verdict("contradicted", f"roles: the claim has {swap[0]} acting, the source {swap[1]}", swap[1])
+
+    # attribution: the same words, given to another speaker
+    other = _speaker_swap(claim, evidence, v)
+    if other:
+        return Verdict("contradicted", f"attribution: the source gives these words to {other[1]}, not {other[0]}", other[1])
 
     # scale: the same number with another scale or unit
     cq, eq = c.quantities(v), e.quantities(v)
@@ -313,29 +353,93 @@ def compare(claim: str, evidence: str, vocab: Vocabulary | None = None) -> Verdi
 
 
 def _aligned_edit(c: Text, e: Text, v: Vocabulary) -> Verdict | None:
-    from difflib import SequenceMatcher
-
-    parties = _party_of()
-    ops = SequenceMatcher(None, c.stems, e.stems, autojunk=False).get_opcodes()
-    for tag, i1, i2, j1, j2 in ops:
+    matcher = SequenceMatcher(None, c.stems, e.stems, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag != "replace":
             continue
         mine, theirs = set(c.stems[i1:i2]), set(e.stems[j1:j2])
         for left, right in v.antonyms:
+            if v.converse(left, right) and matcher.ratio() < ALIGNED:
+                continue  # "Indonesia may buy" / "exporters may sell to Indonesia": the same sale
             for a, b in ((left, right), (right, left)):
-                if mine & a and theirs & b and not (mine & b) and not (theirs & a):
+                said = mine & a
+                loose = matcher.ratio() < ALIGNED and said & e.content - e.negated.keys()
+                if mine & a and theirs & b and not (mine & b) and not (theirs & a) and not loose:
+                    # (a loose match whose span also says the claim's word: "... lift the duties it imposed")
                     if not (c.negated.keys() & mine or e.negated.keys() & theirs):  # a double flip is no contradiction
                         said, source = sorted(mine & a)[0], sorted(theirs & b)[0]
                         return Verdict("contradicted", f"direction: the claim says '{c.word(said)}' where the source says "
                                                        f"'{e.word(source)}'", e.word(source))
         if i2 - i1 > 2 or j2 - j1 > 2:
             continue  # a long rewrite is a paraphrase, not a name put in another's place
-        p_c = {parties[t] for t in c.names[i1:i2] if t in parties}
-        p_e = {parties[t] for t in e.names[j1:j2] if t in parties}
+        p_c, p_e = _parties_in(c.names[i1:i2]), _parties_in(e.names[j1:j2])
         if p_c and p_e and not (p_c & p_e) and p_c <= e.parties():
             return Verdict("contradicted", f"roles: the claim has {sorted(p_c)[0]} where the source has {sorted(p_e)[0]}",
                            sorted(p_e)[0])
     return None
+
+
+def _speaker(sentence: str, v: Vocabulary) -> str | None:
+    """Who a sentence says is speaking: "X said ...", "..., X said.", "..., said X." or "according to X"."""
+    verbs = "|".join(map(re.escape, v.reporting))
+    s = sentence.strip().rstrip(".").rstrip()
+    for pattern in (rf"[,\"”]\s*([^,\"”]{{2,100}}?)\s+(?:{verbs})\b[^,\"”]*$",  # "..., Lyng told reporters."
+                    r",\s*(?:said|says)\s+([^\"”]{2,120})$",  # "..., said Commerce Secretary Malcolm Baldrige."
+                    rf"^\W*([A-Z][^\"“”]{{1,120}}?)\s+(?:{verbs})\b",  # "The Foreign Ministry official said ..."
+                    r"\baccording to ([^,\"”]{2,100})"):
+        m = re.search(pattern, s)
+        if m:
+            return m.group(1)
+    return None
+
+
+def _telling(phrase: str, v: Vocabulary) -> set[str]:
+    """The words of a speaker's description that tell speakers apart: names, not titles or countries."""
+    parties = _party_of()
+    words = {w.lower().removesuffix("'s").removesuffix("’s").strip(".") for w in re.findall(r"\b[A-Z][\w.'’-]*", phrase)}
+    from .verify import _common
+
+    return {w for w in words if len(w) > 1 and w not in v.titles and w not in parties and w + "." not in parties and not _common(w)}
+
+
+def _speaker_swap(claim: str, evidence: str, v: Vocabulary) -> tuple[str, str] | None:
+    """(claim's speaker, source's speaker) when the span sentence saying the claim's words names a
+    different speaker, and neither text names the other's."""
+    from ingest.sentences import split_sentences
+
+    said = _speaker(claim, v)
+    mine = _telling(said, v) if said else set()
+    if not mine:
+        return None
+    c = Text(claim, v)
+    best, overlap = None, 0.0
+    for a, b in split_sentences(evidence):
+        sent = evidence[a:b]
+        share = len(c.content & Text(sent, v).content) / max(1, len(c.content))
+        if share > overlap:
+            best, overlap = sent, share
+    if best is None or overlap < ROLE_OVERLAP:
+        return None
+    theirs_phrase = _speaker(best, v)
+    theirs = _telling(theirs_phrase, v) if theirs_phrase else set()
+    claim_words = {w.lower().strip(".,").removesuffix("'s") for w in claim.split()}
+    if theirs and not (mine & {w.lower().strip(".,") for w in theirs_phrase.split()}) and not (theirs & claim_words):
+        return said.strip(), theirs_phrase.strip()
+    return None
+
+
+def _kept_wording(c: Text, e: Text) -> float:
+    """The share of the claim's words that run in the source sentence's order, every party name read as one slot."""
+    def slots(t: Text) -> list[str]:
+        parties, out, k = _party_of(), [], 0
+        while k < len(t.names):
+            n = next((n for n in (3, 2, 1) if " ".join(t.names[k:k + n]) in parties), 0)
+            out.append("<party>" if n else t.stems[k])
+            k += n or 1
+        return out
+
+    a, b = slots(c), slots(e)
+    return sum(x.size for x in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()) / max(1, len(a))
 
 
 def _role_swap(c: Text, evidence: str, v: Vocabulary) -> tuple[str, str] | None:
@@ -353,6 +457,8 @@ def _role_swap(c: Text, evidence: str, v: Vocabulary) -> tuple[str, str] | None:
             continue
         if len(c.content & sent.content) < ROLE_OVERLAP * len(c.content):
             continue  # another action by the same parties, not this one told the other way round
+        if _kept_wording(c, sent) < SWAP_WORDING:
+            continue  # a restructured sentence: who acts in it needs a parser these rules are not
         if ea == ca:
             return None
         if ea in c.parties():

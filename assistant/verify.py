@@ -36,7 +36,7 @@ from .types import Answer, AnswerSentence, Citation, Draft, Passage, day_words
 
 log = logging.getLogger(__name__)
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBER = re.compile(r"(?:\d+[ -])?\d+/\d+|\d+(?:[.,]\d+)*")  # "7 3/4" and "7-1/4" are one number each
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’.-]*(?:\s+[A-Z][a-zA-Z'’.-]*)*")
 _GENERIC = {
     "The", "A", "An", "In", "On", "At", "As", "It", "He", "She", "They", "This", "That", "These", "Those", "But", "And",
@@ -56,12 +56,29 @@ def alias_groups() -> list[set[str]]:
 
 
 def _norm_number(s: str) -> str:
+    if "/" in s:  # a fraction as a decimal: "7 3/4" -> "7.75", "3/4" -> "0.75"
+        whole, _, frac = s.replace("-", " ").rpartition(" ")
+        num, den = frac.split("/")
+        if int(den) == 0:
+            return s
+        return _norm_number(f"{int(whole or 0) + int(num) / int(den):.4f}")
     s = s.replace(",", "")
     return s.rstrip("0").rstrip(".") if "." in s else s
 
 
 def numbers(text: str) -> set[str]:
     return {_norm_number(n) for n in _NUMBER.findall(text)}
+
+
+_SPELLED = {w: str(k) for k, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                            "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
+_SPELLED.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
+                 "ninety": "90", "hundred": "100", "half": "0.5", "quarter": "0.25"})
+
+
+def source_numbers(text: str) -> set[str]:
+    """The numbers a source states, spelled ones too ("two pct" states 2): a claim's figure is looked up here."""
+    return numbers(text) | {_SPELLED[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _SPELLED}
 
 
 _OPENERS = {"Below", "Above", "Consequently", "Meanwhile", "Separately", "Overall", "Instead", "Still", "Yet", "Thus", "Hence",
@@ -90,6 +107,31 @@ def _opener(word: str, rest: str) -> bool:
     return bool(re.fullmatch(r"[A-Z][a-z]+ly", word)) and rest.lstrip().startswith(",")
 
 
+COMMON_ZIPF = 4.3  # wordfreq's Zipf scale: 4.3 is about 20 uses per million words ("procedures"; "Reagan" is 3.95)
+
+
+@lru_cache(maxsize=4096)
+def _common(word: str) -> bool:
+    """A common English word capitalised only because it opens the sentence ("Procedures", "Top", "Senior"),
+    unless it names a party ("Japan", "Washington")."""
+    from wordfreq import zipf_frequency
+
+    low = word.lower()
+    if any(low in group or low + "." in group for group in alias_groups()):
+        return False
+    return zipf_frequency(low, "en") >= COMMON_ZIPF
+
+
+_SUBJECT_NEXT = re.compile(r"\s*(?:[^\w\s]|[A-Z]|(?:is|was|are|were|has|had|have|will|would|can|could|may|might|must|should|"
+                           r"did|does|do|and|or|said|says|told|asked|wants|wanted|agreed|plans|announced)\b)")
+
+
+def _common_opener(word: str, rest: str) -> bool:
+    """'Procedures for ...', 'Top priority ...': a common word opening the sentence, not followed as a
+    subject name is ('Brazil has ...', 'China and Japan', 'Canada, ...')."""
+    return _common(word) and not _SUBJECT_NEXT.match(rest)
+
+
 _SPACED_INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")  # "U. S." as a model writes it
 
 
@@ -106,8 +148,11 @@ def names(sentence: str) -> set[str]:
     for m in _NAME.finditer(sentence):
         words = [_name_word(w) for w in m.group(0).split()]
         words = [w for w in words if w and w not in _GENERIC]
-        if m.start() == len(sentence) - len(sentence.lstrip(" \"“'‘(")) and len(words) == 1 and _opener(words[0], sentence[m.end():]):
-            continue  # "Speaking to reporters, ...", "Consequently, ..."
+        if m.start() == len(sentence) - len(sentence.lstrip(" \"“'‘(")):  # the sentence's first word
+            if len(words) == 1 and (_opener(words[0], sentence[m.end():]) or _common_opener(words[0], sentence[m.end():])):
+                continue  # "Speaking to reporters, ...", "Consequently, ...", "Procedures for ..."
+            if len(words) > 1 and _common(words[0]):
+                words = words[1:]  # "Senior U.S. officials": the name is U.S.
         if words:
             out.add(" ".join(words).strip(",'’"))
     return {n for n in out if n}
@@ -177,7 +222,7 @@ class Verifier:
     def support(self, sentence: str, n: int, passage: Passage, sentence_vec: np.ndarray, span_vecs: np.ndarray, spans) -> Support:
         dated = day_words(parse_day(passage.published))  # the passage's date as an answer writes it ("As of 2 June 1987")
         hay = " ".join(filter(None, [passage.text, passage.title, passage.source, passage.published, dated])).lower()
-        hay_numbers = numbers(" ".join(filter(None, [passage.text, passage.title, passage.published, dated])))
+        hay_numbers = source_numbers(" ".join(filter(None, [passage.text, passage.title, passage.published, dated])))
         quoted = len(sentence) > 20 and plain(sentence).rstrip(".") in plain(passage.text)  # the passage's own words
         missing = [] if quoted else [x for x in numbers(sentence) if x not in hay_numbers]
         missing += [] if quoted else [x for x in names(sentence) if not name_found(x, hay)]

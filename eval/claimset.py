@@ -1,7 +1,7 @@
 """The verifier's labelled claim set, ``eval/datasets/claims.jsonl``: build it, and score the verifier on it.
 
     python -m eval.claimset run [--set eval/datasets/claims.jsonl] [--part test] [--out DIR]
-    python -m eval.claimset make --paraphrases P.jsonl --natural N.jsonl [--out eval/datasets/claims.jsonl]
+    python -m eval.claimset make --paraphrases P.jsonl [--paraphrases P2.jsonl] --natural N.jsonl [--out eval/datasets/claims.jsonl]
 
 A line is one claim and the passages it is judged against::
 
@@ -148,12 +148,14 @@ def _perturbed(part: str, n: int, texts: SourceTexts) -> list[dict]:
 
 
 def _paraphrased(path: Path, texts: SourceTexts) -> list[dict]:
-    """Lines {"pid", "doc_id", "window_span", "paraphrase", "label"?}: true sentences restated by hand."""
+    """Lines {"pid", "doc_id", "window_span", "paraphrase", "label"?, "part"?}: true sentences restated by hand
+    (a line's own "part", else alternating)."""
     out = []
     for k, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
         r = json.loads(line)
         doc = texts.text(r["doc_id"])
-        out.append(_record(f"{_part(k)}-paraphrase-{r['pid']}", _part(k), "paraphrase", r.get("label", "supported"),
+        part = r.get("part") or _part(k)
+        out.append(_record(f"{part}-paraphrase-{r['pid']}", part, "paraphrase", r.get("label", "supported"),
                            encode(r["paraphrase"], {r["doc_id"]: doc}), [[r["doc_id"], *r["window_span"]]],
                            "a true sentence restated by a helper session that never saw the verifier"))
     return out
@@ -175,8 +177,8 @@ def _natural(path: Path, texts: SourceTexts) -> list[dict]:
 def make(args) -> int:
     texts = SourceTexts()
     recs = _perturbed("dev", args.n, texts) + _perturbed("test", args.n, texts)
-    if args.paraphrases:
-        recs += _paraphrased(args.paraphrases, texts)
+    for path in args.paraphrases or []:
+        recs += _paraphrased(path, texts)
     if args.natural:
         recs += _natural(args.natural, texts)
     lines = []
@@ -274,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     r.set_defaults(func=run)
     m = sub.add_parser("make", help="build the set from the generator, hand paraphrases and labelled drafts")
     m.add_argument("--n", type=int, default=160, help="generated claims per family and part")
-    m.add_argument("--paraphrases", type=Path)
+    m.add_argument("--paraphrases", type=Path, action="append", help="hand paraphrases (repeatable)")
     m.add_argument("--natural", type=Path)
     m.add_argument("--out", type=Path, default=SET)
     m.set_defaults(func=make)

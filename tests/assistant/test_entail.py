@@ -138,3 +138,44 @@ def test_a_weekday_that_does_not_fit_its_date_is_a_contradiction():
     v = compare("The United States and China signed the first phase of a trade deal on Wednesday, 2020-01-16.", src)
     assert v.verdict == "contradicted" and "Thursday" in v.reason
     assert compare("The two sides signed the deal on Wednesday, January 15, 2020.", src).verdict == "supported"
+
+
+def test_a_restructured_paraphrase_keeps_its_actor():
+    # passive, a possessive and a conjunction after a preposition: none of these is a role swap
+    src = "The United States accused Japan of breaking the chip pact by selling below cost in Asia."
+    assert compare("Japan was accused by the United States of breaking the chip pact by selling below cost in Asia.",
+                   src).verdict == "supported"
+    src = "Tokyo announced that the EC's deficit with Japan reached a record 2.1 bln dlrs in May."
+    assert compare("The EC's deficit with Japan reached a record 2.1 bln dlrs in May.", src).verdict == "supported"
+    # the same sentence with the two parties moved is still a swap
+    assert compare("Japan accused the United States of breaking the chip pact by selling below cost in Asia.",
+                   "The United States accused Japan of breaking the chip pact by selling below cost in Asia.").verdict \
+        == "contradicted"
+
+
+def test_one_sale_told_from_either_side_is_no_direction_conflict():
+    src = "American exporters will be able to sell 9,000 tonnes of rice to Peru under the programme, the department said."
+    assert compare("Peru will be able to buy 9,000 tonnes of rice under the programme.", src).verdict == "supported"
+    src = "The ministers agreed to curb Korean steel unless Seoul opened its market wider to European exports."
+    assert compare("The duties would hit Korean imports of steel.", src).verdict == "supported"
+    # an edit that keeps the wording is still caught
+    src = "American exporters will be able to sell 9,000 tonnes of rice to Peru under the programme, the department said."
+    assert compare(src.replace("sell", "buy"), src).verdict == "contradicted"
+
+
+def test_nouns_that_negate_and_a_fall_to_an_estimate():
+    src = "Lyng warned that the failure to remove the beef quota might spark a protectionist response."
+    assert compare("Lyng warned that if the beef quota is not removed it might spark a protectionist response.",
+                   src).verdict == "supported"
+    assert compare("Imports declined to an estimated 879.4 mln dlrs in March.",
+                   "Imports fell to an estimated 879.4 mln dlrs in March.").verdict == "supported"
+
+
+def test_words_given_to_another_speaker_are_a_contradiction():
+    src = "Commerce Secretary Malcolm Baldrige said a proposed takeover of Fairchild Semiconductor should be reviewed."
+    v = compare("The Semiconductor Industry Association said a proposed takeover of Fairchild Semiconductor should be reviewed.", src)
+    assert v.verdict == "contradicted" and "attribution" in v.reason
+    # the same speaker named another way, or a speaker the source leaves as "he", is no conflict
+    assert compare("Baldrige said a proposed takeover of Fairchild Semiconductor should be reviewed.", src).verdict == "supported"
+    assert compare("Zimmerman said the bill removes protection from Canadian companies.",
+                   "He said the bill removes protection from Canadian companies.").verdict == "supported"

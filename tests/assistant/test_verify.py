@@ -133,3 +133,13 @@ def test_a_sentence_quoted_word_for_word_is_its_own_support(embedder):
     p = Passage("c1", "d1", text, 0, len(text), 0, source="Reuters", published="1987-04-18")
     claim = "The U. S. Administration imposed 100 pct tariffs on 300 mln dlrs worth of Japanese goods on April 17."
     assert Verifier(embedder).judge(claim, [p]).verdict == "supported"
+
+
+def test_fractions_spelled_numbers_and_common_openers():
+    from assistant.verify import names, numbers, source_numbers
+
+    assert numbers("raised from 7-1/4 pct to 7 3/4 pct") == {"7.25", "7.75"}  # two rates, not 7, 1, 4, 3
+    assert "2" in source_numbers("two pct growth in the previous quarter") and "2" not in numbers("two pct")
+    assert names("Procedures for applying to invest would be simpler.") == set()
+    assert names("Senior U.S. officials travelled to Tokyo.") == {"U.S.", "Tokyo"}
+    assert "Brazil" in names("Brazil has described the tariff as a red line.")  # a country opening the sentence is a name
