@@ -183,6 +183,8 @@ class _Rules:
     measures: dict  # name -> what a sentence about it says
     outcome: re.Pattern
     not_an_outcome: re.Pattern
+    continues: re.Pattern
+    continued_by: frozenset
 
 
 @lru_cache(maxsize=1)
@@ -195,7 +197,15 @@ def _rules() -> _Rules:
                   re.compile(data["speech"], ic), {n: (re.compile(u["question"], ic), re.compile(u["figure"], ic)) for n, u in data["units"].items()},
                   re.compile(data["dates"], ic), re.compile(data["durations"], ic),
                   {m: re.compile(rx, ic) for m, rx in data["measures"].items()},
-                  re.compile(data["outcome"]["question"], ic), re.compile(data["outcome"]["not_an_outcome"], ic))
+                  re.compile(data["outcome"]["question"], ic), re.compile(data["outcome"]["not_an_outcome"], ic),
+                  re.compile(data["continues"], ic), frozenset(data["continued_by"]))
+
+
+def continues(sentence: str, asks: list[Ask]) -> bool:
+    """Does this sentence carry on the one before it ("He added ...", '..., he said.'), for a question
+    whose answer may run on (what someone said, a stance, a reason)?"""
+    rules = _rules()
+    return any(a.kind in rules.continued_by for a in asks) and bool(rules.continues.search(sentence))
 
 
 _PART_SPLIT = re.compile(r"(?:[,;]\s*|\s+)and\s+(?=(?:(?:by|in|on|at|for|from|to|with|until|since)\s+)?"

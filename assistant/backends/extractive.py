@@ -16,7 +16,7 @@ from ingest.dates import parse_day
 from ingest.sentences import split_sentences
 from ingest.settings import AnswerSettings
 
-from ..question import analyse_parts, wants_recent, years_meant
+from ..question import analyse_parts, continues, wants_recent, years_meant
 from ..scoring import STOPWORDS, content_words, sentence_score, years_in
 from ..types import Draft, DraftSentence, Passage, as_of
 
@@ -113,6 +113,8 @@ class ExtractiveBackend:
                     missing.append(a.asks)
                 else:
                     chosen.append(extra)
+        if self.answer_bearing:
+            chosen = _run_on(chosen, sents, asks, self.max_sentences + 2)
         # in date order when the quotes come from different days, each led by its date
         dated = len({(passages[c[1] - 1].published or "")[:10] for c in chosen}) > 1 or wants_recent(question)
         if dated:
@@ -141,6 +143,19 @@ class ExtractiveBackend:
                 continue
             chosen.append(cand)
         return chosen
+
+
+def _run_on(chosen: list[tuple], sents: dict[int, list[str]], asks, limit: int) -> list[tuple]:
+    """Each quoted sentence followed by the next one of its passage when that carries on the same
+    statement ("He added that ..."): what someone said, a stance or a reason often takes two sentences."""
+    out, have = list(chosen), {(c[1], c[2]) for c in chosen}
+    for c in chosen:
+        n, j = c[1], c[2]
+        nxt = sents[n][j + 1].strip() if j + 1 < len(sents[n]) else ""
+        if len(out) < limit and nxt and (n, j + 1) not in have and continues(nxt, asks):
+            out.append((c[0], n, j + 1, nxt))
+            have.add((n, j + 1))
+    return out
 
 
 def _sentences(passages: list[Passage | None]) -> dict[int, list[str]]:

@@ -167,3 +167,19 @@ def test_an_acronym_subject_may_be_written_out():
                    "Trans-Pacific Partnership on Thursday.", passage="SANTIAGO -- Trade ministers")
     assert not q.bears("Fifteen countries signed the Regional Comprehensive Economic Partnership on Sunday.",
                        passage="HANOI -- Fifteen countries")
+
+
+def test_a_quote_runs_on_into_the_speakers_next_sentence(embedder):
+    from assistant.backends.extractive import ExtractiveBackend
+    from assistant.types import Draft, Passage
+
+    text = ("Trade Minister Anna Lind said Sweden would not accept the proposed quota on steel pipe.\n\n"
+            "\"It would cost our mills a third of their American sales,\" she said.\n\n"
+            "Steel prices in Europe were steady on Friday, dealers said.")
+    p = Passage("c1", "d1", text, 0, len(text), 60, title="Sweden rejects pipe quota", source="Wire")
+    backend = ExtractiveBackend(embedder, extractive_min_score=0.3)
+    draft = [e for e in backend.stream("What did Lind say about the steel pipe quota?", [p]) if isinstance(e, Draft)][0]
+    said = [s.text for s in draft.sentences]
+    assert said[0].startswith("Trade Minister Anna Lind said")
+    assert any("a third of their American sales" in s for s in said)  # her next words, "she said"
+    assert not any("dealers said" in s for s in said)  # another speaker's sentence does not run on
