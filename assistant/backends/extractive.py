@@ -10,7 +10,8 @@ Deterministic and instant; also the fallback for the generative backends.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from ingest.dates import parse_day
 from ingest.sentences import split_sentences
@@ -19,6 +20,18 @@ from ingest.settings import AnswerSettings
 from ..question import analyse_parts, continues, wants_recent, years_meant
 from ..scoring import STOPWORDS, content_words, sentence_score, years_in
 from ..types import Draft, DraftSentence, Passage, as_of
+
+
+@dataclass
+class Shortlist:
+    """What may answer a question: (score, passage number, sentence order, sentence) best first,
+    the question's parts, the passages (None where excluded) and their sentences, and the test
+    of whether a candidate holds what a part asks."""
+    scored: list[tuple]
+    asks: list
+    passages: list[Passage | None]
+    sents: dict[int, list[str]]
+    bears: Callable[[object, tuple], bool]
 
 
 class ExtractiveBackend:
@@ -68,8 +81,9 @@ class ExtractiveBackend:
             out.append((sentence_score(float(sim), q_words, content_words(s), context[n], self.settings.score_weights), n, j, s))
         return out
 
-    def stream(self, question: str, passages: list[Passage], avoid: frozenset[str] = frozenset()) -> Iterator[str | Draft]:
-        """``avoid``: sentences already said in this conversation (a follow-up answers the new part only)."""
+    def shortlist(self, question: str, passages: list[Passage], avoid: frozenset[str] = frozenset()) -> Shortlist | Draft:
+        """The sentences that may answer, best first (each holding what is asked), or a refusal saying
+        what is missing. ``avoid``: sentences already said in this conversation."""
         years = years_in(question)
         if years:
             # a question about a given year can only rest on passages of, or about, that year
@@ -83,13 +97,11 @@ class ExtractiveBackend:
             scored = fresh
         floor = self.min_score + (self.settings.extractive_unknown_penalty if self.unknown_terms(question) else 0.0)
         if not scored or scored[0][0] < floor:
-            yield Draft([], answerable=False, backend=self.name)
-            return
+            return Draft([], answerable=False, backend=self.name)
         # only sentences that hold what is asked (a date for "when", a figure for "how much",
         # the named speaker's words for "what did X say", a reason for "why") may answer; each
         # part of a multi-part question is answered or reported missing
         asks = analyse_parts(question.split(" (following up on:")[0])
-        missing: list[str] = []
         before = _previous_sentences(sents)
 
         def bears(a, c) -> bool:
@@ -100,9 +112,18 @@ class ExtractiveBackend:
             scored = [c for c in scored if any(bears(a, c) for a in asks)]
             if not scored or scored[0][0] < floor:
                 wanted = [a.asks for a in asks if a.kind != "open"]
-                yield Draft([], answerable=False, backend=self.name, missing=wanted,
-                            note=f"no retrieved sentence holds {' or '.join(wanted)}")
-                return
+                return Draft([], answerable=False, backend=self.name, missing=wanted,
+                             note=f"no retrieved sentence holds {' or '.join(wanted)}")
+        return Shortlist(scored, asks, passages, sents, bears)
+
+    def stream(self, question: str, passages: list[Passage], avoid: frozenset[str] = frozenset()) -> Iterator[str | Draft]:
+        """``avoid``: sentences already said in this conversation (a follow-up answers the new part only)."""
+        short = self.shortlist(question, passages, avoid)
+        if isinstance(short, Draft):
+            yield short
+            return
+        scored, asks, passages, sents, bears = short.scored, short.asks, short.passages, short.sents, short.bears
+        missing: list[str] = []
         chosen = self._choose(scored)
         if len(asks) > 1 and self.answer_bearing:
             for a in asks:
