@@ -74,7 +74,8 @@ class Assistant:
             from .positions.views import PositionViews
             from .positions.vocab import Vocabulary
 
-            self._positions = (PositionViews(PositionStore(self.settings.positions_path), self.store.docs.duplicate_groups),
+            self._positions = (PositionViews(PositionStore(self.settings.positions_path), self.store.docs.duplicate_groups,
+                                             self.store.docs.doc_ids),
                                Vocabulary.load(self.settings.positions.vocabulary))
         return self._positions
 

@@ -184,7 +184,8 @@ def cmd_positions(args, settings: Settings) -> int:
         return 0
     from ingest.store import DocStore
 
-    views = PositionViews(PositionStore(settings.positions_path), DocStore(settings.docstore_path).duplicate_groups)
+    docs = DocStore(settings.docstore_path)
+    views = PositionViews(PositionStore(settings.positions_path), docs.duplicate_groups, docs.doc_ids)
     matrix = views.matrix(party, issue, since, until)
     if args.json:
         out = {p: {i: {"latest": c["latest"], "count": c["count"], "timeline": views.timeline(p, i, since, until)}

@@ -260,18 +260,31 @@ class ChatApp:
         f = self.filters((), since, until)
         return render.timeline_html(party, issue, views.timeline(party, issue, f.since, f.until), self._document_text)
 
-    def delete(self, doc_id: str) -> tuple[str, list[list], list[str]]:
+    def delete_prompt(self, doc_id: str) -> tuple[str, bool]:
+        """(what the Delete button asks, whether there is something to confirm)."""
         known = self.assistant.store.docs.document(doc_id) if doc_id else None
         if known is None:
-            return f"No stored document {render.md_text(doc_id or '(none chosen)')}.", self.documents(), self.outlets()
+            return f"No stored document {render.md_text(doc_id or '(none chosen)')}.", False
+        title = render.md_text(known.get("title") or doc_id)
+        return (f"Delete **{title}** ({render.md_text(doc_id)}) with its passages and the positions it states? "
+                "This cannot be undone: click **Confirm delete**."), True
+
+    def delete(self, doc_id: str, query: str = "") -> tuple[str, list[list], list[str]]:
+        """Remove a document (its chunks, vectors and positions); the table keeps the search ``query``."""
+        known = self.assistant.store.docs.document(doc_id) if doc_id else None
+        if known is None:
+            return f"No stored document {render.md_text(doc_id or '(none chosen)')}.", self.documents(query), self.outlets()
         with self._ingest_lock:
             self.assistant.store.delete([doc_id])
+            views = self._views()
+            if views:  # its statements go with it (the views also skip any a build has not yet removed)
+                views.store.remove([doc_id])
         path = Path(known.get("path") or "")
         up = self.settings.uploads_path.resolve()
         if path.is_file() and path.resolve().parent == up and not any(
                 d["path"] == known["path"] for d in self.assistant.store.docs.documents()):
             path.unlink()  # an uploaded file whose documents are all gone would come back on the next re-ingest
-        return f"Removed {render.md_text(doc_id)}.", self.documents(), self.outlets()
+        return f"Removed {render.md_text(doc_id)}.", self.documents(query), self.outlets()
 
 
 def build_app(settings: Settings, app: ChatApp | None = None):
@@ -343,8 +356,9 @@ def _sources_tab(gr, app: ChatApp, settings: Settings, outlets):
                                      interactive=False, elem_id="docs", wrap=True,
                                      column_widths=["18%", "40%", "14%", "8%", "20%"])
                 with gr.Row():
-                    doc_id = gr.Textbox(label="doc id to delete", scale=3)
-                    rm = gr.Button("Delete", variant="stop", scale=1)
+                    doc_id = gr.Textbox(label="doc id to delete", scale=3, elem_id="delete-id")
+                    rm = gr.Button("Delete", variant="stop", scale=1, elem_id="delete")
+                    confirm = gr.Button("Confirm delete", variant="stop", scale=1, visible=False, elem_id="confirm-delete")
 
         def do_ingest(fs, us, progress=gr.Progress(track_tqdm=True)):
             summary, rows, outs = app.ingest(fs, us, progress)
@@ -353,11 +367,17 @@ def _sources_tab(gr, app: ChatApp, settings: Settings, outlets):
 
         add.click(do_ingest, [files, urls], [status, table, outlets, files, failures], concurrency_limit=1, api_name="ingest")
         search.change(app.documents, search, table, api_name=False)
-        def do_delete(d):
-            summary, rows, outs = app.delete(d.strip())
-            return summary, rows, gr.update(choices=outs)
+        def ask_delete(d):  # deleting takes two clicks: Delete names what goes, Confirm deletes
+            prompt, ok = app.delete_prompt(d.strip())
+            return prompt, gr.update(visible=ok)
 
-        rm.click(do_delete, doc_id, [status, table, outlets], api_name=False)
+        def do_delete(d, q):
+            summary, rows, outs = app.delete(d.strip(), q)
+            return summary, rows, gr.update(choices=outs), gr.update(visible=False)
+
+        rm.click(ask_delete, doc_id, [status, confirm], api_name=False)
+        confirm.click(do_delete, [doc_id, search], [status, table, outlets, confirm], api_name=False)
+        doc_id.change(lambda _: gr.update(visible=False), doc_id, confirm, api_name=False)  # another id: ask again
 
         def pick(evt):  # clicking a row fills in its doc id
             return evt.row_value[-1] if evt.row_value else ""
@@ -370,7 +390,7 @@ def _sources_tab(gr, app: ChatApp, settings: Settings, outlets):
 
 def _positions_tab(gr, app: ChatApp, demo) -> None:
     """The party x issue matrix, a cell's timeline, and rebuilding the positions."""
-    with gr.Tab("Positions"):
+    with gr.Tab("Positions") as tab:
         with gr.Row():
             p_party = gr.Dropdown([], value=None, label="Party (all when empty)", elem_id="pos-party")
             p_issue = gr.Dropdown([], value=None, label="Issue (all when empty)", elem_id="pos-issue")
@@ -379,29 +399,39 @@ def _positions_tab(gr, app: ChatApp, demo) -> None:
             p_build = gr.Button("Update positions", elem_id="pos-build", scale=0)
         p_status = gr.Markdown(elem_id="pos-status")
         p_headers = gr.State(["party"])
+        p_drawn = gr.State(-1)  # the document store's generation the matrix was drawn from
         p_matrix = gr.Dataframe(value=None, headers=["party"], interactive=False, elem_id="positions-matrix", wrap=True)
         p_timeline = gr.HTML(app.positions_timeline("", ""), elem_id="positions-timeline")
 
         def show_matrix(party, issue, since_, until_):
+            drawn = app.assistant.store.docs.generation()
             try:
                 rows, headers = app.positions_matrix(party, issue, since_, until_)
             except QuestionError as e:
-                return gr.update(), gr.update(), f"**{render.md_text(str(e))}**"
+                return gr.update(), gr.update(), f"**{render.md_text(str(e))}**", drawn
             import pandas as pd
 
-            return pd.DataFrame(rows, columns=headers), headers, "" if rows else "No positions match. Ingest articles, then **Update positions**."
+            return (pd.DataFrame(rows, columns=headers), headers,
+                    "" if rows else "No positions match. Ingest articles, then **Update positions**.", drawn)
 
-        matrix_io = ([p_party, p_issue, p_since, p_until], [p_matrix, p_headers, p_status])
+        def redraw_if_changed(party, issue, since_, until_, drawn):
+            """On opening the tab: redraw only when documents were added or removed since (a delete leaves at once)."""
+            if app.assistant.store.docs.generation() == drawn:
+                return gr.update(), gr.update(), gr.update(), drawn
+            frame, headers, status, now = show_matrix(party, issue, since_, until_)
+            return frame, headers, status or "Redrawn: the stored documents changed since this view was drawn.", now
+
+        matrix_io = ([p_party, p_issue, p_since, p_until], [p_matrix, p_headers, p_status, p_drawn])
         for trigger in (p_party.change, p_issue.change, p_since.submit, p_until.submit):
             trigger(show_matrix, *matrix_io, api_name=False)
 
         def rebuild(party, issue, since_, until_, progress=gr.Progress(track_tqdm=True)):
             status = app.build_positions(progress)
-            frame, headers, _ = show_matrix(party, issue, since_, until_)
+            frame, headers, _, drawn = show_matrix(party, issue, since_, until_)
             parties, issues = app.positions_choices()
-            return frame, headers, status, gr.update(choices=parties), gr.update(choices=issues)
+            return frame, headers, status, drawn, gr.update(choices=parties), gr.update(choices=issues)
 
-        p_build.click(rebuild, matrix_io[0], [p_matrix, p_headers, p_status, p_party, p_issue], concurrency_limit=1, api_name=False)
+        p_build.click(rebuild, matrix_io[0], [*matrix_io[1], p_party, p_issue], concurrency_limit=1, api_name=False)
 
         def open_cell(headers, since_, until_, evt):
             row, col = (evt.index or [None, None])[:2]
@@ -415,6 +445,7 @@ def _positions_tab(gr, app: ChatApp, demo) -> None:
         open_cell.__annotations__ = {"evt": gr.SelectData}
         p_matrix.select(open_cell, [p_headers, p_since, p_until], p_timeline, api_name=False)
         demo.load(show_matrix, *matrix_io, api_name=False)
+        tab.select(redraw_if_changed, [*matrix_io[0], p_drawn], matrix_io[1], api_name=False)
         demo.load(lambda: tuple(gr.update(choices=c) for c in app.positions_choices()), None, [p_party, p_issue], api_name=False)
 
 

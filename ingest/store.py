@@ -107,6 +107,10 @@ class DocStore:
         rows = self._conn().execute("SELECT doc_id, hash, status, path, n_chunks FROM documents").fetchall()
         return {r["doc_id"]: StoredDoc(*r) for r in rows}
 
+    def doc_ids(self) -> set[str]:
+        """The ids of the documents stored and readable (not half-deleted)."""
+        return {r[0] for r in self._conn().execute("SELECT doc_id FROM documents WHERE status = 'ok'")}
+
     def documents(self) -> list[dict]:
         cols = ", ".join(_DOC_COLS)
         rows = self._conn().execute(f"SELECT {cols}, n_chunks, status FROM documents ORDER BY published, doc_id").fetchall()

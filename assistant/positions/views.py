@@ -39,12 +39,17 @@ def _order(s: dict) -> tuple:
 
 
 class PositionViews:
-    def __init__(self, store: PositionStore, groups=lambda: {}):
+    def __init__(self, store: PositionStore, groups=lambda: {}, known=None):
         self.store = store
         self.groups = groups  # callable: doc_id -> canonical (DocStore.duplicate_groups)
+        self.known = known  # callable: the ids of the stored documents (DocStore.doc_ids), or None
 
     def statements(self, party=None, issue=None, since=None, until=None) -> list[dict]:
-        return fold_copies(self.store.statements(party, issue, since, until), self.groups())
+        found = self.store.statements(party, issue, since, until)
+        if self.known is not None:  # a document deleted since the last build cites nothing
+            stored = self.known()
+            found = [s for s in found if s["doc_id"] in stored]
+        return fold_copies(found, self.groups())
 
     def matrix(self, party=None, issue=None, since=None, until=None) -> dict[str, dict[str, dict]]:
         """party -> issue -> {"latest": statement, "count": n}."""

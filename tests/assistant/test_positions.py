@@ -271,3 +271,28 @@ def test_reuters_trade_matrix_holds_the_1987_disputes(reuters_trade_store):
     assert "rice" in m["Japan"] and "textiles" in m["European Union"]
     assert all(a["published"] <= b["published"] for a, b in zip(us_chips, us_chips[1:]))
     need(REUTERS)
+
+
+def test_a_deleted_document_leaves_no_statements_behind_in_the_cli_or_the_chat(store_copy, capsys):
+    """`docs rm` (and a prune) run in the ingest layer: the positions views skip what is no longer stored,
+    before any rebuild; the web chat's Delete also removes the statements themselves."""
+    from assistant.webapp import ChatApp
+    from cli import main
+
+    d = str(store_copy.data_dir)
+    assert main(["--data-dir", d, "positions", "build", "--model", "off"]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", d, "positions", "--json"]) == 0
+    cited = {s["doc_id"] for cells in json.loads(capsys.readouterr().out).values() for c in cells.values() for s in c["timeline"]}
+    gone, kept = sorted(cited)[0], sorted(cited)[1]
+    assert main(["--data-dir", d, "docs", "rm", gone]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", d, "positions", "--json"]) == 0
+    after = {s["doc_id"] for cells in json.loads(capsys.readouterr().out).values() for c in cells.values() for s in c["timeline"]}
+    assert gone not in after and after  # the rest stays
+
+    app = ChatApp(store_copy)
+    assert any(s["doc_id"] == kept for s in app._views().store.statements())
+    app.delete(kept)
+    assert not any(s["doc_id"] == kept for s in app._views().store.statements())  # removed, not only hidden
+    assert not any(s["doc_id"] == kept for s in app._views().statements())

@@ -236,3 +236,48 @@ def test_metadata_markup_stays_text_in_every_view(page, tmp_path):
         assert page.locator(f"img[src*='127.0.0.1:{port}']").count() == 0
         assert page.locator("a[href*='login-']").count() == 0
         assert page.locator("[onmouseover]").count() == 0
+
+
+def test_delete_asks_first_keeps_the_search_and_takes_its_positions_along(page, web_app):
+    from assistant.positions.build import build_positions
+    from assistant.positions.store import PositionStore
+    from ingest.settings import Settings
+    from ingest.store import DocStore
+
+    data = web_app[1]
+    build_positions(Settings.load(data_dir=data), model="off")
+    statements = PositionStore(data / "positions.sqlite3").statements(party="Japan", issue="autos")
+    assert len({s["doc_id"] for s in statements}) >= 2
+    gone = statements[-1]["doc_id"]  # the document of Japan's latest stance on autos
+    docs = DocStore(data / "docstore.sqlite3")
+    outlet = docs.document(gone)["source"]
+    others = [d["doc_id"] for d in docs.documents() if d["source"] != outlet]
+
+    page.get_by_role("tab", name="Sources").click()
+    page.locator("#doc-search input, #doc-search textarea").first.fill(outlet)
+    page.locator("#docs", has_text=gone).wait_for(timeout=10_000)
+    page.locator("#delete-id input, #delete-id textarea").first.fill(gone)
+    page.locator("#delete").click()
+    page.locator("#ingest-status", has_text="Confirm delete").wait_for(timeout=10_000)
+    assert docs.document(gone) is not None  # nothing is gone before the confirmation
+    page.screenshot(path=str(SHOTS / "8-delete-asks-first.png"))
+    page.locator("#confirm-delete").click()
+    page.locator("#ingest-status", has_text="Removed").wait_for(timeout=30_000)
+    page.wait_for_timeout(500)
+    table = page.locator("#docs").inner_text()
+    assert gone not in table and outlet in table  # the search still applies ...
+    assert not any(d in table for d in others)  # ... so other outlets' documents stay filtered out
+    assert docs.document(gone) is None
+    assert all(s["doc_id"] != gone for s in PositionStore(data / "positions.sqlite3").statements())
+
+    page.get_by_role("tab", name="Positions").click()
+    page.locator("#pos-status", has_text="stored documents changed").wait_for(timeout=30_000)  # redrawn on opening
+    matrix = page.locator("#positions-matrix")
+    matrix.get_by_text("Japan", exact=True).first.wait_for(timeout=30_000)
+    headers = [h.strip() for h in matrix.locator("thead th").all_inner_texts()]
+    row = matrix.locator("div[role=row]", has_text="Japan").first
+    row.locator("[role=gridcell]").nth(headers.index("autos")).click()
+    timeline = page.locator("#positions-timeline .tc-timeline", has_text="Japan on autos")
+    timeline.wait_for(timeout=30_000)
+    assert f"doc: {gone}" not in timeline.inner_text()  # the timeline no longer cites it
+    page.screenshot(path=str(SHOTS / "9-positions-after-delete.png"), full_page=True)
