@@ -36,6 +36,14 @@ def cmd_demo(args, settings: Settings) -> int:
 
     from ingest.pipeline import Ingestor
 
+    if not args.no_serve:  # a busy port is said before minutes of ingest and an example answer, not after
+        from assistant.webapp import address, port_free
+
+        try:
+            port_free(*address(settings.web))
+        except ValueError as e:
+            print(f"tradechat demo: {e}", file=sys.stderr)
+            return 2
     samples = Path(__file__).resolve().parent / "samples"
     report = Ingestor(settings).ingest([samples], prune=True, progress=sys.stderr.isatty())
     print(report.summary())
@@ -55,7 +63,11 @@ def cmd_demo(args, settings: Settings) -> int:
         return 0
     from assistant.webapp import serve
 
-    serve(settings)
+    try:
+        serve(settings)
+    except ValueError as e:
+        print(f"tradechat demo: {e}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import shutil
+import socket
 import threading
 import unicodedata
 from collections.abc import Iterator
@@ -487,6 +489,7 @@ def launch_kwargs(settings: Settings) -> dict:
     from .guard import GuardMiddleware, LoginLimiter, password_check
 
     w = settings.web
+    host, port = address(w)
     auth = None
     limiter = LoginLimiter(w.login_free_attempts, w.login_max_lockout_s)
     if w.username and w.password:
@@ -494,14 +497,42 @@ def launch_kwargs(settings: Settings) -> dict:
     elif w.username or w.password:
         raise ValueError("web.username and web.password must be set together")
     guard = Middleware(GuardMiddleware, limiter=limiter, auth_required=auth is not None)
-    return dict(server_name=w.host, server_port=w.port, share=w.share, auth=auth, max_file_size=int(w.max_upload_mb * 1024 * 1024),
+    return dict(server_name=host, server_port=port, share=w.share, auth=auth, max_file_size=int(w.max_upload_mb * 1024 * 1024),
                 css=render.CSS, head=render.HEAD, show_error=False, footer_links=[], app_kwargs={"middleware": [guard]})
 
 
+def address(w) -> tuple[str, int]:
+    """web.host and web.port; where tradechat's own settings leave them unset, Gradio's
+    GRADIO_SERVER_NAME and GRADIO_SERVER_PORT (the variables Gradio's own messages name)."""
+    host, port = w.host, w.port
+    if "host" not in w.model_fields_set and os.environ.get("GRADIO_SERVER_NAME"):
+        host = os.environ["GRADIO_SERVER_NAME"]
+    raw = os.environ.get("GRADIO_SERVER_PORT")
+    if "port" not in w.model_fields_set and raw:
+        if not raw.strip().isdigit() or not 0 <= int(raw) <= 65535:
+            raise ValueError(f"GRADIO_SERVER_PORT={raw!r} is not a port number (0 to 65535)")
+        port = int(raw)
+    return host, port
+
+
+def port_free(host: str, port: int) -> None:
+    """Fail with a message naming tradechat's own ways to choose a port when this one is taken."""
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server itself will
+        try:
+            s.bind((host, port))
+        except OSError as e:
+            raise ValueError(f"cannot listen on {host}:{port} ({e.strerror or e}): another program may be using it; "
+                             f"choose a port with `tradechat serve --port N` or TRADECHAT_WEB__PORT=N") from None
+
+
 def serve(settings: Settings, prevent_thread_lock: bool = False):
+    kw = launch_kwargs(settings)
+    port_free(kw["server_name"], kw["server_port"])  # before building anything
     demo = build_app(settings)
     demo.queue(default_concurrency_limit=settings.web.chat_concurrency)
-    kw = launch_kwargs(settings)
     where = f"http://{kw['server_name']}:{kw['server_port']}"
     print(f"tradechat web chat on {where}" + (" (login required)" if kw["auth"] else ""), flush=True)
     return demo.launch(prevent_thread_lock=prevent_thread_lock, **kw)

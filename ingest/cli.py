@@ -14,6 +14,9 @@ from .settings import Settings
 from .types import LoadError, count
 
 
+OUTLET_WIDTH = 32  # characters of the outlet column in `tradechat docs`; longer names end in "…"
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ingest", help="clean, chunk, embed and store files or folders (incremental)")
     p.add_argument("paths", nargs="+", help=f"files or folders ({', '.join(sorted(LOADERS))})")
@@ -71,10 +74,13 @@ def cmd_docs(args, settings: Settings) -> int:
         print(json.dumps([{**d, "addressed_to_assistant": flagged.get(d["doc_id"], [])} for d in docs], indent=2, ensure_ascii=False))
         return 0
     print(f"{count(len(docs), 'document')}, {count(sum(d['n_chunks'] for d in docs), 'chunk')} in {settings.data_dir}")
+    outlet = lambda d: " ".join((d["source"] or "?").split())  # noqa: E731  (one row each, whatever the field holds)
+    wide = min(OUTLET_WIDTH, max((len(outlet(d)) for d in docs), default=1))  # "Harbor Street Journal", not "... Journa"
     for d in docs:
         mark = "!" if d["doc_id"] in flagged else " "
-        title, source = " ".join((d["title"] or "").split()), " ".join((d["source"] or "?").split())  # one row each, whatever the title holds
-        print(f"{mark}{d['doc_id'][:40]:40}  {(d['published'] or '')[:10]:10}  {source[:20]:20}  {d['n_chunks']:3}  {title[:60]}")
+        title, source = " ".join((d["title"] or "").split()), outlet(d)
+        source = source if len(source) <= wide else source[:wide - 1] + "…"
+        print(f"{mark}{d['doc_id'][:40]:40}  {(d['published'] or '')[:10]:10}  {source:{wide}}  {d['n_chunks']:3}  {title[:60]}")
         if args.flagged:
             for f in flagged[d["doc_id"]]:
                 print(f"      addressed to an AI assistant (chars {f['start']}-{f['end']}, never shown as an answer): {f['text'][:160]}")

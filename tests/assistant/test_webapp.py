@@ -185,3 +185,36 @@ def test_failed_uploads_are_not_kept_and_summaries_name_no_server_paths(app, tmp
     assert kept == ["many.jsonl"]  # the file that stored a document stays; the one that stored nothing is gone
     full = app.failures_download()
     assert full and Path(full).read_text().count("\n") == 121 and not Path(full).is_relative_to(app.settings.data_dir)
+
+
+def test_gradios_own_port_variables_are_fallbacks(monkeypatch):
+    monkeypatch.delenv("TRADECHAT_WEB__PORT", raising=False)
+    monkeypatch.delenv("TRADECHAT_WEB__HOST", raising=False)
+    monkeypatch.setenv("GRADIO_SERVER_PORT", "7999")
+    monkeypatch.setenv("GRADIO_SERVER_NAME", "127.0.0.2")
+    kw = launch_kwargs(Settings.load())
+    assert (kw["server_name"], kw["server_port"]) == ("127.0.0.2", 7999)  # what Gradio's own message tells users to set
+    kw = launch_kwargs(Settings.load(web={"port": 7001, "host": "127.0.0.1"}))
+    assert (kw["server_name"], kw["server_port"]) == ("127.0.0.1", 7001)  # tradechat's settings win
+    monkeypatch.setenv("GRADIO_SERVER_PORT", "eighty")
+    with pytest.raises(ValueError, match="GRADIO_SERVER_PORT='eighty' is not a port number"):
+        launch_kwargs(Settings.load())
+
+
+def test_a_busy_port_is_named_with_the_way_to_choose_another(tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "TRADECHAT_DATA_DIR": str(tmp_path / "data"), "TRADECHAT_WEB__PORT": str(port)}
+        for cmd in ([sys.executable, "app.py"], [sys.executable, "-m", "cli", "serve", "--port", str(port)]):
+            r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+            assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr[-1500:]
+            assert f"127.0.0.1:{port}" in r.stderr and "--port" in r.stderr and "TRADECHAT_WEB__PORT" in r.stderr

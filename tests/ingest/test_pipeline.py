@@ -202,3 +202,18 @@ def test_docs_listing_survives_a_closed_pipe_and_keeps_one_row_per_document(tmp_
     err = proc.stderr.read().decode()
     proc.wait(timeout=120)
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
+def test_docs_listing_shows_whole_outlet_names_and_cuts_only_very_long_ones(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    outlets = ["Harbor Street Journal", "The Extremely Long Name of a Regional Trade Weekly"]
+    rows = [{"id": f"doc-{i}", "title": f"Title {i}", "source": o, "date": "1987-03-02",
+             "text": f"Story {i}. Canada and Mexico held talks on dairy quotas, officials said on Monday. " * 3}
+            for i, o in enumerate(outlets)]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    env = {**os.environ, "TRADECHAT_DATA_DIR": str(tmp_path / "data")}
+    cli = [sys.executable, str(ROOT / "cli.py")]
+    assert subprocess.run([*cli, "ingest", str(feed)], env=env, capture_output=True, text=True, timeout=600).returncode == 0
+    listing = subprocess.run([*cli, "docs"], env=env, capture_output=True, text=True, timeout=120).stdout
+    assert "Harbor Street Journal " in listing  # whole (it was "Harbor Street Journa")
+    assert "The Extremely Long Name of a Re…" in listing and "Trade Weekly" not in listing  # 32 characters at most
