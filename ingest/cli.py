@@ -13,7 +13,6 @@ from .reader import FileReader
 from .settings import Settings
 from .types import LoadError, count
 
-
 OUTLET_WIDTH = 32  # characters of the outlet column in `tradechat docs`; longer names end in "…"
 
 
