@@ -258,6 +258,22 @@ class Text:
         return _parties_in(self.names)
 
 
+COMMON_ZIPF = 4.3  # wordfreq's Zipf scale: 4.3 is about 20 uses per million words ("procedures"; "Reagan" is 3.95)
+
+
+@lru_cache(maxsize=4096)
+def common_word(word: str) -> bool:
+    """A common English word, not a name, when capitalised only because it opens a sentence ("Procedures",
+    "Top", "Senior"); a party's name never is ("Japan", "Washington")."""
+    from wordfreq import zipf_frequency
+
+    low = word.lower()
+    parties = _party_of()
+    if low in parties or low + "." in parties:
+        return False
+    return zipf_frequency(low, "en") >= COMMON_ZIPF
+
+
 def _parties_in(names: list[str]) -> set[str]:
     """The parties named in a run of tokens, by names of one to three words ("united states")."""
     parties = _party_of()
@@ -397,9 +413,7 @@ def _telling(phrase: str, v: Vocabulary) -> set[str]:
     """The words of a speaker's description that tell speakers apart: names, not titles or countries."""
     parties = _party_of()
     words = {w.lower().removesuffix("'s").removesuffix("’s").strip(".") for w in re.findall(r"\b[A-Z][\w.'’-]*", phrase)}
-    from .verify import _common
-
-    return {w for w in words if len(w) > 1 and w not in v.titles and w not in parties and w + "." not in parties and not _common(w)}
+    return {w for w in words if len(w) > 1 and w not in v.titles and w not in parties and w + "." not in parties and not common_word(w)}
 
 
 def _speaker_swap(claim: str, evidence: str, v: Vocabulary) -> tuple[str, str] | None:

@@ -107,21 +107,6 @@ def _opener(word: str, rest: str) -> bool:
     return bool(re.fullmatch(r"[A-Z][a-z]+ly", word)) and rest.lstrip().startswith(",")
 
 
-COMMON_ZIPF = 4.3  # wordfreq's Zipf scale: 4.3 is about 20 uses per million words ("procedures"; "Reagan" is 3.95)
-
-
-@lru_cache(maxsize=4096)
-def _common(word: str) -> bool:
-    """A common English word capitalised only because it opens the sentence ("Procedures", "Top", "Senior"),
-    unless it names a party ("Japan", "Washington")."""
-    from wordfreq import zipf_frequency
-
-    low = word.lower()
-    if any(low in group or low + "." in group for group in alias_groups()):
-        return False
-    return zipf_frequency(low, "en") >= COMMON_ZIPF
-
-
 _SUBJECT_NEXT = re.compile(r"\s*(?:[^\w\s]|[A-Z]|(?:is|was|are|were|has|had|have|will|would|can|could|may|might|must|should|"
                            r"did|does|do|and|or|said|says|told|asked|wants|wanted|agreed|plans|announced)\b)")
 
@@ -129,7 +114,7 @@ _SUBJECT_NEXT = re.compile(r"\s*(?:[^\w\s]|[A-Z]|(?:is|was|are|were|has|had|have
 def _common_opener(word: str, rest: str) -> bool:
     """'Procedures for ...', 'Top priority ...': a common word opening the sentence, not followed as a
     subject name is ('Brazil has ...', 'China and Japan', 'Canada, ...')."""
-    return _common(word) and not _SUBJECT_NEXT.match(rest)
+    return entail.common_word(word) and not _SUBJECT_NEXT.match(rest)
 
 
 _SPACED_INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")  # "U. S." as a model writes it
@@ -151,7 +136,7 @@ def names(sentence: str) -> set[str]:
         if m.start() == len(sentence) - len(sentence.lstrip(" \"“'‘(")):  # the sentence's first word
             if len(words) == 1 and (_opener(words[0], sentence[m.end():]) or _common_opener(words[0], sentence[m.end():])):
                 continue  # "Speaking to reporters, ...", "Consequently, ...", "Procedures for ..."
-            if len(words) > 1 and _common(words[0]):
+            if len(words) > 1 and entail.common_word(words[0]):
                 words = words[1:]  # "Senior U.S. officials": the name is U.S.
         if words:
             out.add(" ".join(words).strip(",'’"))
@@ -284,10 +269,12 @@ class Verifier:
                 continue
             useful, ok = judged
             for x in useful:
+                p = passages[x.n - 1]
+                doc_span = (p.start + x.span[0], p.start + x.span[1])
                 if x.n not in citations:
-                    p = passages[x.n - 1]
                     citations[x.n] = Citation(0, p.doc_id, p.source, p.title, p.published, p.url, p.text,
-                                              (p.start + x.span[0], p.start + x.span[1]), x.span, list(p.also))
+                                              doc_span, x.span, list(p.also))
+                citations[x.n].add_span(len(kept) + 1, doc_span, x.span)  # every sentence's span, not only the first
             kept.append(AnswerSentence(s.text, [x.n for x in useful], supported=ok,
                                        support=round(max(x.similarity for x in useful), 3)))
         cites = _renumber(kept, citations)
