@@ -82,8 +82,10 @@ def _print_answer(answer, as_json: bool, id=None) -> None:
             from .render import also_text
 
             print(f"   {also_text(c).lstrip(' ·')}")
-        a, b = c.passage_span
-        print(f"    “{c.text[a:b]}”")
+        shown = c.spans if len(c.spans) > 1 else [{"sentence": None, "passage_span": list(c.passage_span)}]
+        for x in shown:  # every span an answer sentence rests on, each quoted once
+            a, b = x["passage_span"]
+            print(f"    “{c.text[a:b]}”" + (f"  (sentence {x['sentence']})" if x["sentence"] else ""))
     if answer.refused and answer.retrieved:
         print("\nConsulted:")
         for p in answer.retrieved:

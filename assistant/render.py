@@ -84,6 +84,31 @@ def _in_context(text: str, a: int, b: int, around: int) -> str:
     return ("…" if lo else "") + _highlight(text[lo:hi], a - lo, b - lo) + ("…" if hi < len(text) else "")
 
 
+def _highlight_many(text: str, spans: list[tuple[int, int, int]]) -> str:
+    """Each (start, end, answer sentence) marked and numbered; spans that overlap are one mark with both numbers."""
+    merged: list[list] = []
+    for a, b, k in sorted(spans):
+        if merged and a < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+            merged[-1][2].add(k)
+        else:
+            merged.append([a, b, {k}])
+    out, at = [], 0
+    for a, b, ks in merged:
+        label = ",".join(f"s{k}" for k in sorted(ks))  # s2: the answer's second sentence (not the citation [2])
+        out.append(f'{html.escape(text[at:a])}<mark title="what answer sentence {label.replace("s", "")} rests on">'
+                   f'{html.escape(text[a:b])}</mark><sup class="tc-sn">{label}</sup>')
+        at = b
+    return "".join(out) + html.escape(text[at:])
+
+
+def _spans_in_context(text: str, spans: list[tuple[int, int, int]], around: int) -> str:
+    """Every cited span of one article highlighted, from the first to the last, with context either side."""
+    lo, hi = max(0, min(a for a, _, _ in spans) - around), min(len(text), max(b for _, b, _ in spans) + around)
+    body = _highlight_many(text[lo:hi], [(a - lo, b - lo, k) for a, b, k in spans])
+    return ("…" if lo else "") + body + ("…" if hi < len(text) else "")
+
+
 def copies_text(also: list[dict]) -> str:
     """" · also carried by Outlet (date), ..." for a story's other copies (plain text)."""
     copies = [f"{a.get('source') or a['doc_id']} ({(a.get('published') or 'undated')[:10]})" for a in also]
@@ -96,7 +121,10 @@ def also_text(c: Citation) -> str:
 
 def citation_html(c: Citation, turn: int, document_text: str | None = None, also: str = "") -> str:
     """One source: outlet, title, date, url, and the cited span highlighted inside the article text around it."""
-    if document_text and 0 <= c.span[0] < c.span[1] <= len(document_text):
+    many = [(x["span"][0], x["span"][1], x["sentence"]) for x in c.spans]
+    if document_text and len(many) > 1 and all(0 <= a < b <= len(document_text) for a, b, _ in many):
+        body = _spans_in_context(document_text, many, CONTEXT_CHARS)  # one mark per answer sentence resting on it
+    elif document_text and 0 <= c.span[0] < c.span[1] <= len(document_text):
         body = _in_context(document_text, *c.span, CONTEXT_CHARS)
     else:
         body = _highlight(c.text, *c.passage_span)
@@ -149,6 +177,7 @@ CSS = """
 .tc-cite.tc-active { border-left-color: #e08a00; background: rgba(224,138,0,.08); }
 .tc-passage { white-space: pre-wrap; font-size: .9em; }
 .tc-passage mark { background: #ffe27a; color: #000; }
+.tc-passage sup.tc-sn { color: #7a5a00; font-weight: 600; margin-left: 1px; }
 .tc-refusal { font-weight: bold; }
 .tc-check { border-left: 4px solid #999; padding: .2em .6em; margin: .3em 0; }
 .tc-check summary { cursor: pointer; }

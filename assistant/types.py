@@ -88,12 +88,20 @@ class Citation:
     span: tuple[int, int]  # best-matching span, character offsets in the document text
     passage_span: tuple[int, int] = (0, 0)  # the same span inside `text`
     also: list = field(default_factory=list)  # the same story at other outlets: [{"doc_id", "source", "published"}]
+    # every span of this source an answer sentence rests on: [{"sentence": k (1-based), "span": [a, b], "passage_span": [a, b]}]
+    spans: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
         d = asdict(self)
         d["span"] = list(self.span)
         d["passage_span"] = list(self.passage_span)
         return d
+
+    def add_span(self, sentence: int, span: tuple[int, int], passage_span: tuple[int, int]) -> None:
+        """Record that answer sentence ``sentence`` rests on this span (each sentence once per span)."""
+        entry = {"sentence": sentence, "span": list(span), "passage_span": list(passage_span)}
+        if entry not in self.spans:
+            self.spans.append(entry)
 
 
 @dataclass

@@ -142,7 +142,11 @@ class ExtractiveBackend:
             chosen.sort(key=lambda c: ((passages[c[1] - 1].published or "")[:10], c[1], c[2]))
         else:
             chosen.sort(key=lambda c: (c[1], c[2]))
-        sentences = [DraftSentence(_as_of(passages[c[1] - 1]) + c[3] if dated else c[3], [c[1], *c[4:]]) for c in chosen]
+        sentences, lead = [], None
+        for c in chosen:  # dated quotes are grouped by date: "As of 26 May 2019:" leads the first of that day only
+            day = _as_of(passages[c[1] - 1]) if dated else ""
+            sentences.append(DraftSentence((day if day != lead else "") + c[3], [c[1], *c[4:]]))
+            lead = day
         for s in sentences:
             yield s.text + " " + "".join(f"[{n}]" for n in s.citations) + " "
         yield Draft(sentences, answerable=True, backend=self.name, missing=missing)

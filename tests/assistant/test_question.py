@@ -183,3 +183,20 @@ def test_a_quote_runs_on_into_the_speakers_next_sentence(embedder):
     assert said[0].startswith("Trade Minister Anna Lind said")
     assert any("a third of their American sales" in s for s in said)  # her next words, "she said"
     assert not any("dealers said" in s for s in said)  # another speaker's sentence does not run on
+
+
+def test_quotes_of_one_day_are_led_by_their_date_once(embedder):
+    from assistant.backends.extractive import ExtractiveBackend
+    from assistant.types import Draft, Passage
+
+    one = ("Japan is asking Washington to scrap its tariffs on auto parts.\n\n"
+           "Japan also wants the U.S. tariff on auto parts cut before any deal on farm goods.")
+    two = "Japan said on Friday it still wants the U.S. tariff on auto parts scrapped in any auto tariff deal."
+    ps = [Passage("c1", "d1", one, 0, len(one), 30, title="Auto tariff talks", source="Wire", published="2019-05-26"),
+          Passage("c2", "d2", two, 0, len(two), 20, title="Auto tariff talks go on", source="Ledger", published="2019-06-14")]
+    backend = ExtractiveBackend(embedder, extractive_min_score=0.3, extractive_margin=1.0, extractive_same_sentence=0.95)
+    draft = [e for e in backend.stream("What does Japan want on U.S. auto parts tariffs?", ps) if isinstance(e, Draft)][0]
+    text = " ".join(s.text for s in draft.sentences)
+    days = [s.citations[0] for s in draft.sentences]
+    assert len(draft.sentences) == 3 and days.count(1) == 2
+    assert text.count("As of 26 May 2019:") == 1 and text.count("As of 14 June 2019:") == 1  # once per day, not per sentence

@@ -54,3 +54,21 @@ def test_safe_url():
     assert render.safe_url("https://a.example/x") == "https://a.example/x"
     for bad in ("javascript:alert(1)", "data:text/html,x", 'https://a" onmouseover="x', None, ""):
         assert render.safe_url(bad) is None
+
+
+def test_every_sentence_citing_a_source_gets_its_own_numbered_highlight():
+    doc = "Intro. Japan wants the auto tariff removed. Rice talks went on. On farm goods, Tokyo could go to TPP levels <b>."
+    a1, b1 = doc.index("Japan"), doc.index("removed.") + len("removed.")
+    a2, b2 = doc.index("On farm"), len(doc)
+    c = Citation(2, "d", "Out", "T", "2019-01-01", None, doc, (a1, b1), (a1, b1))
+    c.add_span(2, (a1, b1), (a1, b1))
+    c.add_span(3, (a2, b2), (a2, b2))
+    c.add_span(3, (a2, b2), (a2, b2))  # the same sentence and span twice: recorded once
+    assert [x["sentence"] for x in c.spans] == [2, 3]
+    html = render.citation_html(c, 1, doc)
+    assert html.count("<mark") == 2  # the second sentence's span is highlighted too, not only the first
+    assert '>Japan wants the auto tariff removed.</mark><sup class="tc-sn">s2</sup>' in html
+    assert '>On farm goods, Tokyo could go to TPP levels &lt;b&gt;.</mark><sup class="tc-sn">s3</sup>' in html
+    assert " Rice talks went on. " in html  # the text between them, unmarked
+    c.add_span(4, (a1 + 6, b1), (a1 + 6, b1))  # overlapping spans are one mark naming both sentences
+    assert '<sup class="tc-sn">s2,s4</sup>' in render.citation_html(c, 1, doc)

@@ -68,6 +68,20 @@ def test_question_streams_to_a_cited_answer_and_the_citation_opens(page):
     page.screenshot(path=str(SHOTS / "1-chat-citation-open.png"))
 
 
+def test_each_sentence_citing_one_source_is_highlighted_with_its_number(page):
+    """The answer above quotes two sentences of one story ([2] twice): its card marks both, numbered."""
+    answer = page.locator("#chat .message-row").last.inner_text()
+    cited = re.findall(r"\[(\d+)\]", answer)
+    twice = next(n for n in cited if cited.count(n) > 1)
+    page.locator(f"#chat a[href$='#cite-1-{twice}']").first.click()
+    card = page.locator(f"#cite-1-{twice}")
+    page.wait_for_function(f"document.getElementById('cite-1-{twice}').classList.contains('tc-active')", timeout=10_000)
+    assert card.locator("mark").count() == 2
+    labels = card.locator("sup.tc-sn").all_inner_texts()
+    assert len(labels) == 2 and labels[0] != labels[1]  # each mark numbered by the sentence that cites it
+    page.screenshot(path=str(SHOTS / "1b-two-sentences-one-source.png"))
+
+
 def test_unanswerable_question_is_refused_with_consulted_passages(page):
     new_conversation(page)
     ask(page, "What did Brazil propose on soybean tariffs at the WTO?")
