@@ -165,6 +165,24 @@ def consulting_html(question: str, passages: list[Passage]) -> str:
             f'<p>Consulting {len(passages)} passages…</p><ol>{items}</ol></section>')
 
 
+def landing_html(cov: dict) -> str:
+    """The first screen: what is stored (documents, outlets, dates, last update) and the latest additions."""
+    from ingest.types import count
+
+    if not cov["documents"]:
+        return ('<div class="tc-landing"><b>Nothing is stored yet.</b> Add articles in the <b>Sources</b> tab '
+                "(or run <code>tradechat ingest PATH</code>), then ask.</div>")
+    outs = ", ".join(f"{html.escape(o if o != '?' else 'no outlet named')} ({k:,})" for o, k in cov["outlets"])
+    more = cov["n_outlets"] - len(cov["outlets"])
+    dates = " to ".join(html.escape((d or "")[:10]) for d in (cov["first"], cov["last"]) if d) or "undated"
+    latest = "".join(f"<li>{html.escape(d['title'] or d['doc_id'])} <small>{html.escape(d['source'] or '?')} · "
+                     f"{html.escape((d['published'] or 'undated')[:10])}</small></li>" for d in cov["latest"])
+    return (f'<div class="tc-landing"><b>{count(cov["documents"], "document")}</b> ({count(cov["chunks"], "passage")}) '
+            f"from {count(cov['n_outlets'], 'outlet')}, published {dates}; last updated "
+            f"{html.escape((cov['updated'] or '')[:16].replace('T', ' '))}.<br><small>Outlets: {outs}"
+            f"{f' and {more} more' if more > 0 else ''}.</small><br><small>Latest added:</small><ul>{latest}</ul></div>")
+
+
 def panel(sections: list[str]) -> str:
     body = "".join(reversed(sections)) or '<p class="tc-empty">Sources of each answer appear here.</p>'
     return f'<div class="tc-panel">{body}</div>'
@@ -176,6 +194,8 @@ CSS = """
 .tc-cite { border-left: 3px solid #999; padding: .2em .6em; margin: .4em 0; }
 .tc-cite.tc-active { border-left-color: #e08a00; background: rgba(224,138,0,.08); }
 .tc-passage { white-space: pre-wrap; font-size: .9em; }
+.tc-landing { padding: 6px 10px; border: 1px solid #ddd; border-radius: 6px; margin-bottom: 6px; }
+.tc-landing ul { margin: 2px 0 0 18px; }
 .tc-passage mark { background: #ffe27a; color: #000; }
 .tc-passage sup.tc-sn { color: #7a5a00; font-weight: 600; margin-left: 1px; }
 .tc-refusal { font-weight: bold; }

@@ -114,6 +114,28 @@ class ChatApp:
         yield messages, "", history, sections, render.panel(sections)
 
     # ---- sources ---------------------------------------------------------------
+    def landing(self) -> str:
+        return render.landing_html(self.assistant.store.docs.coverage())
+
+    def example_questions(self, n: int = 3) -> list[str]:
+        """Questions the store can answer: its most-stated party stances when positions are built, else its latest stories."""
+        views = self._views()
+        asks: list[str] = []
+        if views:
+            cells = sorted(((c["count"], p, i) for p, row in views.matrix().items() for i, c in row.items()), reverse=True)
+            for k, (count_, party, issue) in enumerate(cells[:n]):
+                whose = f"{party}'" if party.endswith("s") else f"{party}'s"  # "the United States' position"
+                whose = f"the {whose}" if party.startswith("United ") else whose
+                asks.append(f"How has {whose} position on {issue} changed?" if k == 1 and count_ > 1
+                            else f"What is {whose} position on {issue}?")
+        for d in self.assistant.store.docs.coverage(recent=n)["latest"]:
+            if len(asks) >= n:
+                break
+            title = " ".join((d["title"] or "").split())
+            if title:
+                asks.append(f"What does the story \"{title[:80]}\" report?")
+        return asks[:n]
+
     def outlets(self) -> list[str]:
         return sorted({d["source"] for d in self.assistant.store.docs.documents() if d["source"]})
 
@@ -296,7 +318,7 @@ def build_app(settings: Settings, app: ChatApp | None = None):
     app = app or ChatApp(settings)
     with gr.Blocks(title="tradechat", fill_width=True) as demo:
         gr.Markdown("## tradechat — cited answers from your trade news")
-        outlets = _chat_tab(gr, app, settings)
+        outlets, (first_screen, first_outputs) = _chat_tab(gr, app, settings)
         table = _sources_tab(gr, app, settings, outlets)
         _positions_tab(gr, app, demo)
         _check_tab(gr, app)
@@ -304,16 +326,21 @@ def build_app(settings: Settings, app: ChatApp | None = None):
         # the page itself carries no stored data (Gradio shows its component defaults to anyone who
         # loads '/', login or not): lists and tables start empty and fill once a session loads
         demo.load(lambda: (gr.update(choices=app.outlets()), app.documents()), None, [outlets, table], api_name=False)
+        demo.load(first_screen, None, first_outputs, api_name=False)  # what is stored, and questions it can answer
     return demo
 
 
 def _chat_tab(gr, app: ChatApp, settings: Settings):
-    """The chat, its options and the sources panel; returns the outlet filter (the Sources tab updates it)."""
+    """The chat, its options and the sources panel; returns the outlet filter (the Sources tab updates it) and the
+    first screen's filler with its outputs (run on page load)."""
     w = settings.web
     with gr.Tab("Chat"):
         history, sections = gr.State([]), gr.State([])
         with gr.Row():
             with gr.Column(scale=3):
+                landing = gr.HTML(elem_id="landing")
+                with gr.Row():
+                    examples = [gr.Button(visible=False, size="sm", elem_classes="tc-example") for _ in range(3)]
                 chatbot = gr.Chatbot(label="Chat", height=520, elem_id="chat", sanitize_html=True)
                 with gr.Row():
                     box = gr.Textbox(placeholder="Ask about trade negotiations, e.g. What does Japan want on auto tariffs?",
@@ -321,8 +348,10 @@ def _chat_tab(gr, app: ChatApp, settings: Settings):
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
                 with gr.Accordion("Options", open=False):
                     with gr.Row():
-                        mode = gr.Radio(list(NAMES), value="auto" if settings.llm.backend == "auto" else settings.llm.backend,
-                                        label="Answer mode", elem_id="mode")
+                        modes = [m for m in NAMES if m != "openai" or settings.openai.base_url or settings.llm.backend == "openai"]
+                        mode = gr.Radio(modes, value="auto" if settings.llm.backend == "auto" else settings.llm.backend,
+                                        label="Answer mode", elem_id="mode",
+                                        info=None if "openai" in modes else "openai: set openai.base_url to use a server")
                         k = gr.Slider(1, 20, value=settings.retrieval.k, step=1, label="Passages")
                     with gr.Row():
                         outlets = gr.Dropdown([], multiselect=True, label="Outlets (all when empty)")
@@ -337,7 +366,17 @@ def _chat_tab(gr, app: ChatApp, settings: Settings):
         for trigger in (box.submit, send.click):
             trigger(app.chat, inputs, outputs, concurrency_limit=w.chat_concurrency, api_name=False)
         clear.click(lambda: ([], "", [], [], render.panel([])), None, outputs, api_name=False)
-    return outlets
+
+        def first_screen():
+            asks = app.example_questions(len(examples))
+            return (app.landing(), *[gr.update(value=a, visible=True) if a else gr.update(visible=False)
+                                     for a in asks + [""] * (len(examples) - len(asks))])
+
+        clear.click(first_screen, None, [landing, *examples], api_name=False)  # what is stored may have changed
+        for b in examples:  # an example question is asked as if typed
+            b.click(lambda q: q, b, box, api_name=False).then(app.chat, inputs, outputs, concurrency_limit=w.chat_concurrency,
+                                                              api_name=False)
+    return outlets, (first_screen, [landing, *examples])
 
 
 def _sources_tab(gr, app: ChatApp, settings: Settings, outlets):

@@ -107,6 +107,21 @@ class DocStore:
         rows = self._conn().execute("SELECT doc_id, hash, status, path, n_chunks FROM documents").fetchall()
         return {r["doc_id"]: StoredDoc(*r) for r in rows}
 
+    def coverage(self, outlets: int = 6, recent: int = 3) -> dict:
+        """What is stored, for a first screen: counts, the date range, the last ingest, the biggest outlets
+        and the latest additions."""
+        c = self._conn()
+        n, chunks, first, last, updated = c.execute(
+            "SELECT count(*), coalesce(sum(n_chunks), 0), min(published), max(published), max(ingested_at) "
+            "FROM documents WHERE status = 'ok'").fetchone()
+        top = c.execute("SELECT coalesce(source, '?'), count(*) AS k FROM documents WHERE status = 'ok' "
+                        "GROUP BY source ORDER BY k DESC, source LIMIT ?", (outlets,)).fetchall()
+        n_outlets = c.execute("SELECT count(DISTINCT source) FROM documents WHERE status = 'ok'").fetchone()[0]
+        latest = c.execute("SELECT doc_id, title, source, published FROM documents WHERE status = 'ok' "
+                           "ORDER BY ingested_at DESC, doc_id LIMIT ?", (recent,)).fetchall()
+        return {"documents": n, "chunks": chunks, "first": first, "last": last, "updated": updated,
+                "outlets": [(o, k) for o, k in top], "n_outlets": n_outlets, "latest": [dict(r) for r in latest]}
+
     def doc_ids(self) -> set[str]:
         """The ids of the documents stored and readable (not half-deleted)."""
         return {r[0] for r in self._conn().execute("SELECT doc_id FROM documents WHERE status = 'ok'")}

@@ -218,3 +218,22 @@ def test_a_busy_port_is_named_with_the_way_to_choose_another(tmp_path):
             r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
             assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr[-1500:]
             assert f"127.0.0.1:{port}" in r.stderr and "--port" in r.stderr and "TRADECHAT_WEB__PORT" in r.stderr
+
+
+def test_the_first_screen_says_what_is_stored_and_offers_questions_it_can_answer(app):
+    docs = app.assistant.store.docs.documents()
+    html = app.landing()
+    assert f"<b>{len(docs)} documents</b>" in html and "Pacific Ledger" in html
+    dates = sorted(d["published"][:10] for d in docs if d["published"])
+    assert f"published {dates[0]} to {dates[-1]}" in html and "last updated" in html
+    before = app.example_questions()  # no positions yet: questions about the latest stories
+    assert len(before) == 3 and all(q.startswith('What does the story "') for q in before)
+    app.build_positions()
+    asks = app.example_questions()  # the most-stated stances lead once positions are built
+    assert len(asks) == 3 and asks[0].startswith("What is ") and "position on" in asks[0]
+    assert not any("States's" in q for q in asks)
+    for q in asks:  # each one is answered from the store, not refused
+        out = _chat(app, q)[-1]
+        assert "[1]" in out[0][-1]["content"], (q, out[0][-1]["content"][:300])
+    empty = ChatApp(Settings.load(data_dir=app.settings.data_dir.parent / "empty"))
+    assert "Nothing is stored yet" in empty.landing() and empty.example_questions() == []

@@ -295,3 +295,22 @@ def test_delete_asks_first_keeps_the_search_and_takes_its_positions_along(page, 
     timeline.wait_for(timeout=30_000)
     assert f"doc: {gone}" not in timeline.inner_text()  # the timeline no longer cites it
     page.screenshot(path=str(SHOTS / "9-positions-after-delete.png"), full_page=True)
+
+
+def test_the_first_screen_shows_the_corpus_and_an_example_question_asks_itself(page):
+    page.reload()
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    landing = page.locator("#landing .tc-landing")
+    landing.wait_for(timeout=30_000)
+    text = landing.inner_text()
+    assert re.search(r"\d+ documents", text) and "outlets" in text and "last updated" in text
+    assert re.search(r"published \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d", text)
+    example = page.locator("button.tc-example").first
+    example.wait_for(timeout=30_000)
+    question = example.inner_text().strip()
+    assert question.endswith("?") and page.locator("button.tc-example").count() == 3
+    page.screenshot(path=str(SHOTS / "0-landing.png"))
+    example.click()
+    page.locator("#chat a[href$='#cite-1-1']").first.wait_for(timeout=90_000)  # asked and answered, with citations
+    assert question in page.locator("#chat").inner_text()
+    assert page.evaluate("window.__pwned === undefined")  # the stored hostile titles listed on it stayed text
