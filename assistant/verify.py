@@ -108,7 +108,9 @@ def _opener(word: str, rest: str) -> bool:
 
 
 _SUBJECT_NEXT = re.compile(r"\s*(?:[^\w\s]|[A-Z]|(?:is|was|are|were|has|had|have|will|would|can|could|may|might|must|should|"
-                           r"did|does|do|and|or|said|says|told|asked|wants|wanted|agreed|plans|announced)\b)")
+                           r"did|does|do|and|or|said|told|cut|set|put|rose|fell|grew|made|took|gave|won|lost|sold|bought|"
+                           r"met|began|sought|kept|left|hit|became|held|paid|spent|brought|thought|felt|got|[a-z]+(?:ed|s))\b)")
+# (a verb after it, "Brazil proposed", "Brazil wants": the opener is a subject's name, checked like any other)
 
 
 def _common_opener(word: str, rest: str) -> bool:

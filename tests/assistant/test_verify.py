@@ -143,3 +143,4 @@ def test_fractions_spelled_numbers_and_common_openers():
     assert names("Procedures for applying to invest would be simpler.") == set()
     assert names("Senior U.S. officials travelled to Tokyo.") == {"U.S.", "Tokyo"}
     assert "Brazil" in names("Brazil has described the tariff as a red line.")  # a country opening the sentence is a name
+    assert "Brazil" in names("Brazil proposed to lower tariffs on U.S. soybeans.")  # (a verb after it: a subject)
