@@ -370,18 +370,18 @@ def compare(claim: str, evidence: str, vocab: Vocabulary | None = None) -> Verdi
 
 def _aligned_edit(c: Text, e: Text, v: Vocabulary) -> Verdict | None:
     matcher = SequenceMatcher(None, c.stems, e.stems, autojunk=False)
+    reworded = matcher.ratio() < ALIGNED
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag != "replace":
             continue
         mine, theirs = set(c.stems[i1:i2]), set(e.stems[j1:j2])
         for left, right in v.antonyms:
-            if v.converse(left, right) and matcher.ratio() < ALIGNED:
+            if reworded and v.converse(left, right):
                 continue  # "Indonesia may buy" / "exporters may sell to Indonesia": the same sale
             for a, b in ((left, right), (right, left)):
-                said = mine & a
-                loose = matcher.ratio() < ALIGNED and said & e.content - e.negated.keys()
-                if mine & a and theirs & b and not (mine & b) and not (theirs & a) and not loose:
-                    # (a loose match whose span also says the claim's word: "... lift the duties it imposed")
+                # a reworded claim whose span also says the claim's word is no flip ("... lift the duties it imposed")
+                affirmed = reworded and mine & a & e.content - e.negated.keys()
+                if mine & a and theirs & b and not (mine & b) and not (theirs & a) and not affirmed:
                     if not (c.negated.keys() & mine or e.negated.keys() & theirs):  # a double flip is no contradiction
                         said, source = sorted(mine & a)[0], sorted(theirs & b)[0]
                         return Verdict("contradicted", f"direction: the claim says '{c.word(said)}' where the source says "

@@ -172,7 +172,7 @@ def landing_html(cov: dict) -> str:
     if not cov["documents"]:
         return ('<div class="tc-landing"><b>Nothing is stored yet.</b> Add articles in the <b>Sources</b> tab '
                 "(or run <code>tradechat ingest PATH</code>), then ask.</div>")
-    outs = ", ".join(f"{html.escape(o if o != '?' else 'no outlet named')} ({k:,})" for o, k in cov["outlets"])
+    outs = ", ".join(f"{html.escape(o)} ({k:,})" for o, k in cov["outlets"])
     more = cov["n_outlets"] - len(cov["outlets"])
     dates = " to ".join(html.escape((d or "")[:10]) for d in (cov["first"], cov["last"]) if d) or "undated"
     latest = "".join(f"<li>{html.escape(d['title'] or d['doc_id'])} <small>{html.escape(d['source'] or '?')} · "

@@ -114,7 +114,7 @@ class DocStore:
         n, chunks, first, last, updated = c.execute(
             "SELECT count(*), coalesce(sum(n_chunks), 0), min(published), max(published), max(ingested_at) "
             "FROM documents WHERE status = 'ok'").fetchone()
-        top = c.execute("SELECT coalesce(source, '?'), count(*) AS k FROM documents WHERE status = 'ok' "
+        top = c.execute("SELECT source, count(*) AS k FROM documents WHERE status = 'ok' AND source IS NOT NULL "
                         "GROUP BY source ORDER BY k DESC, source LIMIT ?", (outlets,)).fetchall()
         n_outlets = c.execute("SELECT count(DISTINCT source) FROM documents WHERE status = 'ok'").fetchone()[0]
         latest = c.execute("SELECT doc_id, title, source, published FROM documents WHERE status = 'ok' "
