@@ -194,6 +194,9 @@ CSS = """
 .tc-cite { border-left: 3px solid #999; padding: .2em .6em; margin: .4em 0; }
 .tc-cite.tc-active { border-left-color: #e08a00; background: rgba(224,138,0,.08); }
 .tc-passage { white-space: pre-wrap; font-size: .9em; }
+#docs, #positions-matrix { --font-mono: var(--font); }
+#docs table *, #positions-matrix table * { font-family: var(--font) !important; }
+#docs th, #docs th *, #positions-matrix th, #positions-matrix th * { white-space: nowrap !important; word-break: normal !important; overflow-wrap: normal !important; }
 .tc-landing { padding: 6px 10px; border: 1px solid #ddd; border-radius: 6px; margin-bottom: 6px; }
 .tc-landing ul { margin: 2px 0 0 18px; }
 .tc-passage mark { background: #ffe27a; color: #000; }
@@ -257,6 +260,13 @@ def check_html(checked: list[tuple], document: Callable[[str], str | None] = lam
     return f'<section class="tc-checked"><p>{html.escape(head)}</p>{"".join(items)}{tail}</section>'
 
 
+def _how_found(s: dict) -> str:
+    """How a statement was read, in plain words ("from the words “unacceptable”"), not the tracker's jargon."""
+    if s.get("method") == "model":
+        return "(read by the local model)"
+    return f"(from the words “{s['cue']}”)" if s.get("cue") else "(from the sentence's wording)"
+
+
 def timeline_html(party: str, issue: str, steps: list[dict], document: Callable[[str], str | None] = lambda _: None) -> str:
     """One matrix cell's statements in date order, each with its outlet, date and the sentence highlighted in context."""
     if not steps:
@@ -274,7 +284,7 @@ def timeline_html(party: str, issue: str, steps: list[dict], document: Callable[
         meta = " · ".join(html.escape(x) for x in ((s.get("published") or "")[:10] or "undated", s.get("source") or "unknown outlet"))
         items.append(
             f'<li class="tc-step" data-stance="{_attr(s["stance"])}"><b>{meta}</b> — <span class="tc-stance">{html.escape(s["stance"])}</span>'
-            f' <small>({html.escape(s["method"])}; cue “{html.escape(s.get("cue") or "")}”)</small><br>'
+            f' <small>{html.escape(_how_found(s))}</small><br>'
             f'<small>{html.escape(s.get("title") or s["doc_id"])} · doc: {html.escape(s["doc_id"])}{also}{link}</small>'
             f'<p class="tc-passage">{body}</p></li>')
     return (f'<section class="tc-timeline"><h4>{html.escape(party)} on {html.escape(issue)}: {len(steps)} statements, '

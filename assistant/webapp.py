@@ -393,9 +393,9 @@ def _sources_tab(gr, app: ChatApp, settings: Settings, outlets):
                 failures = gr.File(label="All failures of the last ingest", visible=False, elem_id="ingest-failures")
             with gr.Column():
                 search = gr.Textbox(label="Search stored documents", elem_id="doc-search")
-                table = gr.Dataframe([], headers=["outlet", "title", "date", "chunks", "doc id"],
+                table = gr.Dataframe([], headers=["outlet", "title", "date", "passages", "doc id"],
                                      interactive=False, elem_id="docs", wrap=True,
-                                     column_widths=["18%", "40%", "14%", "8%", "20%"])
+                                     column_widths=["16%", "35%", "12%", "14%", "23%"])
                 with gr.Row():
                     doc_id = gr.Textbox(label="doc id to delete", scale=3, elem_id="delete-id")
                     rm = gr.Button("Delete", variant="stop", scale=1, elem_id="delete")

@@ -72,3 +72,12 @@ def test_every_sentence_citing_a_source_gets_its_own_numbered_highlight():
     assert " Rice talks went on. " in html  # the text between them, unmarked
     c.add_span(4, (a1 + 6, b1), (a1 + 6, b1))  # overlapping spans are one mark naming both sentences
     assert '<sup class="tc-sn">s2,s4</sup>' in render.citation_html(c, 1, doc)
+
+
+def test_a_timeline_says_how_a_stance_was_read_in_plain_words():
+    step = {"doc_id": "d1", "start": 0, "end": 0, "sentence": "Tokyo called the quota <b>unacceptable</b>.", "stance": "red line",
+            "method": "rule", "cue": "unacceptable", "published": "2019-05-25", "source": "Wire", "title": "T"}
+    html = render.timeline_html("Japan", "autos", [step])
+    assert "(from the words “unacceptable”)" in html and "rule;" not in html and "cue “" not in html
+    assert "(read by the local model)" in render.timeline_html("Japan", "autos", [step | {"method": "model"}])
+    assert "&lt;b&gt;unacceptable&lt;/b&gt;" in html  # the sentence stays text
