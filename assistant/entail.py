@@ -223,14 +223,7 @@ class Text:
     def agent(self, vocab: Vocabulary) -> str | None:
         """The acting party: the first party named that is not the object of a preposition;
         in a passive clause, the party after 'by'."""
-        parties = _party_of()
-        mentions = []
-        for k in range(len(self.tokens)):
-            for n in (3, 2, 1):
-                name = " ".join(self.names[k:k + n])
-                if name in parties:
-                    mentions.append((k, parties[name]))
-                    break
+        mentions = [(k, party) for k, _, party in _mentions(self.names, overlapping=True)]
         if any(t in vocab.passive for t in self.tokens):
             for k, party in mentions:
                 if "by" in self.tokens[max(0, k - 2):k]:  # "accused by (the) United States"
@@ -274,10 +267,21 @@ def common_word(word: str) -> bool:
     return zipf_frequency(low, "en") >= COMMON_ZIPF
 
 
+def _mentions(names: list[str], overlapping: bool = False) -> list[tuple[int, int, str]]:
+    """(token position, length, party) of each party name in a run of tokens, longest name first at each
+    position ("united states", not "united"); ``overlapping`` also reads the words inside a name found."""
+    parties, out, k = _party_of(), [], 0
+    while k < len(names):
+        n = next((n for n in (3, 2, 1) if " ".join(names[k:k + n]) in parties), 0)
+        if n:
+            out.append((k, n, parties[" ".join(names[k:k + n])]))
+        k += 1 if overlapping or not n else n
+    return out
+
+
 def _parties_in(names: list[str]) -> set[str]:
     """The parties named in a run of tokens, by names of one to three words ("united states")."""
-    parties = _party_of()
-    return {parties[" ".join(names[k:k + n])] for k in range(len(names)) for n in (1, 2, 3) if " ".join(names[k:k + n]) in parties}
+    return {party for _, _, party in _mentions(names, overlapping=True)}
 
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -445,12 +449,11 @@ def _speaker_swap(claim: str, evidence: str, v: Vocabulary) -> tuple[str, str] |
 def _kept_wording(c: Text, e: Text) -> float:
     """The share of the claim's words that run in the source sentence's order, every party name read as one slot."""
     def slots(t: Text) -> list[str]:
-        parties, out, k = _party_of(), [], 0
-        while k < len(t.names):
-            n = next((n for n in (3, 2, 1) if " ".join(t.names[k:k + n]) in parties), 0)
-            out.append("<party>" if n else t.stems[k])
-            k += n or 1
-        return out
+        out, k = [], 0
+        for at, n, _ in _mentions(t.names):
+            out += t.stems[k:at] + ["<party>"]
+            k = at + n
+        return out + t.stems[k:]
 
     a, b = slots(c), slots(e)
     return sum(x.size for x in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()) / max(1, len(a))

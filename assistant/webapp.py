@@ -114,10 +114,11 @@ class ChatApp:
         yield messages, "", history, sections, render.panel(sections)
 
     # ---- sources ---------------------------------------------------------------
-    def landing(self) -> str:
-        return render.landing_html(self.assistant.store.docs.coverage())
+    def landing(self, cov: dict | None = None) -> str:
+        """What is stored, as the first screen shows it (``cov``: DocStore.coverage, when already read)."""
+        return render.landing_html(cov or self.assistant.store.docs.coverage())
 
-    def example_questions(self, n: int = 3) -> list[str]:
+    def example_questions(self, n: int = 3, cov: dict | None = None) -> list[str]:
         """Questions the store can answer: its most-stated party stances when positions are built, else its latest stories."""
         views = self._views()
         asks: list[str] = []
@@ -128,7 +129,7 @@ class ChatApp:
                 whose = f"the {whose}" if party.startswith("United ") else whose
                 asks.append(f"How has {whose} position on {issue} changed?" if k == 1 and count_ > 1
                             else f"What is {whose} position on {issue}?")
-        for d in self.assistant.store.docs.coverage(recent=n)["latest"]:
+        for d in (cov or self.assistant.store.docs.coverage(recent=n))["latest"]:
             if len(asks) >= n:
                 break
             title = " ".join((d["title"] or "").split())
@@ -284,11 +285,15 @@ class ChatApp:
         f = self.filters((), since, until)
         return render.timeline_html(party, issue, views.timeline(party, issue, f.since, f.until), self._document_text)
 
+    @staticmethod
+    def _no_document(doc_id: str) -> str:
+        return f"No stored document {render.md_text(doc_id or '(none chosen)')}."
+
     def delete_prompt(self, doc_id: str) -> tuple[str, bool]:
         """(what the Delete button asks, whether there is something to confirm)."""
         known = self.assistant.store.docs.document(doc_id) if doc_id else None
         if known is None:
-            return f"No stored document {render.md_text(doc_id or '(none chosen)')}.", False
+            return self._no_document(doc_id), False
         title = render.md_text(known.get("title") or doc_id)
         return (f"Delete **{title}** ({render.md_text(doc_id)}) with its passages and the positions it states? "
                 "This cannot be undone: click **Confirm delete**."), True
@@ -297,7 +302,7 @@ class ChatApp:
         """Remove a document (its chunks, vectors and positions); the table keeps the search ``query``."""
         known = self.assistant.store.docs.document(doc_id) if doc_id else None
         if known is None:
-            return f"No stored document {render.md_text(doc_id or '(none chosen)')}.", self.documents(query), self.outlets()
+            return self._no_document(doc_id), self.documents(query), self.outlets()
         with self._ingest_lock:
             self.assistant.store.delete([doc_id])
             views = self._views()
@@ -368,8 +373,9 @@ def _chat_tab(gr, app: ChatApp, settings: Settings):
         clear.click(lambda: ([], "", [], [], render.panel([])), None, outputs, api_name=False)
 
         def first_screen():
-            asks = app.example_questions(len(examples))
-            return (app.landing(), *[gr.update(value=a, visible=True) if a else gr.update(visible=False)
+            cov = app.assistant.store.docs.coverage(recent=len(examples))  # read once for both
+            asks = app.example_questions(len(examples), cov)
+            return (app.landing(cov), *[gr.update(value=a, visible=True) if a else gr.update(visible=False)
                                      for a in asks + [""] * (len(examples) - len(asks))])
 
         clear.click(first_screen, None, [landing, *examples], api_name=False)  # what is stored may have changed
