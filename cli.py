@@ -53,22 +53,36 @@ def cmd_demo(args, settings: Settings) -> int:
     from assistant.positions.build import build_positions
 
     print(build_positions(settings).summary().splitlines()[0] + "; see them with `tradechat positions` or the Positions tab")
-    from assistant.assistant import Assistant
-    from assistant.cli import _print_answer
-
-    question = "What is Japan's position on the proposed U.S. auto tariffs?"
-    print(f"\nExample: tradechat ask \"{question}\"\n")
-    _print_answer(Assistant.from_settings(settings).ask(question), as_json=False)
     if args.no_serve:
+        from assistant.assistant import Assistant
+
+        example(Assistant.from_settings(settings))
         return 0
     from assistant.webapp import serve
 
     try:
-        serve(settings)
+        serve(settings, then=example)  # serving first: the example is answered while the models warm up
     except ValueError as e:
         print(f"tradechat demo: {e}", file=sys.stderr)
         return 2
     return 0
+
+
+def example(assistant) -> None:
+    """Print the verified answer to an example question: the quoted one as soon as it is ready (in auto mode
+    the local model's own answer is left to the chat, where it streams)."""
+    from assistant.cli import _print_answer
+    from assistant.types import Final, Quick
+
+    question = "What is Japan's position on the proposed U.S. auto tariffs?"
+    print(f"\nExample: tradechat ask \"{question}\"\n", flush=True)
+    for event in assistant.ask_stream(question):
+        if isinstance(event, Quick | Final):
+            _print_answer(event.answer, as_json=False)
+            if isinstance(event, Quick):
+                print("(the quoted answer; ask in the chat to see the local model's answer follow it)", flush=True)
+            break
+    sys.stdout.flush()
 
 
 def configure_logging(verbose: int) -> None:

@@ -5,8 +5,9 @@ retrieve -> fit passages to the context budget -> backend draft (streamed) ->
 answer steps (verify, flag conflicting figures) -> Answer. A generative backend that
 fails or returns invalid output falls back to extractive, with a note.
 
-``ask_stream`` yields typed events: ``Passages`` once, ``DraftText`` while the
-backend writes, ``Final`` with the verified answer last.
+``ask_stream`` yields typed events: ``Passages`` once; in ``auto`` mode with a model,
+``Quick`` with the verified extractive answer at once; ``DraftText`` while the backend
+writes; ``Final`` with the verified answer last.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from .backends import BackendError, Backends
 from .chat import condense, said_before
 from .conflicts import flag_conflicts
 from .retrieve import Retriever
-from .types import Answer, Draft, DraftText, Filters, Final, Passage, Passages, StreamEvent, strip_as_of
+from .types import Answer, Draft, DraftText, Filters, Final, Passage, Passages, Quick, StreamEvent, strip_as_of
 from .verify import Verifier
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,24 @@ class Assistant:
         cell = timeline_question(question, vocab)
         return timeline_draft(*cell, views, self.store.docs, filters) if cell else None
 
+    def warm_up(self, mode: str | None = None) -> dict[str, float]:
+        """Load what a first answer would otherwise wait for (the embedder, the word index and vectors, the
+        answer model) and return the seconds each took. Run in the background by the web chat and the demo."""
+        took, t = {}, time.perf_counter()
+        self.embedder.embed(["warm up"])
+        self._warm = True
+        self.retriever.retrieve("trade talks tariffs")
+        took["retrieval_s"], t = time.perf_counter() - t, time.perf_counter()
+        backend = self._pick_backend(mode or self.settings.llm.backend, [])
+        if hasattr(backend, "warm_up"):
+            try:
+                backend.warm_up()
+            except BackendError as e:  # said again, with the fallback, when a question is asked
+                log.warning("the %s answer model did not warm up: %s", backend.name, e)
+        took[f"{backend.name}_s"] = time.perf_counter() - t
+        log.info("warmed up: %s", ", ".join(f"{k} {v:.1f}" for k, v in took.items()))
+        return took
+
     def _known_word(self, word: str) -> bool:
         return self.store.lexical().knows(word)
 
@@ -128,7 +147,9 @@ class Assistant:
         t0 = time.perf_counter()
         notes: list[str] = []
         backend = self._pick_backend(mode or self.settings.llm.backend, notes)
-        standalone = condense(q, history or [], backend if backend.name != "extractive" else None)
+        quick_first = backend.name != "extractive" and (mode or self.settings.llm.backend) == "auto" and self.settings.answer.quick_first
+        # (with a quoted answer first, a follow-up is not held up by a model rewrite: it carries its previous question)
+        standalone = condense(q, history or [], backend if backend.name != "extractive" and not quick_first else None)
         timeline = self._timeline_answer(q, standalone, filters, notes, t0)
         if timeline is not None:
             yield Passages(timeline.retrieved)
@@ -145,21 +166,40 @@ class Assistant:
             timings.update(generate_ms=0.0, total_ms=(time.perf_counter() - t0) * 1000)
             yield Final(Answer(q, [], [], True, backend.name, [], timings, notes, standalone_question=standalone))
             return
-        t1 = time.perf_counter()
         said = said_before(history) if standalone != q else frozenset()
+        quick = None
+        if quick_first:
+            t1 = time.perf_counter()  # the quoted answer first: verified text in about a second, the model's later
+            quick_draft = _unsaid(_whole_draft(self.backend("extractive"), standalone, result.passages, said), said)
+            quick = self._verified(quick_draft, result.passages, q, "extractive", {"retrieve_ms": result.ms,
+                                   "generate_ms": (time.perf_counter() - t1) * 1000}, standalone, list(notes), t0)
+            timings["first_verified_ms"] = quick.timings["total_ms"]
+            yield Quick(quick)
+        t1 = time.perf_counter()
         draft, backend, first = yield from self._draft(backend, standalone, passages, notes, said)
         timings["generate_ms"] = (time.perf_counter() - t1) * 1000
         if first:
             timings["first_sentence_ms"] = (first - t1) * 1000
-        answer = self.verifier.check(draft, passages, q, backend.name, timings, standalone)
+        answer = self._verified(draft, passages, q, backend.name, timings, standalone, notes, t0)
+        timings.setdefault("first_verified_ms", timings["total_ms"])
+        if quick is not None and quick.sentences and not answer.sentences:
+            quick.notes.append(f"the {backend.name} model's answer had no verified sentence; the quoted answer stands")
+            quick.timings.update(timings)
+            answer = quick
+        log.info("answered in %.0f ms (%s, %d sentences%s)", timings["total_ms"], backend.name, len(answer.sentences),
+                 ", refused" if answer.refused else "")
+        yield Final(answer)
+
+    def _verified(self, draft: Draft, passages: list[Passage], q: str, backend: str, timings: dict, standalone: str,
+                  notes: list[str], t0: float) -> Answer:
+        """The draft checked sentence by sentence against its passages, with the answer steps run and the notes set."""
+        answer = self.verifier.check(draft, passages, q, backend, timings, standalone)
         for step in self.answer_steps:
             answer = step(answer)
         answer.notes = notes + answer.notes
         answer.standalone_question = standalone
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
-        log.info("answered in %.0f ms (%s, %d sentences%s)", timings["total_ms"], backend.name, len(answer.sentences),
-                 ", refused" if answer.refused else "")
-        yield Final(answer)
+        return answer
 
     def _pick_backend(self, requested: str, notes: list[str]):
         try:
@@ -199,11 +239,20 @@ class Assistant:
             notes.append(f"{e}; answered extractively instead")
             backend, draft = self.backend("extractive"), None
         if draft is None:
-            draft = next(e for e in _stream(backend, question, passages, said) if isinstance(e, Draft))
-        kept = [x for x in draft.sentences if strip_as_of(x.text) not in said]
-        if kept:  # (when only what was said answers it, it is said again)
-            draft.sentences = kept
-        return draft, backend, first
+            draft = _whole_draft(backend, question, passages, said)
+        return _unsaid(draft, said), backend, first
+
+
+def _whole_draft(backend, question: str, passages: list[Passage], said: frozenset[str]) -> Draft:
+    return next(e for e in _stream(backend, question, passages, said) if isinstance(e, Draft))
+
+
+def _unsaid(draft: Draft, said: frozenset[str]) -> Draft:
+    """The draft without sentences the conversation has already given (unless only those answer it)."""
+    kept = [x for x in draft.sentences if strip_as_of(x.text) not in said]
+    if kept:
+        draft.sentences = kept
+    return draft
 
 
 def _stream(backend, question: str, passages: list[Passage], said: frozenset[str]):

@@ -105,7 +105,7 @@ def cmd_ask(args, settings: Settings) -> int:
     filters = _filters(args)
     assistant = Assistant.from_settings(settings)
     if args.question is not None:
-        from .types import DraftText, Final, Passages
+        from .types import DraftText, Final, Passages, Quick
 
         live = not args.json and sys.stderr.isatty()
         answer = None
@@ -116,6 +116,9 @@ def cmd_ask(args, settings: Settings) -> int:
                         pass
                     case Passages(passages=ps) if live:
                         print(f"(consulting {len(ps)} passages…)", file=sys.stderr, flush=True)
+                    case Quick(answer=quick) if live:
+                        print(f"(quoted answer, verified in {quick.timings['total_ms']:.0f} ms:)\n{quick.text}\n"
+                              "(the model is writing its answer…)", file=sys.stderr, flush=True)
                     case DraftText(text=text) if live:
                         print(f"  draft: {text.strip()}", file=sys.stderr, flush=True)
         except QuestionError as e:

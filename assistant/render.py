@@ -11,6 +11,8 @@ import html
 import re
 from collections.abc import Callable
 
+from ingest.types import count
+
 from .types import Answer, Citation, Passage
 
 CONTEXT_CHARS = 400  # article text shown either side of a cited passage
@@ -63,7 +65,19 @@ def answer_markdown(answer: Answer, turn: int) -> str:
     out = " ".join(parts)
     if answer.notes:
         out += "\n\n_" + md_text("; ".join(answer.notes)) + "_"
-    return out
+    return searched_for(answer) + out
+
+
+def searched_for(answer: Answer) -> str:
+    """A follow-up's rewritten question, so the user sees what was searched."""
+    s = answer.standalone_question
+    return f"_Searched for: {md_text(s)}_\n\n" if s and s != answer.question else ""
+
+
+def quick_markdown(answer: Answer, turn: int, drafted: int) -> str:
+    """The quoted answer shown while the model writes its own."""
+    status = f"the model has drafted {count(drafted, 'sentence')}" if drafted else "the model is writing its answer"
+    return answer_markdown(answer, turn) + f"\n\n_Quoted from the sources at once; {status}…_"
 
 
 def drafting_markdown(passages: list[Passage], drafts: list[str]) -> str:
@@ -167,8 +181,6 @@ def consulting_html(question: str, passages: list[Passage]) -> str:
 
 def landing_html(cov: dict) -> str:
     """The first screen: what is stored (documents, outlets, dates, last update) and the latest additions."""
-    from ingest.types import count
-
     if not cov["documents"]:
         return ('<div class="tc-landing"><b>Nothing is stored yet.</b> Add articles in the <b>Sources</b> tab '
                 "(or run <code>tradechat ingest PATH</code>), then ask.</div>")
@@ -196,7 +208,9 @@ CSS = """
 .tc-passage { white-space: pre-wrap; font-size: .9em; }
 #docs, #positions-matrix { --font-mono: var(--font); }
 #docs table *, #positions-matrix table * { font-family: var(--font) !important; }
-#docs th, #docs th *, #positions-matrix th, #positions-matrix th * { white-space: nowrap !important; word-break: normal !important; overflow-wrap: normal !important; }
+#docs th, #docs th * { white-space: nowrap !important; word-break: normal !important; overflow-wrap: normal !important; }
+#positions-matrix th, #positions-matrix th * { white-space: normal !important; word-break: normal !important; overflow-wrap: normal !important; }
+#positions-matrix table { font-size: .85em; }
 .tc-landing { padding: 6px 10px; border: 1px solid #ddd; border-radius: 6px; margin-bottom: 6px; }
 .tc-landing ul { margin: 2px 0 0 18px; }
 .tc-passage mark { background: #ffe27a; color: #000; }

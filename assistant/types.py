@@ -179,10 +179,18 @@ class DraftText:
 
 
 @dataclass
+class Quick:
+    """In ``auto`` mode with a generative backend: the verified extractive answer, shown at
+    once while the model writes (zero or one, before the draft text)."""
+
+    answer: Answer
+
+
+@dataclass
 class Final:
     """The verified answer (once, last)."""
 
     answer: Answer
 
 
-StreamEvent = Passages | DraftText | Final
+StreamEvent = Passages | Quick | DraftText | Final

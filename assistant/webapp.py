@@ -25,7 +25,7 @@ from . import render
 from .assistant import Assistant, QuestionError
 from .backends import NAMES
 from .chat import ChatSession
-from .types import DraftText, Filters, Final, Passages
+from .types import DraftText, Filters, Final, Passages, Quick
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +91,10 @@ class ChatApp:
         turn = len(sections) + 1
         yield _copy(messages), "", history, sections, render.panel(sections)
         session = ChatSession(self.assistant, [tuple(h) for h in history or []])
-        passages, drafts = [], []
+        passages, drafts, quick = [], [], None
         try:
             filters = self.filters(outlets, since, until)
-            for event in session.ask_stream(message, filters=filters, mode=None if mode == "auto" else mode, k=int(k) if k else None):
+            for event in session.ask_stream(message, filters=filters, mode=mode or None, k=int(k) if k else None):
                 match event:
                     case Final(answer=answer):
                         messages[-1]["content"] = render.answer_markdown(answer, turn)
@@ -103,8 +103,14 @@ class ChatApp:
                         return
                     case Passages(passages=passages):
                         pass
+                    case Quick(answer=quick):
+                        quick_section = render.turn_html(quick, turn, self._document_text)
                     case DraftText(text=text):
                         drafts.append(text)
+                if quick is not None:  # the quoted answer stays readable, with its sources, while the model writes
+                    messages[-1]["content"] = render.quick_markdown(quick, turn, len(drafts))
+                    yield _copy(messages), "", history, sections, render.panel(sections + [quick_section])
+                    continue
                 messages[-1]["content"] = render.drafting_markdown(passages, drafts)
                 yield _copy(messages), "", history, sections, render.panel(sections + [render.consulting_html(message, passages)])
         except QuestionError as e:
@@ -259,17 +265,39 @@ class ChatApp:
         pos = self.assistant.positions
         return pos[0] if pos else None
 
-    def positions_matrix(self, party: str | None = None, issue: str | None = None, since: str = "", until: str = ""):
-        """(rows, headers): one row per party, one column per issue, each cell the latest stance · date (+earlier)."""
-        from .positions.views import cell_label
+    def positions_matrix(self, party: str | None = None, issue: str | None = None, since: str = "", until: str = "",
+                         rows_are: str = "auto"):
+        """(rows, headers): the latest stance, its month and the count of earlier statements per party and issue.
+
+        ``rows_are``: "party" (a column per issue), "issue" (a column per party), or "auto": whichever
+        gives fewer columns, so that the grid fits the page instead of scrolling sideways."""
+        from .positions.views import short_cell_label
 
         views = self._views()
         f = self.filters((), since, until)
         matrix = views.matrix(party or None, issue or None, f.since, f.until) if views else {}
         issues = sorted({i for cells in matrix.values() for i in cells},
                         key=lambda i: -sum(c[i]["count"] for c in matrix.values() if i in c))
-        rows = [[p] + [cell_label(cells[i]) if i in cells else "" for i in issues] for p, cells in matrix.items()]
-        return rows, ["party"] + issues
+        parties = list(matrix)  # most statements first
+        if rows_are == "auto":
+            rows_are = "issue" if len(issues) > len(parties) else "party"
+        most = self.settings.web.matrix_columns  # the most-stated columns; the rest are one filter away
+        if rows_are == "issue":
+            rows = [[i] + [short_cell_label(matrix[p][i]) if i in matrix[p] else "" for p in parties[:most]] for i in issues]
+            return rows, ["issue"] + parties[:most]
+        rows = [[p] + [short_cell_label(cells[i]) if i in cells else "" for i in issues[:most]] for p, cells in matrix.items()]
+        return rows, ["party"] + issues[:most]
+
+    def matrix_note(self, headers: list[str], party: str | None, issue: str | None) -> str:
+        """Says which columns a capped matrix leaves out, and how to see them."""
+        parties, issues = self.positions_choices()
+        if headers[0] == "issue":
+            shown, total, what, box = len(headers) - 1, len(parties) if not party else 1, "parties", "Party"
+        else:
+            shown, total, what, box = len(headers) - 1, len(issues) if not issue else 1, "issues", "Issue"
+        if shown >= total:
+            return ""
+        return f"Showing the {shown} {what} with the most statements of {total}; choose one under **{box}** to see another."
 
     def positions_choices(self) -> tuple[list[str], list[str]]:
         views = self._views()
@@ -443,6 +471,7 @@ def _positions_tab(gr, app: ChatApp, demo) -> None:
             p_issue = gr.Dropdown([], value=None, label="Issue (all when empty)", elem_id="pos-issue")
             p_since = gr.Textbox(label="since (YYYY-MM-DD)")
             p_until = gr.Textbox(label="until (YYYY-MM-DD)")
+            p_rows = gr.Radio(["auto", "party", "issue"], value="auto", label="Rows (auto: whichever fits)", elem_id="pos-rows")
             p_build = gr.Button("Update positions", elem_id="pos-build", scale=0)
         p_status = gr.Markdown(elem_id="pos-status")
         p_headers = gr.State(["party"])
@@ -450,31 +479,34 @@ def _positions_tab(gr, app: ChatApp, demo) -> None:
         p_matrix = gr.Dataframe(value=None, headers=["party"], interactive=False, elem_id="positions-matrix", wrap=True)
         p_timeline = gr.HTML(app.positions_timeline("", ""), elem_id="positions-timeline")
 
-        def show_matrix(party, issue, since_, until_):
+        def show_matrix(party, issue, since_, until_, rows_are="auto"):
             drawn = app.assistant.store.docs.generation()
             try:
-                rows, headers = app.positions_matrix(party, issue, since_, until_)
+                rows, headers = app.positions_matrix(party, issue, since_, until_, rows_are)
             except QuestionError as e:
                 return gr.update(), gr.update(), f"**{render.md_text(str(e))}**", drawn
             import pandas as pd
 
             return (pd.DataFrame(rows, columns=headers), headers,
-                    "" if rows else "No positions match. Ingest articles, then **Update positions**.", drawn)
+                    app.matrix_note(headers, party, issue) if rows else "No positions match. Ingest articles, then **Update positions**.",
+                    drawn)
 
-        def redraw_if_changed(party, issue, since_, until_, drawn):
+        def redraw_if_changed(party, issue, since_, until_, rows_are, drawn):
             """On opening the tab: redraw only when documents were added or removed since (a delete leaves at once)."""
             if app.assistant.store.docs.generation() == drawn:
                 return gr.update(), gr.update(), gr.update(), drawn
-            frame, headers, status, now = show_matrix(party, issue, since_, until_)
-            return frame, headers, status or "Redrawn: the stored documents changed since this view was drawn.", now
+            frame, headers, status, now = show_matrix(party, issue, since_, until_, rows_are)
+            if frame is None or isinstance(frame, dict):  # (a bad date: its message stands)
+                return frame, headers, status, now
+            return frame, headers, " ".join(x for x in ("Redrawn: the stored documents changed since this view was drawn.", status) if x), now
 
-        matrix_io = ([p_party, p_issue, p_since, p_until], [p_matrix, p_headers, p_status, p_drawn])
-        for trigger in (p_party.change, p_issue.change, p_since.submit, p_until.submit):
+        matrix_io = ([p_party, p_issue, p_since, p_until, p_rows], [p_matrix, p_headers, p_status, p_drawn])
+        for trigger in (p_party.change, p_issue.change, p_since.submit, p_until.submit, p_rows.change):
             trigger(show_matrix, *matrix_io, api_name=False)
 
-        def rebuild(party, issue, since_, until_, progress=gr.Progress(track_tqdm=True)):
+        def rebuild(party, issue, since_, until_, rows_are, progress=gr.Progress(track_tqdm=True)):
             status = app.build_positions(progress)
-            frame, headers, _, drawn = show_matrix(party, issue, since_, until_)
+            frame, headers, _, drawn = show_matrix(party, issue, since_, until_, rows_are)
             parties, issues = app.positions_choices()
             return frame, headers, status, drawn, gr.update(choices=parties), gr.update(choices=issues)
 
@@ -484,8 +516,9 @@ def _positions_tab(gr, app: ChatApp, demo) -> None:
             row, col = (evt.index or [None, None])[:2]
             if not evt.row_value or col is None or col == 0 or col >= len(headers) or not evt.value:
                 return app.positions_timeline("", "")
+            party, issue = (headers[col], evt.row_value[0]) if headers[0] == "issue" else (evt.row_value[0], headers[col])
             try:
-                return app.positions_timeline(evt.row_value[0], headers[col], since_, until_)
+                return app.positions_timeline(party, issue, since_, until_)
             except QuestionError as e:
                 return f"<p>{render.md_text(str(e))}</p>"
 
@@ -515,7 +548,7 @@ def _api(gr, app: ChatApp, settings: Settings) -> None:
     def api_ask(question: str, hist: list | None, mode: str = "extractive"):
         session = ChatSession(app.assistant, [tuple(h) for h in (hist or [])])
         try:
-            ans = session.ask(question, mode=None if mode == "auto" else mode)
+            ans = session.ask(question, mode=mode or None)
         except QuestionError as e:
             return {"error": str(e)}
         out = ans.as_dict()
@@ -573,11 +606,22 @@ def port_free(host: str, port: int) -> None:
                              f"choose a port with `tradechat serve --port N` or TRADECHAT_WEB__PORT=N") from None
 
 
-def serve(settings: Settings, prevent_thread_lock: bool = False):
+def serve(settings: Settings, prevent_thread_lock: bool = False, then=None):
+    """Launch the chat and warm its models in the background. ``then()``, if given, runs once the
+    server is listening (the demo prints its example answer there); then it serves until stopped."""
     kw = launch_kwargs(settings)
     port_free(kw["server_name"], kw["server_port"])  # before building anything
-    demo = build_app(settings)
+    app = ChatApp(settings)
+    demo = build_app(settings, app)
     demo.queue(default_concurrency_limit=settings.web.chat_concurrency)
     where = f"http://{kw['server_name']}:{kw['server_port']}"
     print(f"tradechat web chat on {where}" + (" (login required)" if kw["auth"] else ""), flush=True)
-    return demo.launch(prevent_thread_lock=prevent_thread_lock, **kw)
+    # serve at once; the models load meanwhile (a question asked before then waits only for what it needs)
+    threading.Thread(target=app.assistant.warm_up, name="warm-up", daemon=True).start()
+    out = demo.launch(prevent_thread_lock=prevent_thread_lock or then is not None, **kw)
+    if then is None:
+        return out
+    then(app.assistant)
+    if not prevent_thread_lock:
+        demo.block_thread()
+    return out

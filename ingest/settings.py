@@ -114,6 +114,8 @@ class AnswerSettings(BaseModel):
     max_question_chars: int = Field(2000, ge=10, description="longer questions are refused with a message")
     answer_bearing: bool = Field(True, description="extractive: a when/how-much/who-said/why question is answered only by "
                                                     "sentences holding a date/figure/the speaker's words/a reason (assistant/question.py)")
+    quick_first: bool = Field(True, description="auto mode with a model: show the verified quoted (extractive) answer at once, "
+                                                "then the model's answer when it is ready")
 
 
 class WebSettings(BaseModel):
@@ -128,6 +130,8 @@ class WebSettings(BaseModel):
     upload_types: tuple[str, ...] = Field((".txt", ".html", ".htm", ".md", ".jsonl", ".sgm", ".urls"), description="file types the upload accepts")
     login_free_attempts: int = Field(5, ge=1, description="failed logins per client and per user name before each further one locks them out")
     login_max_lockout_s: float = Field(300.0, gt=0, description="longest lockout; each failure past the free ones doubles it (1, 2, 4 ... s)")
+    matrix_columns: int = Field(7, ge=1, description="Positions tab: the matrix shows this many columns (the parties or issues with "
+                                                      "the most statements), so that it fits a 1280 px page; the rest are one filter away")
     check_max_sentences: int = Field(40, ge=1, description="sentences of a pasted draft the 'Check a draft' tab checks (the rest are listed as not checked)")
 
 

@@ -255,3 +255,55 @@ def recording_server():
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+@contextlib.contextmanager
+def slow_model_server(pause_s: float = 0.4):
+    """A stand-in OpenAI-compatible model on 127.0.0.1 that writes slowly: it answers with the first
+    sentence of the first passage in its prompt (citing [1]), streamed in pieces ``pause_s`` apart.
+
+    Plumbing for tests of what the user sees while a slow model writes; yields its base URL."""
+    import json
+    import re
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.0"  # the body ends when the connection closes
+
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+            prompt = "\n".join(str(m.get("content", "")) for m in body.get("messages", []))
+            m = re.search(r"<<<\n(.+?)\n>>>", prompt, re.S)
+            first = re.split(r"(?<=[.!?])\s+", m.group(1).strip())[0] if m else ""
+            reply = json.dumps({"answerable": bool(first), "sentences": [{"text": first, "citations": [1]}] if first else []})
+            self.send_response(200)
+            if not body.get("stream"):
+                out = json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": "slow",
+                                  "choices": [{"index": 0, "message": {"role": "assistant", "content": reply}, "finish_reason": "stop"}]})
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(out.encode())
+                return
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            step = max(1, len(reply) // 8)
+            for i in range(0, len(reply), step):
+                chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "slow",
+                         "choices": [{"index": 0, "delta": {"content": reply[i:i + step]}, "finish_reason": None}]}
+                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                self.wfile.flush()
+                time.sleep(pause_s)
+            self.wfile.write(b"data: [DONE]\n\n")
+
+        def log_message(self, *a):
+            pass
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_address[1]}/v1"
+    finally:
+        srv.shutdown()
+        srv.server_close()

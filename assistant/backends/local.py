@@ -101,6 +101,12 @@ class LocalBackend:
                 raise BackendError(f"local: {e}") from e
         yield parse_draft(raw, self.name, self.model_name)
 
+    def warm_up(self) -> None:
+        """Load the model and evaluate the answer prompt's fixed start, so the first question pays for neither."""
+        llm = self.llm
+        with self._lock:
+            llm.create_chat_completion(messages=answer_messages("warm up", []), temperature=0.0, max_tokens=1)
+
     def complete(self, prompt: str, max_tokens: int = 64) -> str | None:
         llm = self.llm
         with self._lock:

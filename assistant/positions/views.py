@@ -75,6 +75,14 @@ def cell_label(cell: dict) -> str:
     return f"{s['stance']} · {date_of(s)}{more}"
 
 
+def short_cell_label(cell: dict) -> str:
+    """A narrow cell for the web grid: the stance, its month, and how many earlier statements (full date in the timeline)."""
+    s = cell["latest"]
+    month = (s.get("published") or "")[:7] or "undated"
+    more = f" +{cell['count'] - 1}" if cell["count"] > 1 else ""
+    return f"{s['stance']} {month}{more}"
+
+
 def format_matrix(matrix: dict, timelines: bool = True, views: PositionViews | None = None, width: int = 100,
                   columns: int = 4) -> str:
     """A party x issue grid (latest stance per cell, numbered), the cited sentence per number, then timelines."""

@@ -12,7 +12,7 @@ from assistant.assistant import QuestionError
 from assistant.backends import BackendError, parse_draft
 from assistant.backends.base import completed_sentences
 from assistant.chat import ChatSession, condense
-from assistant.types import DraftText, Filters, Final, Passages
+from assistant.types import DraftText, Filters, Final, Passages, Quick
 from tests.conftest import ROOT
 
 
@@ -64,6 +64,53 @@ def test_generative_answer_is_verified_and_renumbered(sample_assistant):
     assert set(d) >= {"id", "question", "answer", "refused", "mode", "citations", "retrieved", "timings"}
     assert set(d["timings"]) >= {"retrieve_ms", "generate_ms", "total_ms"}
     assert set(d["citations"][0]) >= {"n", "doc_id", "source", "title", "published", "url", "text", "span"}
+
+
+DAIRY = "How much of its dairy market did Canada open to U.S. farmers?"
+
+
+def test_auto_shows_the_verified_quoted_answer_before_the_model_writes(sample_assistant):
+    out = json.dumps({"answerable": True, "sentences": [
+        {"text": "Canada opened about 3.6% of its dairy market to U.S. farmers.", "citations": [1]}]})
+    sample_assistant.backends.register("auto", FakeBackend([out]))
+    events = list(sample_assistant.ask_stream(DAIRY, mode="auto"))
+    kinds = [type(e).__name__ for e in events]
+    assert kinds[:2] == ["Passages", "Quick"] and kinds[-1] == "Final" and "DraftText" in kinds[2:-1]
+    quick, final = events[1].answer, events[-1].answer
+    assert quick.mode == "extractive" and "3.6%" in quick.text and all(s.supported for s in quick.sentences)
+    assert final.mode == "fake" and "3.6%" in final.text
+    assert final.timings["first_verified_ms"] == quick.timings["total_ms"] < final.timings["total_ms"]
+
+
+def test_auto_keeps_the_quoted_answer_when_the_model_verifies_nothing(sample_assistant):
+    out = json.dumps({"answerable": True, "sentences": [
+        {"text": "Canada abolished every tariff on Mexican avocados in 1962.", "citations": [1]}]})
+    sample_assistant.backends.register("auto", FakeBackend([out]))
+    events = list(sample_assistant.ask_stream(DAIRY, mode="auto"))
+    final = events[-1].answer
+    assert final.mode == "extractive" and "3.6%" in final.text
+    assert any("no verified sentence; the quoted answer stands" in n for n in final.notes)
+
+
+def test_quick_first_off_or_an_explicit_mode_waits_for_the_model(sample_assistant):
+    out = json.dumps({"answerable": True, "sentences": [
+        {"text": "Canada opened about 3.6% of its dairy market to U.S. farmers.", "citations": [1]}]})
+    sample_assistant.backends.register("auto", FakeBackend([out]))
+    sample_assistant.settings.answer.quick_first = False
+    assert not any(isinstance(e, Quick) for e in sample_assistant.ask_stream(DAIRY, mode="auto"))
+    _use(sample_assistant, FakeBackend([out]))
+    sample_assistant.settings.answer.quick_first = True
+    assert not any(isinstance(e, Quick) for e in sample_assistant.ask_stream(DAIRY, mode="fake"))
+
+
+def test_auto_follow_up_is_not_held_up_by_a_model_rewrite(sample_assistant):
+    out = json.dumps({"answerable": False, "sentences": []})
+    fake = FakeBackend([out], rewrite="What did the model make of this question?")
+    sample_assistant.backends.register("auto", fake)
+    history = [("What did the USMCA change for dairy?", "Canada opened about 3.6% of its dairy market [1]")]
+    final = sample_assistant.ask("And what about autos?", history=history, mode="auto")
+    assert fake.asked[0][0] == final.standalone_question
+    assert "following up on: What did the USMCA change for dairy?" in final.standalone_question
 
 
 def test_backend_failure_falls_back_to_extractive_with_a_note(sample_assistant):

@@ -29,6 +29,26 @@ def test_local_model_answers_with_citations_and_refuses(local_settings, embedder
     assert refused.refused, refused.as_dict()
 
 
+def test_auto_mode_quotes_first_then_the_local_model_answers(local_settings, embedder):
+    from assistant.assistant import Assistant
+
+    settings = local_settings.model_copy(deep=True)
+    settings.llm.backend = "auto"
+    a = Assistant.from_settings(settings, embedder=embedder)
+    took = a.warm_up()
+    assert "local_s" in took  # auto chose the local model, and it is loaded before the first question
+    t0, seen = time.perf_counter(), []
+    for e in a.ask_stream("What regional value content will cars need under USMCA?"):
+        seen.append((type(e).__name__, time.perf_counter() - t0, e))
+    kinds = [k for k, _, _ in seen]
+    assert kinds[:2] == ["Passages", "Quick"] and kinds[-1] == "Final"
+    quick, final = seen[1][2].answer, seen[-1][2].answer
+    assert quick.mode == "extractive" and "75" in quick.text and all(s.supported for s in quick.sentences)
+    assert final.mode in ("local", "extractive") and not final.refused and "75" in final.text, final.as_dict()
+    assert seen[1][1] < seen[-1][1] / 3  # the quoted answer came well before the model's
+    print(f"\nquoted answer after {seen[1][1]:.2f} s, the model's after {seen[-1][1]:.1f} s")
+
+
 @pytest.fixture(scope="module")
 def llama_server(local_settings):
     """llama-cpp-python's own OpenAI-compatible server with the small packaged model."""

@@ -36,6 +36,8 @@ def test_chat_streams_sources_first_then_a_cited_answer(app):
     assert history[0][0].startswith("What is Japan")
     follow = _chat(app, "And what about agriculture?", history, sections)[-1]
     assert len(follow[2]) == 2 and 'id="cite-2-1"' in follow[4]  # second turn has its own anchors
+    assert follow[0][-1]["content"].startswith("_Searched for: And what about agriculture? (following up on: What is Japan")
+    assert "Searched for" not in msgs[-1]["content"]  # a stand-alone question is searched as asked
 
 
 def test_chat_refusal_and_bad_dates_are_shown(app):
@@ -150,15 +152,25 @@ def test_running_app_sees_an_ingest_made_by_another_process(app, tmp_path):
 
 
 def test_positions_tab_handlers_build_filter_and_open_a_timeline(app, tmp_path):
-    assert app.positions_matrix() == ([], ["party"])  # nothing built yet
+    assert app.positions_matrix(rows_are="party") == ([], ["party"])  # nothing built yet
     assert "Click a cell" in app.positions_timeline("", "")
     assert "statements" in app.build_positions()
-    rows, headers = app.positions_matrix()
+    rows, headers = app.positions_matrix(rows_are="party")
     japan = next(r for r in rows if r[0] == "Japan")
-    assert japan[headers.index("autos")].startswith("red line · 2019-05-26")
+    assert japan[headers.index("autos")] == "red line 2019-05 +1"  # the latest stance, its month, one earlier
     only, h = app.positions_matrix("Japan", "autos")
     assert h == ["party", "autos"] and len(only) == 1
-    assert app.positions_matrix(since="2021-01-01")[0][0][0] == "European Union"  # only the 2021 steel truce is that late
+    by_issue, h = app.positions_matrix(rows_are="issue")  # pivoted: a row per issue, a column per party
+    assert h[0] == "issue" and next(r for r in by_issue if r[0] == "autos")[h.index("Japan")] == "red line 2019-05 +1"
+    parties, issues = app.positions_choices()
+    assert app.positions_matrix()[1][0] == ("issue" if len(issues) > len(parties) else "party")  # auto: fewer columns
+    app.settings.web.matrix_columns = 2
+    capped, h = app.positions_matrix(rows_are="party")
+    assert len(h) == 3 and all(len(r) == 3 for r in capped)
+    assert f"the 2 issues with the most statements of {len(issues)}" in app.matrix_note(h, None, None)
+    assert app.matrix_note(app.positions_matrix("Japan", "autos", rows_are="party")[1], "Japan", "autos") == ""
+    app.settings.web.matrix_columns = 7
+    assert app.positions_matrix(since="2021-01-01", rows_are="party")[0][0][0] == "European Union"  # only the 2021 steel truce is that late
     html = app.positions_timeline("Japan", "autos")
     assert "Japan on autos" in html and html.index("2019-05-25") < html.index("2019-05-26") and "<mark>" in html
     with pytest.raises(Exception, match="not a date"):
