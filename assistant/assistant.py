@@ -76,7 +76,7 @@ class Assistant:
             from .positions.vocab import Vocabulary
 
             self._positions = (PositionViews(PositionStore(self.settings.positions_path), self.store.docs.duplicate_groups,
-                                             self.store.docs.doc_ids),
+                                             self.store.docs.doc_ids, self.settings.positions.min_confidence),
                                Vocabulary.load(self.settings.positions.vocabulary))
         return self._positions
 

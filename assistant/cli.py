@@ -36,6 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model", choices=["off", "auto", "local", "openai"], help="build: model pass (default: setting positions.model_pass)")
     p.add_argument("--json", action="store_true", help="print the matrix and timelines (or the build report) as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--all", action="store_true", help="also the less certain statements (below positions.min_confidence)")
     p.set_defaults(func=cmd_positions)
 
     p = sub.add_parser("serve", help="start the web chat (127.0.0.1:7860 unless settings say otherwise)")
@@ -190,14 +191,14 @@ def cmd_positions(args, settings: Settings) -> int:
     from ingest.store import DocStore
 
     docs = DocStore(settings.docstore_path)
-    views = PositionViews(PositionStore(settings.positions_path), docs.duplicate_groups, docs.doc_ids)
-    matrix = views.matrix(party, issue, since, until)
+    views = PositionViews(PositionStore(settings.positions_path), docs.duplicate_groups, docs.doc_ids, settings.positions.min_confidence)
+    matrix = views.matrix(party, issue, since, until, args.all)
     if args.json:
-        out = {p: {i: {"latest": c["latest"], "count": c["count"], "timeline": views.timeline(p, i, since, until)}
+        out = {p: {i: {"latest": c["latest"], "count": c["count"], "timeline": views.timeline(p, i, since, until, args.all)}
                    for i, c in cells.items()} for p, cells in matrix.items()}
         print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
-        print(format_matrix(matrix, views=views))
+        print(format_matrix(matrix, views=views, everything=args.all))
     return 0
 
 

@@ -274,14 +274,20 @@ def check_html(checked: list[tuple], document: Callable[[str], str | None] = lam
     return f'<section class="tc-checked"><p>{html.escape(head)}</p>{"".join(items)}{tail}</section>'
 
 
-def _how_found(s: dict) -> str:
+def _how_found(s: dict, min_confidence: float = 0.0) -> str:
     """How a statement was read, in plain words ("from the words “unacceptable”"), not the tracker's jargon."""
+    unsure = "; less certain: the party or issue comes from the context" if (s.get("confidence") or 1.0) < min_confidence else ""
     if s.get("method") == "model":
-        return "(read by the local model)"
-    return f"(from the words “{s['cue']}”)" if s.get("cue") else "(from the sentence's wording)"
+        return f"(read by the local model{unsure})"
+    return f"(from the words “{s['cue']}”{unsure})" if s.get("cue") else f"(from the sentence's wording{unsure})"
 
 
-def timeline_html(party: str, issue: str, steps: list[dict], document: Callable[[str], str | None] = lambda _: None) -> str:
+def _toward(s: dict) -> str:
+    return f" toward {s['toward']}" if s.get("toward") else ""
+
+
+def timeline_html(party: str, issue: str, steps: list[dict], document: Callable[[str], str | None] = lambda _: None,
+                  min_confidence: float = 0.0) -> str:
     """One matrix cell's statements in date order, each with its outlet, date and the sentence highlighted in context."""
     if not steps:
         return f'<p class="tc-empty">No stored statement of {html.escape(party)} on {html.escape(issue)}.</p>'
@@ -298,7 +304,7 @@ def timeline_html(party: str, issue: str, steps: list[dict], document: Callable[
         meta = " · ".join(html.escape(x) for x in ((s.get("published") or "")[:10] or "undated", s.get("source") or "unknown outlet"))
         items.append(
             f'<li class="tc-step" data-stance="{_attr(s["stance"])}"><b>{meta}</b> — <span class="tc-stance">{html.escape(s["stance"])}</span>'
-            f' <small>{html.escape(_how_found(s))}</small><br>'
+            f'{html.escape(_toward(s))} <small>{html.escape(_how_found(s, min_confidence))}</small><br>'
             f'<small>{html.escape(s.get("title") or s["doc_id"])} · doc: {html.escape(s["doc_id"])}{also}{link}</small>'
             f'<p class="tc-passage">{body}</p></li>')
     return (f'<section class="tc-timeline"><h4>{html.escape(party)} on {html.escape(issue)}: {len(steps)} statements, '

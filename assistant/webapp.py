@@ -266,7 +266,7 @@ class ChatApp:
         return pos[0] if pos else None
 
     def positions_matrix(self, party: str | None = None, issue: str | None = None, since: str = "", until: str = "",
-                         rows_are: str = "auto"):
+                         rows_are: str = "auto", everything: bool = False):
         """(rows, headers): the latest stance, its month and the count of earlier statements per party and issue.
 
         ``rows_are``: "party" (a column per issue), "issue" (a column per party), or "auto": whichever
@@ -275,7 +275,7 @@ class ChatApp:
 
         views = self._views()
         f = self.filters((), since, until)
-        matrix = views.matrix(party or None, issue or None, f.since, f.until) if views else {}
+        matrix = views.matrix(party or None, issue or None, f.since, f.until, everything) if views else {}
         issues = sorted({i for cells in matrix.values() for i in cells},
                         key=lambda i: -sum(c[i]["count"] for c in matrix.values() if i in c))
         parties = list(matrix)  # most statements first
@@ -306,12 +306,13 @@ class ChatApp:
         matrix = views.matrix()
         return sorted(matrix), sorted({i for cells in matrix.values() for i in cells})
 
-    def positions_timeline(self, party: str, issue: str, since: str = "", until: str = "") -> str:
+    def positions_timeline(self, party: str, issue: str, since: str = "", until: str = "", everything: bool = False) -> str:
         views = self._views()
         if not views or not party or not issue:
             return '<p class="tc-empty">Click a cell of the matrix to see its timeline.</p>'
         f = self.filters((), since, until)
-        return render.timeline_html(party, issue, views.timeline(party, issue, f.since, f.until), self._document_text)
+        return render.timeline_html(party, issue, views.timeline(party, issue, f.since, f.until, everything), self._document_text,
+                                    views.min_confidence)
 
     @staticmethod
     def _no_document(doc_id: str) -> str:
@@ -472,6 +473,8 @@ def _positions_tab(gr, app: ChatApp, demo) -> None:
             p_since = gr.Textbox(label="since (YYYY-MM-DD)")
             p_until = gr.Textbox(label="until (YYYY-MM-DD)")
             p_rows = gr.Radio(["auto", "party", "issue"], value="auto", label="Rows (auto: whichever fits)", elem_id="pos-rows")
+            p_all = gr.Checkbox(False, label="Include less certain statements", elem_id="pos-all",
+                                info=f"below confidence {app.settings.positions.min_confidence:g}: the party or issue was read from context")
             p_build = gr.Button("Update positions", elem_id="pos-build", scale=0)
         p_status = gr.Markdown(elem_id="pos-status")
         p_headers = gr.State(["party"])
@@ -479,10 +482,10 @@ def _positions_tab(gr, app: ChatApp, demo) -> None:
         p_matrix = gr.Dataframe(value=None, headers=["party"], interactive=False, elem_id="positions-matrix", wrap=True)
         p_timeline = gr.HTML(app.positions_timeline("", ""), elem_id="positions-timeline")
 
-        def show_matrix(party, issue, since_, until_, rows_are="auto"):
+        def show_matrix(party, issue, since_, until_, rows_are="auto", everything=False):
             drawn = app.assistant.store.docs.generation()
             try:
-                rows, headers = app.positions_matrix(party, issue, since_, until_, rows_are)
+                rows, headers = app.positions_matrix(party, issue, since_, until_, rows_are, everything)
             except QuestionError as e:
                 return gr.update(), gr.update(), f"**{render.md_text(str(e))}**", drawn
             import pandas as pd
@@ -491,39 +494,39 @@ def _positions_tab(gr, app: ChatApp, demo) -> None:
                     app.matrix_note(headers, party, issue) if rows else "No positions match. Ingest articles, then **Update positions**.",
                     drawn)
 
-        def redraw_if_changed(party, issue, since_, until_, rows_are, drawn):
+        def redraw_if_changed(party, issue, since_, until_, rows_are, everything, drawn):
             """On opening the tab: redraw only when documents were added or removed since (a delete leaves at once)."""
             if app.assistant.store.docs.generation() == drawn:
                 return gr.update(), gr.update(), gr.update(), drawn
-            frame, headers, status, now = show_matrix(party, issue, since_, until_, rows_are)
+            frame, headers, status, now = show_matrix(party, issue, since_, until_, rows_are, everything)
             if frame is None or isinstance(frame, dict):  # (a bad date: its message stands)
                 return frame, headers, status, now
             return frame, headers, " ".join(x for x in ("Redrawn: the stored documents changed since this view was drawn.", status) if x), now
 
-        matrix_io = ([p_party, p_issue, p_since, p_until, p_rows], [p_matrix, p_headers, p_status, p_drawn])
-        for trigger in (p_party.change, p_issue.change, p_since.submit, p_until.submit, p_rows.change):
+        matrix_io = ([p_party, p_issue, p_since, p_until, p_rows, p_all], [p_matrix, p_headers, p_status, p_drawn])
+        for trigger in (p_party.change, p_issue.change, p_since.submit, p_until.submit, p_rows.change, p_all.change):
             trigger(show_matrix, *matrix_io, api_name=False)
 
-        def rebuild(party, issue, since_, until_, rows_are, progress=gr.Progress(track_tqdm=True)):
+        def rebuild(party, issue, since_, until_, rows_are, everything, progress=gr.Progress(track_tqdm=True)):
             status = app.build_positions(progress)
-            frame, headers, _, drawn = show_matrix(party, issue, since_, until_, rows_are)
+            frame, headers, _, drawn = show_matrix(party, issue, since_, until_, rows_are, everything)
             parties, issues = app.positions_choices()
             return frame, headers, status, drawn, gr.update(choices=parties), gr.update(choices=issues)
 
         p_build.click(rebuild, matrix_io[0], [*matrix_io[1], p_party, p_issue], concurrency_limit=1, api_name=False)
 
-        def open_cell(headers, since_, until_, evt):
+        def open_cell(headers, since_, until_, everything, evt):
             row, col = (evt.index or [None, None])[:2]
             if not evt.row_value or col is None or col == 0 or col >= len(headers) or not evt.value:
                 return app.positions_timeline("", "")
             party, issue = (headers[col], evt.row_value[0]) if headers[0] == "issue" else (evt.row_value[0], headers[col])
             try:
-                return app.positions_timeline(party, issue, since_, until_)
+                return app.positions_timeline(party, issue, since_, until_, everything)
             except QuestionError as e:
                 return f"<p>{render.md_text(str(e))}</p>"
 
         open_cell.__annotations__ = {"evt": gr.SelectData}
-        p_matrix.select(open_cell, [p_headers, p_since, p_until], p_timeline, api_name=False)
+        p_matrix.select(open_cell, [p_headers, p_since, p_until, p_all], p_timeline, api_name=False)
         demo.load(show_matrix, *matrix_io, api_name=False)
         tab.select(redraw_if_changed, [*matrix_io[0], p_drawn], matrix_io[1], api_name=False)
         demo.load(lambda: tuple(gr.update(choices=c) for c in app.positions_choices()), None, [p_party, p_issue], api_name=False)

@@ -142,6 +142,8 @@ class PositionSettings(BaseModel):
     questions_per_call: int = Field(8, ge=1, le=32, description="clauses attributed per model call")
     max_questions_per_doc: int = Field(40, ge=1, description="clauses per document sent to the model at most (the rest keep the rules' attribution)")
     vocabulary: Path | None = Field(None, description="JSON file adding parties, issues or stance cues to the built-in vocabulary")
+    min_confidence: float = Field(0.6, ge=0, le=1, description="the matrix, timelines and answers show statements this confident "
+                                                               "(how the party and issue were read); the rest on request (--all, the Positions tab's toggle)")
 
 
 class Settings(BaseSettings):

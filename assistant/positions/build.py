@@ -42,6 +42,7 @@ class BuildReport:
     flagged: int = 0
     discarded: int = 0  # clauses the model said hold nobody's position
     reattributed: int = 0  # clauses the model gave to another party than the rules
+    gated: dict[str, int] = field(default_factory=dict)  # clauses each gate said are no position
     method: str = "rules"
     model: str | None = None
     rule_ms: float = 0.0
@@ -61,6 +62,9 @@ class BuildReport:
                 per += f", model pass {self.model_ms / self.processed / 1000:.1f} s/doc ({self.model})"
         lines = [f"positions: {self.new} new, {self.changed} changed, {self.unchanged} unchanged, {self.removed} removed"
                  f" — {count(self.statements, 'statement')} from {count(self.flagged, 'flagged sentence')}{per} ({self.seconds:.1f} s)"]
+        if self.gated:
+            lines.append("  not positions: " + ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in
+                                                         sorted(self.gated.items(), key=lambda kv: -kv[1])))
         if self.method == "model":
             lines.append(f"  model pass: {self.reattributed} clauses given to another party than the rules', {self.discarded} discarded as nobody's position")
         lines += [f"  note: {n}" for n in self.notes]
@@ -137,7 +141,12 @@ class PositionBuilder:
     def extract(self, doc: dict, report: BuildReport) -> tuple[list[Statement], dict]:
         t = time.perf_counter()
         sents = sentences(doc["text"], self.vocab)
-        todo = decisions(doc, self.vocab, sents)
+        todo = []
+        for d in decisions(doc, self.vocab, sents):
+            if d.gate:
+                report.gated[d.gate] = report.gated.get(d.gate, 0) + 1
+            else:
+                todo.append(d)
         rules = unique_statements(_rule_statements(todo, doc["doc_id"]))
         rule_ms = (time.perf_counter() - t) * 1000
         flagged = sum(s.flagged for s in sents)

@@ -25,13 +25,16 @@ from dataclasses import dataclass
 from ingest.sentences import split_sentences
 
 from ..backends.base import json_object
+from .gates import Clause
 from .vocab import Mention, Vocabulary
 
-RULES_VERSION = "rules-1"
+RULES_VERSION = "rules-2"  # rules-2: gates, toward, coreference, confidence
 _CLAUSE_BREAK = re.compile(r";|,?\s+(?:while|but|whereas|although|though)\s+", re.I)
-_PREPOSITION = re.compile(r"\b(?:on|against|to|from|with|for|of|by|into|toward|towards|at|over|than|between|in)\s+(?:the\s+)?$", re.I)
+_PREPOSITION = re.compile(r"\b(?:on|against|to|from|with|for|of|by|into|toward|towards|at|over|than|between|in|before|after|under|among|"
+                          r"across|through|within|around|near|like|including|about|via|per|beside|besides)\s+(?:the\s+)?$", re.I)
 # a party right after a verb is its object ("accused Tokyo", "urged Japan"), not the one holding the stance
-_OBJECT = re.compile(r"\b(?:\w+ed|asks?|urges?|tells?|told|warns?|force|persuade|allow|let|help|pressure|visit|visits|visiting|meet|meets|meeting)\s+(?:the\s+)?$", re.I)
+_OBJECT = re.compile(r"\b(?:\w+ed|asks?|urges?|tells?|told|warns?|force|forces|persuade|allow|let|help|pressure|visit|visits|visiting|meet|"
+                     r"meets|meeting|give|gives|given|giving|gave|send|sends|sent|grant|grants|leave|leaves|left)\s+(?:the\s+)?$", re.I)
 _ANAPHOR = re.compile(r"\b(?:these|those|such|this|the same)\b", re.I)  # "these measures": the issue is in the sentence before
 GENERIC_ISSUES = {"tariffs"}
 MAX_ISSUES = 3
@@ -49,6 +52,8 @@ class Statement:
     method: str  # rule | model
     cue: str = ""
     issue_from: str = "sentence"  # sentence | context | title
+    toward: str | None = None  # the party the stance is aimed at, when named
+    confidence: float = 1.0  # from how the party and issue were found (positions.json: gates.confidence)
 
     def key(self) -> tuple:
         return (self.doc_id, self.start, self.party, self.issue, self.stance)
@@ -90,12 +95,31 @@ def _clauses(s: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if b > a]
 
 
+# words that may stand between a party and its speech verb ("Japan's trade minister said"); any other
+# capitalised word names someone else ("in China where Silas said")
+_TITLE_WORDS = frozenset("""minister ministry secretary trade foreign finance agriculture farm prime president representative
+    commissioner commission official officials spokesman spokeswoman ambassador deputy vice economic affairs industry international
+    chief negotiator negotiators undersecretary department government chancellor premier governor mr mrs ms top senior delegate
+    delegates delegation sources source diplomats diplomat envoy director general industry's office""".split())
+
+
 def _speaker(vocab: Vocabulary, s: str, parties: list[Mention]) -> str | None:
     for v in vocab.speech_re.finditer(s):
-        for p in parties:  # "Motegi said", "said Motegi", "..., Japan's minister told reporters"
-            if 0 <= v.start() - p.end <= 40 or 0 <= p.start - v.end() <= 3:
+        for p in parties:  # "Motegi said", "said Motegi", "Japan's trade minister told reporters"
+            if 0 <= p.start - v.end() <= 3:
+                return p.name
+            gap = s[p.end: v.start()]
+            if p.end <= v.start() and len(gap) <= 40 and "," not in gap and not re.search(r"\b(?:where|which|who|that|when|while|as)\b", gap) \
+                    and all(w.lower().strip("'’s") in _TITLE_WORDS for w in re.findall(r"[A-Z][\w'’.-]*", gap)):
                 return p.name
     return None
+
+
+def _possessive_only(s: str, p: Mention) -> bool:
+    """ "Taiwan's main trading partner", "the island's tariffs": a possessive names what belongs to the party,
+    not the party acting, unless a speaker follows ("Japan's trade minister")."""
+    m = re.match(r"['’]s?\s+(\w+)", s[p.end:])
+    return bool(m) and m.group(1).lower() not in _TITLE_WORDS
 
 
 def _specific(issues: list[str]) -> list[str]:
@@ -113,50 +137,131 @@ class Decision:
     rule_party: str | None  # the rules' attribution (None: no subject found)
     issues: list[str]
     issue_from: str
+    attribution: str = "subject"  # subject | speaker | coreference: how rule_party was found
+    toward: str | None = None
+    gate: str | None = None  # the gate that says this clause is not a position (assistant/positions/gates.py)
+    confidence: float = 1.0
 
     def statements(self, doc_id: str, party: str, method: str) -> list[Statement]:
         s = self.sentence
-        return [Statement(doc_id, s.start, s.end, s.text, party, issue, self.cue.name, method, self.cue.text, self.issue_from)
+        toward = self.toward if self.toward != party else None
+        return [Statement(doc_id, s.start, s.end, s.text, party, issue, self.cue.name, method, self.cue.text, self.issue_from,
+                          toward, self.confidence)
                 for issue in self.issues]
 
 
-def decisions(doc: dict, vocab: Vocabulary, sents: list[Sentence] | None = None) -> list[Decision]:
-    """The clauses of flagged sentences that carry a stance cue and an issue."""
+def _toward(s: str, ca: int, cb: int, cue: Mention, parties: list[Mention], holder: str | None) -> str | None:
+    """The party the stance is aimed at: the first other party after the cue in the clause, else one
+    named before the cue as an object ("urged Japan", "against Tokyo")."""
+    after = [p for p in parties if cue.end <= p.start < cb and p.name != holder]
+    if after:
+        return after[0].name
+    objects = [p for p in parties if ca <= p.start < cue.start and p.name != holder
+               and (_PREPOSITION.search(s[ca: p.start]) or _OBJECT.search(s[ca: p.start]))]
+    return objects[-1].name if objects else None
+
+
+def _confidence(weights: dict, attribution: str, issue_from: str, toward: str | None) -> float:
+    c = weights.get(attribution, 0.5) + weights.get(f"issue_{issue_from}", 0.0) + (weights.get("toward_named", 0.0) if toward else 0.0)
+    return round(max(0.0, min(1.0, c)), 2)
+
+
+def _clause_view(s: str, ca: int, cb: int, cue: Mention, holder: Mention | None, parties: list[Mention], holder_name: str | None,
+                 vocab: Vocabulary) -> Clause:
+    v = vocab.speech_re.search(s)
+    around = s[max(0, v.start() - 40): v.end() + 25] if v else ""
+    others = sorted({p.name for p in parties if p.name != holder_name})
+    return Clause(s, ca, cb, cue.start, cue.end, cue.text, holder.end if holder else None, others, around)
+
+
+def decisions(doc: dict, vocab: Vocabulary, sents: list[Sentence] | None = None, gates: frozenset[str] | None = None) -> list[Decision]:
+    """The clauses with a stance cue and an issue, each with its holder (by subject, speaker or "he said"
+    from the two sentences before), the party it is aimed at, the first gate that fires, and a confidence.
+
+    ``gates``: the gates to apply (None: all of ``GATES``; an empty set: none, for ablations)."""
     sents = sents if sents is not None else sentences(doc["text"], vocab)
     title_issues = [m.name for m in vocab.issues_in(doc.get("title") or "")]
     out: list[Decision] = []
     prev_issues: list[str] = []
+    recent: list[tuple[int, str]] = []  # (sentence index, party) of recent holders and speakers, for "he said"
     for sent in sents:
         s = sent.text
         sentence_issues = [m.name for m in vocab.issues_in(s)]
-        if sent.flagged:
-            speaker = _speaker(vocab, s, sent.parties)
-            for ca, cb in _clauses(s):
-                cues = [c for c in sent.cues if ca <= c.start < cb]
-                if not cues:
-                    continue
-                # the first cue is the clause's main verb; later ones are usually its object
-                # ("urged Reagan to retaliate" is a demand, not a threat)
-                cue = next((c for c in cues if c.name == "red line"), cues[0])  # an explicit red line always counts
-                subjects = [p for p in sent.parties if ca <= p.start and p.end <= cue.start
-                            and not _PREPOSITION.search(s[ca: p.start]) and not _OBJECT.search(s[ca: p.start])]
-                issues, origin = [m.name for m in vocab.issues_in(s[ca:cb])], "sentence"
-                if not issues:
+        speaker = _speaker(vocab, s, sent.parties) if sent.parties else None
+        back = [p for i, p in recent if sent.index - i <= 2]
+        for ca, cb in _clauses(s) if sent.cues else []:
+            cues = [c for c in sent.cues if ca <= c.start < cb]
+            if not cues:
+                continue
+            # the first cue is the clause's main verb; later ones are usually its object
+            # ("urged Reagan to retaliate" is a demand, not a threat)
+            cue = next((c for c in cues if c.name == "red line"), cues[0])  # an explicit red line always counts
+            cue = _through_auxiliary(s, cue, cues, vocab)
+            subjects = [p for p in sent.parties if ca <= p.start and p.end <= cue.start and not _possessive_only(s, p)
+                        and not _PREPOSITION.search(s[ca: p.start]) and not _OBJECT.search(s[ca: p.start])]
+            # the speaker holds a cue only when nobody else is named as its subject ("Finance ministers from
+            # African countries called for aid, the French ministry said" is not France's call)
+            named = re.search(r"(?<!^)\b[A-Z][a-z]+", s[ca: cue.start].lstrip())
+            holder, attribution = (subjects[-1].name, "subject") if subjects else (None if named else speaker, "speaker")
+            if holder is None and back and vocab.gates.coreference(s[:cue.start] + " " + s[cue.end:]):
+                holder, attribution = back[-1], "coreference"
+            if holder is None:
+                continue
+            # a second verb of the same subject ("… as unacceptable and wants the tariff removed") starts
+            # a part of its own, whose issues take its stance
+            second = next((c for c in cues if c.start > cue.end and _AND_VERB.search(s[cue.end: c.start])), None)
+            parts = [(ca, second.start, cue), (second.start, cb, second)] if second else [(ca, cb, cue)]
+            for pa, pb, part_cue in parts:
+                issues, origin = [m.name for m in vocab.issues_in(s[pa:pb])], "sentence"
+                if not issues and len(parts) == 1:
                     issues = sentence_issues
                 if not issues and _ANAPHOR.search(s):
                     issues, origin = prev_issues, "context"
-                if not issues and cue.name != "agreement":  # "agreed to keep talking" is not an agreement on the title's issue
+                if not issues and part_cue.name != "agreement":  # "agreed to keep talking" is no agreement on the title's issue
                     issues, origin = title_issues, "title"
-                if issues:
-                    out.append(Decision(sent, cue, subjects[-1].name if subjects else speaker, _specific(issues), origin))
+                if not issues:
+                    continue
+                part_cue = _warned_against(s, part_cue, pb)
+                toward = _toward(s, pa, pb, part_cue, sent.parties, holder)
+                clause = _clause_view(s, ca, pb, part_cue, subjects[-1] if subjects else None, sent.parties, holder, vocab)
+                clause.stance = part_cue.name
+                out.append(Decision(sent, part_cue, holder, _specific(issues), origin, attribution, toward,
+                                    vocab.gates.first(clause, gates),
+                                    _confidence(vocab.gates.data.get("confidence", {}), attribution, origin, toward)))
+        # who "he" or "the ministry" may be in the next two sentences: this one's first named subject, its speaker,
+        # and the holders read in it
+        first = next((p.name for p in sent.parties if not _possessive_only(s, p) and not _PREPOSITION.search(s[: p.start])), None)
+        recent += [(sent.index, p) for p in ([first] if first else []) + ([speaker] if speaker else [])
+                   + [d.rule_party for d in out if d.sentence is sent and d.gate is None]]
         prev_issues = sentence_issues
     return out
 
 
-def rule_statements(doc: dict, vocab: Vocabulary, sents: list[Sentence] | None = None) -> list[Statement]:
+_AND_VERB = re.compile(r"^\W*(?:,\s*)?and\s+(?:\w+\s+)?$", re.I)  # "… and wants", "… and also urged"
+_AGAINST = re.compile(r"^\W*(?:[\w.'-]+\W+){0,4}?against\b", re.I)
+
+
+def _through_auxiliary(s: str, cue: Mention, cues: list[Mention], vocab: Vocabulary) -> Mention:
+    """ "ready to impose retaliatory action" is a threat: "ready/prepared/willing to" takes the stance of
+    the cue right after it, when there is one."""
+    if not vocab.gates.res["auxiliary_cues"].fullmatch(cue.text):
+        return cue
+    nxt = next((c for c in cues if c.start >= cue.end and len(s[cue.end: c.start].split()) <= 2), None)
+    return Mention(nxt.name, cue.start, cue.end, cue.text) if nxt and nxt.name != cue.name else cue
+
+
+def _warned_against(s: str, cue: Mention, end: int) -> Mention:
+    """ "warned the United States against setting a rule" asks something of it: a demand, not a threat."""
+    if cue.text.lower() in ("warned", "warns") and _AGAINST.match(s[cue.end: end]):
+        return Mention("demand", cue.start, cue.end, cue.text)
+    return cue
+
+
+def rule_statements(doc: dict, vocab: Vocabulary, sents: list[Sentence] | None = None,
+                    gates: frozenset[str] | None = None) -> list[Statement]:
     out = []
-    for d in decisions(doc, vocab, sents):
-        if d.rule_party:
+    for d in decisions(doc, vocab, sents, gates):
+        if d.rule_party and d.gate is None:
             out += d.statements(doc["doc_id"], d.rule_party, "rule")
     return unique_statements(out)
 

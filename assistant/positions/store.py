@@ -31,11 +31,20 @@ CREATE TABLE IF NOT EXISTS docs (
 CREATE TABLE IF NOT EXISTS statements (
     id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, sentence TEXT NOT NULL,
     party TEXT NOT NULL, issue TEXT NOT NULL, stance TEXT NOT NULL, method TEXT NOT NULL, cue TEXT, issue_from TEXT,
-    source TEXT, published TEXT, title TEXT, url TEXT
+    source TEXT, published TEXT, title TEXT, url TEXT, toward TEXT, confidence REAL
 );
 CREATE INDEX IF NOT EXISTS statements_by_cell ON statements(party, issue, published);
 CREATE INDEX IF NOT EXISTS statements_by_doc ON statements(doc_id);
 """
+
+
+def _add_columns(c: sqlite3.Connection) -> None:
+    """Stores written before `toward` and `confidence` existed get the columns (their rows are rebuilt:
+    the extraction version changed with them)."""
+    have = {r[1] for r in c.execute("PRAGMA table_info(statements)")}
+    for col, kind in (("toward", "TEXT"), ("confidence", "REAL")):
+        if col not in have:
+            c.execute(f"ALTER TABLE statements ADD COLUMN {col} {kind}")
 
 
 class PositionStore:
@@ -48,6 +57,7 @@ class PositionStore:
             self._db = ThreadConnections(self.path)
             with self._conn() as c:
                 c.executescript(_SCHEMA)
+                _add_columns(c)
         except OSError as e:
             raise StoreError(f"cannot open the positions store {self.path}: {e.strerror or e}") from e
         except sqlite3.DatabaseError as e:
@@ -75,11 +85,11 @@ class PositionStore:
     def replace(self, doc: dict, doc_hash: str, version: str, method: str, stats: dict, statements: list[Statement]) -> None:
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         rows = [(s.doc_id, s.start, s.end, s.sentence, s.party, s.issue, s.stance, s.method, s.cue, s.issue_from,
-                 doc.get("source"), doc.get("published"), doc.get("title"), doc.get("url")) for s in statements]
+                 doc.get("source"), doc.get("published"), doc.get("title"), doc.get("url"), s.toward, s.confidence) for s in statements]
         with self._conn() as c:  # one transaction: a document's statements change all at once
             c.execute("DELETE FROM statements WHERE doc_id = ?", (doc["doc_id"],))
             c.executemany('INSERT INTO statements (doc_id, start, "end", sentence, party, issue, stance, method, cue, issue_from,'
-                          " source, published, title, url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+                          " source, published, title, url, toward, confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
             c.execute("INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                       (doc["doc_id"], doc_hash, version, method, stats.get("sentences"), stats.get("flagged"), len(rows),
                        stats.get("discarded", 0), stats.get("rule_ms"), stats.get("model_ms"), stats.get("note"), now))
@@ -93,7 +103,8 @@ class PositionStore:
     def statements(self, party: str | None = None, issue: str | None = None, since: str | None = None,
                    until: str | None = None, doc_ids: Iterable[str] | None = None) -> list[dict]:
         """Statements in date order (undated last), optionally for one party / issue / date range."""
-        q, args = 'SELECT doc_id, start, "end", sentence, party, issue, stance, method, cue, issue_from, source, published, title, url FROM statements WHERE 1=1', []
+        q, args = ('SELECT doc_id, start, "end", sentence, party, issue, stance, method, cue, issue_from, source, published, title, url,'
+                   " toward, confidence FROM statements WHERE 1=1"), []
         for col, value in (("party", party), ("issue", issue)):
             if value:
                 q += f" AND {col} = ?"

@@ -39,30 +39,33 @@ def _order(s: dict) -> tuple:
 
 
 class PositionViews:
-    def __init__(self, store: PositionStore, groups=lambda: {}, known=None):
+    def __init__(self, store: PositionStore, groups=lambda: {}, known=None, min_confidence: float = 0.0):
         self.store = store
         self.groups = groups  # callable: doc_id -> canonical (DocStore.duplicate_groups)
         self.known = known  # callable: the ids of the stored documents (DocStore.doc_ids), or None
+        self.min_confidence = min_confidence  # statements below it show only when asked for (``everything``)
 
-    def statements(self, party=None, issue=None, since=None, until=None) -> list[dict]:
+    def statements(self, party=None, issue=None, since=None, until=None, everything: bool = False) -> list[dict]:
         found = self.store.statements(party, issue, since, until)
         if self.known is not None:  # a document deleted since the last build cites nothing
             stored = self.known()
             found = [s for s in found if s["doc_id"] in stored]
+        if not everything and self.min_confidence:
+            found = [s for s in found if s.get("confidence") is None or s["confidence"] >= self.min_confidence]
         return fold_copies(found, self.groups())
 
-    def matrix(self, party=None, issue=None, since=None, until=None) -> dict[str, dict[str, dict]]:
+    def matrix(self, party=None, issue=None, since=None, until=None, everything: bool = False) -> dict[str, dict[str, dict]]:
         """party -> issue -> {"latest": statement, "count": n}."""
         cells: dict[str, dict[str, dict]] = defaultdict(dict)
-        for s in self.statements(party, issue, since, until):  # date order, undated last
+        for s in self.statements(party, issue, since, until, everything):  # date order, undated last
             cell = cells[s["party"]].setdefault(s["issue"], {"count": 0})
             cell["count"] += 1
             if "latest" not in cell or s["published"] or not cell["latest"]["published"]:
                 cell["latest"] = s  # the latest dated statement; an undated one only if none is dated
         return {p: dict(sorted(c.items())) for p, c in sorted(cells.items(), key=lambda kv: -sum(x["count"] for x in kv[1].values()))}
 
-    def timeline(self, party: str, issue: str, since=None, until=None) -> list[dict]:
-        return self.statements(party, issue, since, until)
+    def timeline(self, party: str, issue: str, since=None, until=None, everything: bool = False) -> list[dict]:
+        return self.statements(party, issue, since, until, everything)
 
 
 def date_of(s: dict) -> str:
@@ -83,7 +86,7 @@ def short_cell_label(cell: dict) -> str:
     return f"{s['stance']} {month}{more}"
 
 
-def format_matrix(matrix: dict, timelines: bool = True, views: PositionViews | None = None, width: int = 100,
+def format_matrix(matrix: dict, timelines: bool = True, views: PositionViews | None = None, width: int = 100, everything: bool = False,
                   columns: int = 4) -> str:
     """A party x issue grid (latest stance per cell, numbered), the cited sentence per number, then timelines."""
     if not matrix:
@@ -114,10 +117,11 @@ def format_matrix(matrix: dict, timelines: bool = True, views: PositionViews | N
     for n, (party, issue, cell) in enumerate(numbered, 1):
         s = cell["latest"]
         more = f"; {cell['count'] - 1} earlier" if cell["count"] > 1 else ""
-        lines.append(f"[{n}] {party} / {issue}: {s['stance']} — {s['source'] or '?'}, {date_of(s)} ({s['doc_id']}){more}")
+        toward = f" toward {s['toward']}" if s.get("toward") else ""
+        lines.append(f"[{n}] {party} / {issue}: {s['stance']}{toward} — {s['source'] or '?'}, {date_of(s)} ({s['doc_id']}){more}")
         lines.append(f"    “{_clip(s['sentence'], width)}”")
         if timelines and views is not None and cell["count"] > 1:
-            for step in views.timeline(party, issue):
+            for step in views.timeline(party, issue, everything=everything):
                 lines.append(f"      {date_of(step):12} {step['stance']:10} {_clip(step['sentence'], width - 24)}")
     return "\n".join(lines)
 

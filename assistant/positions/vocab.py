@@ -51,6 +51,21 @@ def _merge(into: dict, extra: dict, path: Path) -> None:
             into[section][name] = into[section][name] + [p for p in phrases if p not in into[section][name]]
     for key in ("speech_verbs", "negations", "not_issues"):
         into[key] = into.get(key, []) + [w for w in extra.get(key, []) if isinstance(w, str)]
+    gates = extra.get("gates", {})
+    if not isinstance(gates, dict):
+        raise VocabularyError(f"{path}: field 'gates' must map gate word lists (and 'confidence') to values")
+    into.setdefault("gates", {})
+    for name, value in gates.items():
+        if name.startswith("_"):
+            continue
+        if name == "confidence":
+            if not isinstance(value, dict) or not all(isinstance(v, int | float) for v in value.values()):
+                raise VocabularyError(f"{path}: gates.confidence must map names to numbers")
+            into["gates"]["confidence"] = {**into["gates"].get("confidence", {}), **value}
+        elif isinstance(value, list) and all(isinstance(w, str) for w in value):
+            into["gates"][name] = into["gates"].get(name, []) + [w for w in value if w not in into["gates"].get(name, [])]
+        else:
+            raise VocabularyError(f"{path}: gates.{name} must be a list of words")
 
 
 def _read(path: Path) -> dict:
@@ -81,6 +96,12 @@ class Vocabulary:
         for party in data["parties"]:
             data["parties"][party] = [party, *data["parties"][party]]
         return cls(data)
+
+    @cached_property
+    def gates(self):
+        from .gates import Gates
+
+        return Gates(self.data.get("gates", {}))
 
     @cached_property
     def _party_res(self) -> list[tuple[str, re.Pattern]]:

@@ -296,3 +296,70 @@ def test_a_deleted_document_leaves_no_statements_behind_in_the_cli_or_the_chat(s
     app.delete(kept)
     assert not any(s["doc_id"] == kept for s in app._views().store.statements())  # removed, not only hidden
     assert not any(s["doc_id"] == kept for s in app._views().statements())
+
+
+GATED = [  # (sentence written for the test, the gate that must stop it); each has a twin below that is a position
+    ("Japanese chip makers urged Washington to lift the semiconductor tariffs.", "not_party"),
+    ("The European Community is expected to reject the U.S. farm proposal.", "forecast"),
+    ("Officials fear that if Japan were to retaliate with tariffs on U.S. beef, farmers would suffer.", "hypothetical"),
+    ("Japan denied that it had asked Washington to delay the beef quota talks.", "denial"),
+    ("Asked whether Tokyo would retaliate against the steel tariffs, Yeutter said he did not know.", "question"),
+    ("European governments, asked to fund the Airbus aircraft program, hesitated.", "passive"),
+    ("Brazil complained about the proposed tariffs on its coffee.", "not_a_verb"),
+    ("A Senate subcommittee dropped the retaliation clause against Japan from the textiles bill.", "legislature"),
+    ("The United States warned that its navy would escort oil tankers in the Gulf.", "out_of_scope"),
+    ("New Zealand offered to cut its discount rate on farm loans by half a point.", "domestic"),
+]
+POSITIONS = [
+    "Washington urged Tokyo to lift the semiconductor tariffs.",
+    "The European Community rejected the U.S. farm proposal.",
+    "If Japan does not open its beef market, the United States will retaliate, Yeutter said.",
+    "Japan asked Washington to delay the beef quota talks.",
+    "Tokyo threatened to retaliate against the steel tariffs.",
+    "European governments offered to fund the Airbus aircraft program, the U.S. said.",
+    "Brazil proposed lower tariffs on coffee to the United States.",
+    "The Senate passed a bill, and Reagan threatened to retaliate against Japan over textiles.",
+    "The United States warned Japan of sanctions on oil equipment exports.",
+    "New Zealand offered to cut its tariffs on Australian lumber.",
+]
+
+
+@pytest.mark.parametrize("sentence,gate", GATED)
+def test_each_gate_stops_what_is_not_a_negotiating_position(vocab, sentence, gate):
+    found = decisions({"doc_id": "t", "title": "", "text": sentence}, vocab)
+    assert found and found[0].gate == gate, [(d.rule_party, d.cue.text, d.gate) for d in found]
+    assert rule_statements({"doc_id": "t", "title": "", "text": sentence}, vocab) == []
+
+
+@pytest.mark.parametrize("sentence", POSITIONS)
+def test_the_twin_sentences_are_positions(vocab, sentence):
+    st = rule_statements({"doc_id": "t", "title": "", "text": sentence}, vocab)
+    assert st, [(d.rule_party, d.cue.text, d.gate) for d in decisions({"doc_id": "t", "title": "", "text": sentence}, vocab)]
+
+
+def test_toward_coreference_and_confidence(vocab):
+    st = rule_statements({"doc_id": "t", "title": "", "text": "Britain threatened Japan with curbs on its banking services."}, vocab)
+    assert [(s.party, s.toward, s.issue, s.stance) for s in st] == [("United Kingdom", "Japan", "services", "threat")]
+    text = ("Japanese Trade Minister Hajime Tamura met U.S. officials on Monday. "
+            "He said the ministry would ask Washington to drop the semiconductor sanctions.")
+    st = rule_statements({"doc_id": "t", "title": "", "text": text}, vocab)
+    assert [(s.party, s.issue, s.stance) for s in st] == [("Japan", "semiconductors", "demand")]
+    assert st[0].confidence < Settings().positions.min_confidence < 0.9  # "he" read from the sentence before: less certain
+    direct = rule_statements({"doc_id": "t", "title": "", "text": "Japan asked Washington to drop the semiconductor sanctions."}, vocab)
+    assert direct[0].confidence >= 0.9 and direct[0].toward == "United States"
+    # two verbs of one subject: each issue takes its own verb's stance
+    both = rule_statements({"doc_id": "t", "title": "", "text": "Tokyo calls the car quota unacceptable and wants the steel tariffs removed."}, vocab)
+    got = {(s.issue, s.stance) for s in both}
+    assert {("autos", "red line"), ("steel", "demand")} <= got and ("steel", "red line") not in got
+
+
+def test_less_certain_statements_show_only_when_asked(store_copy):
+    from cli import main
+
+    d = str(store_copy.data_dir)
+    assert main(["--data-dir", d, "positions", "build", "--model", "off"]) == 0
+    views = PositionViews(PositionStore(store_copy.positions_path), min_confidence=0.99)
+    everything = views.statements(everything=True)
+    assert everything and len(views.statements()) < len(everything)
+    assert all(s["confidence"] >= 0.99 for s in views.statements())
+    assert PositionViews(PositionStore(store_copy.positions_path)).statements() == everything  # no minimum: all
