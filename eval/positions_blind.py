@@ -8,6 +8,7 @@ read from ../shared at run time; a hash that no longer matches is reported, not 
     python -m eval.positions_blind make LABELS.jsonl SENTENCES.jsonl   # (re)build the dataset
     python -m eval.positions_blind run --split dev [--out DIR]          # figures, per gate, confidence
     python -m eval.positions_blind run --split test                     # report only; never tune on it
+    python -m eval.positions_blind run --split test --judge qwen2.5-coder-1.5b   # rules vs rules + the model as judge
 
 Figures, on one split:
 - precision: extracted statements whose (party, issue, stance) a label of that sentence has;
@@ -148,7 +149,40 @@ def gate_effects(rows, docs, decided, vocab) -> dict[str, dict]:
     return out
 
 
-def run(split: str, out: Path | None, shared: Path = SHARED) -> int:
+def judged(rows: list[dict], docs: dict[str, dict], decided: dict[str, list], vocab, model: str) -> dict:
+    """Rules vs rules + the local model as a yes/no judge (assistant/positions/judge.py), on this split's statements."""
+    from assistant.backends.local import LocalBackend
+    from assistant.positions.judge import judge
+    from ingest.sentences import split_sentences
+    from ingest.settings import Settings
+
+    s = Settings()
+    backend = LocalBackend(model, s.llm.model_dir, s.llm.n_ctx, s.llm.n_threads, s.llm.n_batch)
+    backend.warm_up()
+    n = right = kept = kept_right = 0
+    t0 = time.perf_counter()
+    for r in rows:
+        doc = docs.get(r["doc"])
+        if not doc:
+            continue
+        spans = split_sentences(doc["text"])
+        a, b = spans[r["index"]]
+        context = doc["text"][spans[r["index"] - 1][0]: a] if r["index"] else ""
+        gold = {(_canon(vocab, g["party"]), g["issue"], g["stance"]) for g in r["statements"]}
+        for d in decided[r["doc"]]:
+            if d.sentence.start != a or d.gate:
+                continue
+            for issue in d.issues:
+                ok = (d.rule_party, issue, d.cue.name) in gold
+                keep = judge(backend, doc["text"][a:b], context, d.rule_party, d.cue.name, issue, d.toward) is not False
+                n, right = n + 1, right + ok
+                kept, kept_right = kept + keep, kept_right + (keep and ok)
+    return {"model": model, "statements": n, "rules_precision": round(right / n, 3) if n else None,
+            "judge_kept": kept, "judge_precision": round(kept_right / kept, 3) if kept else None,
+            "right_dropped": right - kept_right, "seconds_per_statement": round((time.perf_counter() - t0) / max(1, n), 2)}
+
+
+def run(split: str, out: Path | None, shared: Path = SHARED, model: str | None = None) -> int:
     from assistant.positions.gates import GATES
     from assistant.positions.vocab import Vocabulary
 
@@ -170,8 +204,12 @@ def run(split: str, out: Path | None, shared: Path = SHARED) -> int:
               "no_gates": score(rows, docs, decided, vocab, frozenset())["figures"],
               "confident_only": score(rows, docs, decided, vocab, frozenset(GATES), minimum)["figures"],
               "gates": gate_effects(rows, docs, decided, vocab)}
+    if model:
+        result["judge"] = judged(rows, docs, decided, vocab, model)
     full = score(rows, docs, decided, vocab, frozenset(GATES))
     print(format_result(result, full["stale"]))
+    if model:
+        print("with the model as judge: " + json.dumps(result["judge"]))
     if out:
         out.mkdir(parents=True, exist_ok=True)
         (out / "figures.json").write_text(json.dumps(result, indent=2) + "\n")
@@ -205,10 +243,11 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("run")
     r.add_argument("--split", choices=("dev", "test", "all"), default="dev")
     r.add_argument("--out", type=Path)
+    r.add_argument("--judge", metavar="MODEL", help="also measure the local model (e.g. qwen2.5-coder-1.5b) as a yes/no judge")
     a = ap.parse_args(argv)
     if a.cmd == "make":
         return make(a.labels, a.sentences)
-    return run(a.split, a.out)
+    return run(a.split, a.out, model=a.judge)
 
 
 if __name__ == "__main__":

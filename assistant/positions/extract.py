@@ -224,7 +224,7 @@ def decisions(doc: dict, vocab: Vocabulary, sents: list[Sentence] | None = None,
                 part_cue = _warned_against(s, part_cue, pb)
                 toward = _toward(s, pa, pb, part_cue, sent.parties, holder)
                 clause = _clause_view(s, ca, pb, part_cue, subjects[-1] if subjects else None, sent.parties, holder, vocab)
-                clause.stance = part_cue.name
+                clause.stance, clause.issues = part_cue.name, _specific(issues)
                 out.append(Decision(sent, part_cue, holder, _specific(issues), origin, attribution, toward,
                                     vocab.gates.first(clause, gates),
                                     _confidence(vocab.gates.data.get("confidence", {}), attribution, origin, toward)))

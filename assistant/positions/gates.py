@@ -21,6 +21,7 @@ the first that fires names the reason, and ``positions build`` counts statements
 - ``legislature``: a noun cue inside a bill ("dropped the retaliation clause").
 - ``out_of_scope``: military news, and oil producers' output policy (OPEC ceilings).
 - ``commercial``: tenders, cargoes, bids and company deals with no trade-policy word.
+- ``currency_only``: an exchange-rate accord with no trade word (currency counts when tied to trade).
 - ``domestic``: a domestic measure as the cue's object ("could cut interest rates"), or a
   sentence about one (rates, budgets, takeovers) with no trade word and no other party named.
 """
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 
@@ -58,6 +59,7 @@ class Clause:
     others: list[str]  # parties named in the sentence besides the holder
     speaker_words: str = ""  # the text just around the sentence's speech verb ("…, analysts said")
     stance: str = ""
+    issues: list[str] = field(default_factory=list)
 
     @property
     def before(self) -> str:
@@ -164,6 +166,11 @@ class Gates:
         """Tenders, cargoes, bids and company deals, with no tariff, quota, talks or dispute in the sentence."""
         return bool(self.res["commercial"].search(c.sentence)) and not self.res["policy_words"].search(c.sentence)
 
+    def currency_only(self, c: Clause) -> bool:
+        """Currency counts only when tied to trade (the label guide): an exchange-rate accord with no
+        trade word in the sentence is monetary policy, not a trade position."""
+        return c.issues == ["currency"] and not self.res["trade_context"].search(c.sentence)
+
     def domestic(self, c: Clause) -> bool:
         """A domestic measure as the cue's object ("could cut interest rates", "to lower taxes of high earners"),
         or a sentence about one with no trade word and no other party."""
@@ -190,4 +197,4 @@ class Gates:
 
 
 GATES = ("not_a_verb", "passive", "not_party", "forecast", "hypothetical", "denial", "question", "target", "legislature", "out_of_scope",
-         "commercial", "domestic")
+         "commercial", "currency_only", "domestic")

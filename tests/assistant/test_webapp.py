@@ -181,6 +181,17 @@ def test_positions_tab_handlers_build_filter_and_open_a_timeline(app, tmp_path):
                  "copper tariffs on Tuesday and demanded lower port fees, officials said.\n")
     summary, _, _ = app.ingest([str(f)], "")
     assert "1 new" in summary and "positions: 1 new" in summary
+    # a stance read through "he said" is less certain: shown only on request, and marked
+    g = tmp_path / "harbour-wire-tokyo.txt"
+    g.write_text("Tamura meets U.S. officials\n\nTOKYO, June 4 (Harbour Wire) - Japanese Trade Minister Hajime Tamura met U.S. "
+                 "officials on Monday. He said the ministry would ask Washington to drop the semiconductor sanctions.\n")
+    app.ingest([str(g)], "")
+    assert "semiconductors" not in app.positions_matrix("Japan", rows_are="party")[1]
+    rows, headers = app.positions_matrix("Japan", rows_are="party", everything=True)
+    assert "semiconductors" in headers
+    html = app.positions_timeline("Japan", "semiconductors", everything=True)
+    assert "less certain" in html and "toward United States" in html
+    assert "No stored statement" in app.positions_timeline("Japan", "semiconductors")
 
 
 def test_failed_uploads_are_not_kept_and_summaries_name_no_server_paths(app, tmp_path):
