@@ -39,6 +39,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--all", action="store_true", help="also the less certain statements (below positions.min_confidence)")
     p.set_defaults(func=cmd_positions)
 
+    p = sub.add_parser("watch", help="poll due feeds and ingest watched folders, then update positions and record changes")
+    p.add_argument("--once", action="store_true", help="one cycle, then exit")
+    p.set_defaults(func=cmd_watch)
+
+    p = sub.add_parser("changes", help="what changed: documents, statements, stance changes, conflicting figures")
+    p.add_argument("--since", help="ISO date or time, or `last` (since the previous `changes --since last`)")
+    p.add_argument("--party", help="only this party (any name)")
+    p.add_argument("--issue", help="only this issue (any phrase)")
+    p.add_argument("--kind", action="append", choices=["document_added", "document_replaced", "document_removed", "statement_added",
+                                                       "stance_changed", "conflicting_figure"], help="only these kinds (repeatable)")
+    p.add_argument("--limit", type=int, default=200, help="the newest N events at most")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_changes)
+
     p = sub.add_parser("serve", help="start the web chat (127.0.0.1:7860 unless settings say otherwise)")
     p.add_argument("--host", help="bind address (setting web.host; default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (setting web.port)")
@@ -200,6 +214,90 @@ def cmd_positions(args, settings: Settings) -> int:
     else:
         print(format_matrix(matrix, views=views, everything=args.all))
     return 0
+
+
+def cmd_watch(args, settings: Settings) -> int:
+    import signal
+
+    from ingest.feeds import FeedError
+
+    from .watch import Watcher
+
+    try:
+        watcher = Watcher(settings)
+    except FeedError as e:
+        print(f"tradechat watch: {e}", file=sys.stderr)
+        return 2
+    missing = [str(f) for f in settings.watch.folders if not f.is_dir()]
+    if missing:
+        print(f"tradechat watch: watch.folders names no folder at {', '.join(missing)}", file=sys.stderr)
+        return 2
+    if not watcher.feeds.list() and not settings.watch.folders:
+        print("Nothing to watch: add a feed (`tradechat feeds add URL`) or set watch.folders.")
+        return 0
+
+    def stop(signum, _frame):  # finish the current item, end the cycle, exit
+        print(f"tradechat watch: {signal.Signals(signum).name}: stopping after the current item", file=sys.stderr, flush=True)
+        watcher.stop.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    watcher.run(once=args.once, on_cycle=lambda r: print(r.summary(), flush=True))
+    return 0
+
+
+def cmd_changes(args, settings: Settings) -> int:
+    from datetime import datetime
+
+    from ingest.changes import ChangeLog
+
+    from .positions.vocab import Vocabulary
+
+    vocab = Vocabulary.load(settings.positions.vocabulary)
+    party = vocab.party(args.party) if args.party else None
+    issue = vocab.issue(args.issue) if args.issue else None
+    if args.party and party is None:
+        print(f"tradechat changes: --party {args.party!r} is not a known party or name", file=sys.stderr)
+        return 2
+    if args.issue and issue is None:
+        print(f"tradechat changes: --issue {args.issue!r} is not a known issue (one of: {', '.join(vocab.issues)})", file=sys.stderr)
+        return 2
+    since, after_id = None, None
+    log = ChangeLog.from_settings(settings)
+    if args.since == "last":
+        after_id = log.last_read()
+    elif args.since:
+        from ingest.dates import iso_date
+
+        since = iso_date(args.since) if len(args.since) <= 10 else args.since
+        try:
+            datetime.fromisoformat(since or "")
+        except ValueError:
+            since = None
+        if not since:
+            print(f"tradechat changes: --since {args.since!r} is not a date (YYYY-MM-DD), a time (ISO 8601) or `last`", file=sys.stderr)
+            return 2
+    events = log.events(since, party, issue, args.kind, after_id, args.limit)
+    if args.since == "last":
+        log.mark_read(max([after_id or 0, log.latest_id()]))
+    if args.json:
+        print(json.dumps(events, indent=2, ensure_ascii=False))
+        return 0
+    if not events:
+        print("No changes" + (" since the last look." if args.since == "last" else "."))
+        return 0
+    for e in events:
+        print(f"{e['at'][:19].replace('T', ' ')}  {e['kind'].replace('_', ' '):18} {e['summary']}")
+        for label, c in _event_citations(e):
+            print(f"    {label}: “{' '.join((c.get('sentence') or '').split())[:200]}” — {c.get('source') or '?'}, "
+                  f"{(c.get('published') or 'undated')[:10]} ({c['doc_id']})")
+    return 0
+
+
+def _event_citations(e: dict) -> list[tuple[str, dict]]:
+    d = e.get("detail", {})
+    return [(label, d[k]) for k, label in (("from", "from"), ("to", "to"), ("stored", "stored"), ("new", "new"), ("statement", "cites"))
+            if isinstance(d.get(k), dict) and d[k].get("sentence")]
 
 
 def cmd_serve(args, settings: Settings) -> int:

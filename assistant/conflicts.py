@@ -75,17 +75,24 @@ def find_conflicts(answer: Answer) -> list[tuple[int, int, str, str, str]]:
             docs_b = {by_n[n].doc_id for n in b.citations if n in by_n}
             if not docs_a or not docs_b or docs_a & docs_b:
                 continue
-            wa, wb = _topic_words(a.text), _topic_words(b.text)
-            if len(wa & wb) < MIN_SHARED:
-                continue
-            qa, qb = quantities(a.text), quantities(b.text)
-            for unit in {q[0] for q in qa} & {q[0] for q in qb}:
-                na = [q for q in qa if q[0] == unit]
-                nb = [q for q in qb if q[0] == unit]
-                if not any(_same(x[1], y[1]) for x in na for y in nb):
-                    out.append((i, j, unit, _closest(a.text, na, wb), _closest(b.text, nb, wa)))
-                    break
+            found = sentence_conflict(a.text, b.text)
+            if found:
+                out.append((i, j, *found))
     return out
+
+
+def sentence_conflict(a: str, b: str, min_shared: int = MIN_SHARED) -> tuple[str, str, str] | None:
+    """(unit, figure in a, figure in b) when two sentences about the same thing give figures in one unit that differ."""
+    wa, wb = _topic_words(a), _topic_words(b)
+    if len(wa & wb) < min_shared:
+        return None
+    qa, qb = quantities(a), quantities(b)
+    for unit in sorted({q[0] for q in qa} & {q[0] for q in qb}):
+        na = [q for q in qa if q[0] == unit]
+        nb = [q for q in qb if q[0] == unit]
+        if not any(_same(x[1], y[1]) for x in na for y in nb):
+            return unit, _closest(a, na, wb), _closest(b, nb, wa)
+    return None
 
 
 def flag_conflicts(answer: Answer) -> Answer:

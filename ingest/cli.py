@@ -1,4 +1,4 @@
-"""Ingest-side commands: ``ingest``, ``docs``, ``clean``."""
+"""Ingest-side commands: ``ingest``, ``docs``, ``clean``, ``feeds``."""
 
 from __future__ import annotations
 
@@ -33,6 +33,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--flagged", action="store_true", help="only documents with sentences addressed to an AI assistant, and those sentences")
     p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("feeds", help="news feeds to watch: `feeds add URL [--name N] [--every 15m]`, `feeds list`, `feeds rm URL|NAME`")
+    p.add_argument("action", nargs="?", choices=["list", "add", "rm"], default="list")
+    p.add_argument("target", nargs="?", help="add: the feed's URL; rm: its URL or name")
+    p.add_argument("--name", help="add: a short name (default: the host)")
+    p.add_argument("--every", help="add: how often to poll (30s, 15m, 2h, 1d; default: setting feeds.every)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_feeds)
 
     p = sub.add_parser("clean", help="print the cleaned text and metadata of one file (stores nothing)")
     p.add_argument("file")
@@ -86,6 +94,46 @@ def cmd_docs(args, settings: Settings) -> int:
     if flagged and not args.flagged:
         print(f"! {len(flagged)} document(s) hold sentences addressed to an AI assistant: `tradechat docs --flagged` lists them")
     return 0
+
+
+def cmd_feeds(args, settings: Settings) -> int:
+    from .feeds import FeedError, open_store, parse_every
+
+    try:
+        feeds = open_store(settings)
+        if args.action == "add":
+            if not args.target:
+                raise FeedError("feeds add: give the feed's URL")
+            feed = feeds.add(args.target, args.name, parse_every(args.every or settings.feeds.every))
+            print(f"watching {feed.url} as {feed.name!r}, every {_every(feed.every_s)}; `tradechat watch` polls it")
+            return 0
+        if args.action == "rm":
+            if not args.target:
+                raise FeedError("feeds rm: give the feed's URL or name")
+            feed = feeds.remove(args.target)
+            print(f"no longer watching {feed.name!r} ({feed.url}); its documents stay stored")
+            return 0
+    except FeedError as e:
+        print(f"tradechat feeds: {e}", file=sys.stderr)
+        return 2
+    rows = feeds.list()
+    if args.json:
+        print(json.dumps([f.as_dict() for f in rows], indent=2, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("No feeds are watched: add one with `tradechat feeds add URL`.")
+        return 0
+    for f in rows:
+        state = f"last error: {f.last_error}" if f.last_error else (f"last success {f.last_success}" if f.last_success else "not polled yet")
+        print(f"{f.name:24} every {_every(f.every_s):6} {count(f.items_seen, 'item'):>10}  {f.url}\n{'':24} {state}")
+    return 0
+
+
+def _every(seconds: int) -> str:
+    for unit, n in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % n == 0:
+            return f"{seconds // n}{unit}"
+    return f"{seconds}s"
 
 
 def cmd_clean(args, settings: Settings) -> int:

@@ -89,14 +89,15 @@ class Ingestor:
         self.flush_chunks = max(settings.embed.batch_size * 8, 256 * settings.embed.workers)
 
     def ingest(self, paths: Sequence[str | Path], prune: bool = False, progress: bool = True, topic: str | None = None,
-               replace: bool = False, protected_outside: Path | None = None) -> IngestReport:
+               replace: bool = False, protected_outside: Path | None = None, origin: str | None = None) -> IngestReport:
         """Ingest files/folders. ``topic`` keeps only documents tagged with it
         (Reuters TOPICS), e.g. ``topic="trade"``.
 
         A doc id belongs to the file that stored it: the same id read from another file is
         refused, naming both, unless ``replace`` (or the first file no longer exists: it
         moved). With ``protected_outside`` (the web uploads folder) no document stored from
-        a file outside that folder is ever replaced, whatever ``replace`` says."""
+        a file outside that folder is ever replaced, whatever ``replace`` says. ``origin`` names where the
+        documents came from in the change log ("upload", "feed:NAME", "watch")."""
         t0 = time.perf_counter()
         report = IngestReport()
         store = self.store
@@ -106,6 +107,7 @@ class Ingestor:
         files_read: set[str] = set()
         pending: list[tuple[Article, list[Chunk]]] = []
         moved: dict[str, str] = {}  # unchanged documents whose file moved: doc_id -> new path
+        meta: dict[str, dict] = {}  # written documents' titles, outlets and dates, for the change log
         n_pending = 0
 
         # Store writes (SQLite + Chroma) run on one background thread while the
@@ -125,6 +127,8 @@ class Ingestor:
             for art, cs in batch:
                 (report.updated if art.doc_id in previous else report.new).append(art.doc_id)
                 report.chunks += len(cs)
+                meta[art.doc_id] = {"doc_id": art.doc_id, "title": art.title, "source": art.source, "published": art.published,
+                                    "url": art.url}
             pending, n_pending = [], 0
 
         files = list(expand_paths(paths))
@@ -184,8 +188,11 @@ class Ingestor:
         ]
         if moved:
             store.docs.set_paths(moved)
-        store.delete(gone)
+        store.delete(gone, origin=origin)
         report.removed += gone
+        if store.changes is not None and (report.new or report.updated):
+            store.changes.documents("document_added", [meta[d] for d in report.new], origin)
+            store.changes.documents("document_replaced", [meta[d] for d in report.updated], origin)
         if report.new or report.updated or report.removed:
             store.lexical()  # rebuild the BM25 index now, not at the first question
             report.duplicates = len(dedup.regroup(store.docs, self.settings.ingest))

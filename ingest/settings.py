@@ -132,6 +132,7 @@ class WebSettings(BaseModel):
     login_max_lockout_s: float = Field(300.0, gt=0, description="longest lockout; each failure past the free ones doubles it (1, 2, 4 ... s)")
     matrix_columns: int = Field(7, ge=1, description="Positions tab: the matrix shows this many columns (the parties or issues with "
                                                       "the most statements), so that it fits a 1280 px page; the rest are one filter away")
+    watch: bool = Field(False, description="run the `tradechat watch` loop (feeds, watched folders) inside the web app")
     check_max_sentences: int = Field(40, ge=1, description="sentences of a pasted draft the 'Check a draft' tab checks (the rest are listed as not checked)")
 
 
@@ -144,6 +145,32 @@ class PositionSettings(BaseModel):
     vocabulary: Path | None = Field(None, description="JSON file adding parties, issues or stance cues to the built-in vocabulary")
     min_confidence: float = Field(0.6, ge=0, le=1, description="the matrix, timelines and answers show statements this confident "
                                                                "(how the party and issue were read); the rest on request (--all, the Positions tab's toggle)")
+
+
+class FeedSettings(BaseModel):
+    every: str = Field("15m", description="how often a feed added without --every is polled (30s, 15m, 2h, 1d)")
+    host_delay_s: float = Field(1.0, ge=0, description="seconds between two requests to one host")
+    timeout_s: float = Field(20.0, gt=0, description="seconds for one request (a feed or an item's page)")
+    retries: int = Field(2, ge=0, le=10, description="retries of a request that failed to connect, timed out or got a 5xx")
+    backoff_s: float = Field(1.0, ge=0, description="first retry after this, doubling each time")
+    max_feed_bytes: int = Field(10 * 1024 * 1024, ge=1024, description="a larger feed is refused (recorded against it)")
+    max_items_per_poll: int = Field(100, ge=1, description="new items fetched per feed and poll; the rest wait for the next poll")
+    item_attempts: int = Field(3, ge=1, description="an item whose page fails is tried this many polls, then skipped (recorded)")
+    allowed_hosts: tuple[str, ...] = Field((), description="host or host:port that may be private (an intranet feed); every "
+                                                           "other private, loopback or reserved address is refused")
+
+
+class WatchSettings(BaseModel):
+    folders: tuple[Path, ...] = Field((), description="folders `tradechat watch` ingests files from as they appear or change")
+    tick_s: float = Field(30.0, gt=0, description="the watch loop wakes at least this often to poll what is due")
+
+
+class AlertSettings(BaseModel):
+    webhook: str | None = Field(None, description="stance changes and conflicting figures are POSTed here as JSON")
+    file: Path | None = Field(None, description="stance changes and conflicting figures are appended here, one JSON object per line")
+    timeout_s: float = Field(5.0, gt=0, description="seconds for one webhook call (a failure is logged, never fatal)")
+    max_conflict_docs: int = Field(50, ge=0, description="new documents per run checked for figures that conflict with stored ones "
+                                                         "(a bulk ingest past this records document events only)")
 
 
 class Settings(BaseSettings):
@@ -165,6 +192,9 @@ class Settings(BaseSettings):
     answer: AnswerSettings = AnswerSettings()
     web: WebSettings = WebSettings()
     positions: PositionSettings = PositionSettings()
+    feeds: FeedSettings = FeedSettings()
+    watch: WatchSettings = WatchSettings()
+    alerts: AlertSettings = AlertSettings()
 
     @field_validator("data_dir")
     @classmethod
@@ -207,6 +237,10 @@ class Settings(BaseSettings):
     @property
     def positions_path(self) -> Path:
         return self.data_dir / "positions.sqlite3"
+
+    @property
+    def feeds_path(self) -> Path:
+        return self.data_dir / "feeds"
 
     @classmethod
     def load(cls, **overrides) -> Settings:

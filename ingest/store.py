@@ -148,8 +148,12 @@ class DocStore:
     def doc_meta(self, doc_ids: Sequence[str]) -> dict[str, dict]:
         """Outlet and date of these documents, without their texts."""
         ids = list(doc_ids)
-        q = f"SELECT doc_id, source, published FROM documents WHERE doc_id IN ({','.join('?' * len(ids))})"
-        return {r["doc_id"]: dict(r) for r in self._conn().execute(q, ids)} if ids else {}
+        out: dict[str, dict] = {}
+        for i in range(0, len(ids), 5000):
+            part = ids[i: i + 5000]
+            q = f"SELECT doc_id, source, published, title, url FROM documents WHERE doc_id IN ({','.join('?' * len(part))})"
+            out.update((r["doc_id"], dict(r)) for r in self._conn().execute(q, part))
+        return out
 
     def chunks(self, doc_id: str | None = None) -> list[dict]:
         q = 'SELECT chunk_id, doc_id, idx, start, "end", text, n_wordpieces, n_tiktoken FROM chunks'
@@ -381,13 +385,32 @@ class Store:
             self.docs.set_status([a.doc_id for a, _ in items], "ok")
         log.debug("stored %d documents (%d chunks)", len(items), len(vectors))
 
-    def delete(self, doc_ids: Sequence[str]) -> None:
+    @property
+    def changes(self):
+        """The change log beside the document store (None when it cannot be opened)."""
+        if getattr(self, "_changes", None) is None:
+            from .changes import ChangeLog
+
+            try:
+                self._changes = ChangeLog(self.docs.path.parent / "changes.sqlite3")
+            except (OSError, sqlite3.Error) as e:
+                log.warning("the change log cannot be opened (%s); changes are not recorded", e)
+                return None
+        return self._changes
+
+    def delete(self, doc_ids: Sequence[str], origin: str | None = None) -> None:
+        """Remove documents; their change events go with them, and each removal is recorded."""
         if not doc_ids:
             return
+        meta = self.docs.doc_meta(doc_ids)
+        gone = [meta[d] for d in doc_ids if d in meta]
         with self._own_write(), self._errors("delete from"):
             self.docs.set_status(doc_ids, "deleting")
             self.vectors.delete(list(doc_ids))
             self.docs.remove(doc_ids)
+        if self.changes is not None:
+            self.changes.forget(doc_ids)
+            self.changes.documents("document_removed", gone, origin)
         log.debug("removed %d documents", len(doc_ids))
 
     def repair(self) -> list[str]:

@@ -307,3 +307,87 @@ def slow_model_server(pause_s: float = 0.4):
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+class FeedSite:
+    """A small news site on 127.0.0.1 whose feeds and pages a test changes between polls.
+
+    ``set(path, body, status=200, content_type=..., delay=0, headers=None)`` serves ``body`` at ``path``
+    (an ETag from its content; If-None-Match gets a 304); ``redirect(path, to)``; ``hits`` lists the paths asked."""
+
+    def __init__(self):
+        import hashlib
+        import time
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.routes: dict[str, dict] = {}
+        self.hits: list[str] = []
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                site.hits.append(self.path)
+                r = site.routes.get(self.path)
+                if r is None:
+                    return self._send(404, b"not here", "text/plain")
+                if r.get("delay"):
+                    time.sleep(r["delay"])
+                if r.get("location"):
+                    self.send_response(302)
+                    self.send_header("Location", r["location"])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return None
+                body = r["body"] if isinstance(r["body"], bytes) else r["body"].encode()
+                etag = '"' + hashlib.sha1(body).hexdigest()[:12] + '"'
+                if r["status"] == 200 and self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return None
+                return self._send(r["status"], body, r["type"], {"ETag": etag, **(r.get("headers") or {})})
+
+            def _send(self, status, body, ctype, headers=None):
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                for k, v in (headers or {}).items():
+                    self.send_header(k, v)
+                self.end_headers()
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, *a):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def set(self, path: str, body, status: int = 200, content_type: str = "text/html; charset=utf-8", delay: float = 0,
+            headers: dict | None = None) -> None:
+        self.routes[path] = {"body": body, "status": status, "type": content_type, "delay": delay, "headers": headers}
+
+    def redirect(self, path: str, to: str) -> None:
+        self.routes[path] = {"location": to}
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def feed_site():
+    site = FeedSite()
+    yield site
+    site.close()

@@ -19,6 +19,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 
+from ingest.changes import safe_open
 from ingest.settings import Settings
 from ingest.store import DocStore
 from ingest.types import count
@@ -27,6 +28,7 @@ from .. import prompts
 from ..backends import BackendError, make_backend
 from .extract import RULES_VERSION, Statement, decisions, model_request, parse_model_answers, sentences, unique_statements
 from .store import PositionStore
+from .views import PositionViews
 from .vocab import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ class BuildReport:
     discarded: int = 0  # clauses the model said hold nobody's position
     reattributed: int = 0  # clauses the model gave to another party than the rules
     gated: dict[str, int] = field(default_factory=dict)  # clauses each gate said are no position
+    events: list[dict] = field(default_factory=list)  # change events recorded: statements added, stances changed
     method: str = "rules"
     model: str | None = None
     rule_ms: float = 0.0
@@ -67,6 +70,10 @@ class BuildReport:
                                                          sorted(self.gated.items(), key=lambda kv: -kv[1])))
         if self.method == "model":
             lines.append(f"  model pass: {self.reattributed} clauses given to another party than the rules', {self.discarded} discarded as nobody's position")
+        changed = sum(e["kind"] == "stance_changed" for e in self.events)
+        if self.events:
+            lines.append(f"  changes: {count(len(self.events) - changed, 'statement')} added, {count(changed, 'stance')} changed "
+                         "(`tradechat changes`)")
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
@@ -89,6 +96,9 @@ class PositionBuilder:
             if not hasattr(backend, "structured"):  # auto without a model -> extractive: rules only
                 backend = None
         return cls(settings, docs or DocStore(settings.docstore_path), PositionStore(settings.positions_path), vocab, backend)
+
+    def _views(self) -> PositionViews:
+        return PositionViews(self.store, self.docs.duplicate_groups, self.docs.doc_ids, self.settings.positions.min_confidence)
 
     @property
     def model_name(self) -> str | None:
@@ -116,6 +126,10 @@ class PositionBuilder:
         report.removed = len(removed)
         todo = [d for d, s in states.items() if done.get(d) != (s.hash, version) and (doc_ids is None or d in doc_ids)]
         report.unchanged = len(states) - len(todo)
+        # what each cell said before, to record what this build changed (a first build or a rebuild of everything
+        # after a rules change records nothing: its statements are not news)
+        changes = safe_open(self.settings) if done and len(todo) < len(states) else None
+        before = self._views().matrix() if changes is not None else None
         bar = _progress(len(todo), progress)
         for i, doc_id in enumerate(sorted(todo)):
             doc = self.docs.document(doc_id)
@@ -133,6 +147,8 @@ class PositionBuilder:
             if on_progress:
                 on_progress(i + 1, len(todo))
         bar.close()
+        if changes is not None and todo:
+            report.events = record_changes(changes, before, self._views(), set(todo))
         report.seconds = time.perf_counter() - t0
         log.info("positions: %d documents new, %d changed, %d statements in %.1f s", report.new, report.changed,
                  report.statements, report.seconds)
@@ -189,6 +205,32 @@ class PositionBuilder:
         report.discarded += stats.get("discarded", 0)
         report.reattributed += stats.get("reattributed", 0)
         return unique_statements(out), stats
+
+
+def citation(s: dict) -> dict:
+    """What an event keeps of a statement: enough to cite it without the store."""
+    return {k: s.get(k) for k in ("doc_id", "start", "end", "sentence", "stance", "source", "published", "title", "url", "toward")}
+
+
+def record_changes(changes, before: dict, views: PositionViews, processed: set[str]) -> list[dict]:
+    """Statements the processed documents added, and cells whose latest stance they changed (from → to, both cited)."""
+    after = views.matrix()
+    events = []
+    for s in views.statements():
+        if s["doc_id"] in processed:
+            events.append(dict(kind="statement_added", party=s["party"], issue=s["issue"], doc_id=s["doc_id"],
+                               summary=f"{s['party']} / {s['issue']}: {s['stance']} ({s['source'] or s['doc_id']}, "
+                                       f"{(s['published'] or 'undated')[:10]})", detail={"statement": citation(s)}))
+    for party, cells in after.items():
+        for issue, cell in cells.items():
+            new, old = cell["latest"], before.get(party, {}).get(issue, {}).get("latest")
+            if old is None or new["doc_id"] not in processed or new["stance"] == old["stance"]:
+                continue
+            events.append(dict(kind="stance_changed", party=party, issue=issue, doc_id=new["doc_id"], cites=[old["doc_id"]],
+                               summary=f"{party} on {issue}: {old['stance']} → {new['stance']} "
+                                       f"({(old['published'] or 'undated')[:10]} → {(new['published'] or 'undated')[:10]})",
+                               detail={"from": citation(old), "to": citation(new)}))
+    return changes.record_many(events) if events else []
 
 
 def _progress(total: int, enabled: bool):
