@@ -4,7 +4,7 @@
 - the positions build (incremental), which records statements added and stances changed;
 - for each new or changed document (at most ``alerts.max_conflict_docs`` per run), each of its
   sentences with a figure is searched for in the store; a stored sentence from another story
-  (not a syndicated copy), published within ``CONFLICT_DAYS``, about the same thing (at least
+  (not a syndicated copy), published within ``CONFLICT_DAYS`` (when both are dated), about the same thing (at least
   ``MIN_SHARED_WORDS`` content words in common) with another figure in the same unit is a
   ``conflicting_figure`` event citing both;
 - stance changes and conflicting figures go to ``alerts.webhook`` / ``alerts.file``.
@@ -60,7 +60,7 @@ def conflict_events(assistant, doc_ids: list[str], origin: str | None = None) ->
                 if p.doc_id in own or groups.get(p.doc_id, p.doc_id) in own:
                     continue
                 days = _days(doc.get("published"), p.published)
-                if days is None or days > CONFLICT_DAYS:
+                if days is not None and days > CONFLICT_DAYS:  # (an undated story cannot be ruled out by date)
                     continue
                 for pa, pb in split_sentences(p.text):
                     other = p.text[pa:pb].strip()
@@ -75,7 +75,7 @@ def conflict_events(assistant, doc_ids: list[str], origin: str | None = None) ->
                     old = {"doc_id": p.doc_id, "source": p.source, "published": p.published, "title": p.title, "url": p.url}
                     events.append(dict(
                         kind="conflicting_figure", doc_id=doc_id, cites=[p.doc_id], origin=origin,
-                        summary=(f"figures differ: {doc.get('source') or doc_id} ({(doc.get('published') or 'undated')[:10]}) "
+                        summary=(f"{doc.get('source') or doc_id} ({(doc.get('published') or 'undated')[:10]}) "
                                  f"reports {new_fig}, {p.source or p.doc_id} ({(p.published or 'undated')[:10]}) reported {old_fig}"),
                         detail={"unit": unit, "new": {**_cite(doc, a, b, sent), "figure": new_fig},
                                 "stored": {**_cite(old, p.start + pa, p.start + pb, other), "figure": old_fig}}))

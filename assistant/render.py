@@ -179,8 +179,51 @@ def consulting_html(question: str, passages: list[Passage]) -> str:
             f'<p>Consulting {len(passages)} passages…</p><ol>{items}</ol></section>')
 
 
-def landing_html(cov: dict) -> str:
-    """The first screen: what is stored (documents, outlets, dates, last update) and the latest additions."""
+KIND_LABELS = {"stance_changed": "stance changed", "conflicting_figure": "figures differ", "statement_added": "new statement",
+               "document_added": "added", "document_replaced": "replaced", "document_removed": "removed"}
+
+
+def _event_cites(e: dict) -> str:
+    d = e.get("detail") or {}
+    items = []
+    for key, label in (("from", "from"), ("to", "to"), ("stored", "stored"), ("new", "new"), ("statement", "")):
+        c = d.get(key)
+        if not isinstance(c, dict) or not c.get("sentence"):
+            continue
+        meta = " · ".join(html.escape(x) for x in (c.get("source") or "unknown outlet", (c.get("published") or "undated")[:10]))
+        items.append(f'<li>{f"<b>{label}</b> " if label else ""}“{html.escape(" ".join(c["sentence"].split())[:300])}” '
+                     f'<small>{meta} · doc: {html.escape(c["doc_id"])}</small></li>')
+    return f"<ul>{''.join(items)}</ul>" if items else ""
+
+
+def changes_html(events: list[dict], shown: int = 20) -> str:
+    """The "What's new" panel: stance changes and conflicting figures with both citations first, then new
+    statements, then documents as counts with the latest few."""
+    if not events:
+        return '<p class="tc-empty">No changes recorded yet: they appear as feeds, watched folders and uploads bring news.</p>'
+    news = [e for e in events if e["kind"] in ("stance_changed", "conflicting_figure")][::-1][:shown]
+    said = [e for e in events if e["kind"] == "statement_added"][::-1][:shown]
+    docs = [e for e in events if e["kind"].startswith("document_")]
+    parts = []
+    for title, group in (("Stances and figures", news), ("New statements", said)):
+        if group:
+            rows = "".join(f'<li class="tc-change tc-{html.escape(e["kind"])}"><small>{html.escape(e["at"][:16].replace("T", " "))}</small> '
+                           f'<b>{html.escape(KIND_LABELS[e["kind"]])}:</b> {html.escape(e["summary"])}{_event_cites(e)}</li>' for e in group)
+            parts.append(f"<h5>{title}</h5><ol>{rows}</ol>")
+    if docs:
+        counts = {}
+        for e in docs:
+            counts[e["kind"]] = counts.get(e["kind"], 0) + 1
+        head = ", ".join(f"{n:,} {KIND_LABELS[k]}" for k, n in counts.items())
+        latest = "".join(f"<li><small>{html.escape(e['at'][:16].replace('T', ' '))}</small> {html.escape(e['summary'])}</li>"
+                         for e in docs[::-1][:5])
+        parts.append(f"<h5>Documents: {head}</h5><ul>{latest}</ul>")
+    return f'<div class="tc-changes">{"".join(parts)}</div>'
+
+
+def landing_html(cov: dict, changes: list[dict] | None = None) -> str:
+    """The first screen: what is stored (documents, outlets, dates, last update), the latest additions and,
+    when the store has them, the latest stance changes and conflicting figures."""
     if not cov["documents"]:
         return ('<div class="tc-landing"><b>Nothing is stored yet.</b> Add articles in the <b>Sources</b> tab '
                 "(or run <code>tradechat ingest PATH</code>), then ask.</div>")
@@ -192,7 +235,16 @@ def landing_html(cov: dict) -> str:
     return (f'<div class="tc-landing"><b>{count(cov["documents"], "document")}</b> ({count(cov["chunks"], "passage")}) '
             f"from {count(cov['n_outlets'], 'outlet')}, published {dates}; last updated "
             f"{html.escape((cov['updated'] or '')[:16].replace('T', ' '))}.<br><small>Outlets: {outs}"
-            f"{f' and {more} more' if more > 0 else ''}.</small><br><small>Latest added:</small><ul>{latest}</ul></div>")
+            f"{f' and {more} more' if more > 0 else ''}.</small><br><small>Latest added:</small><ul>{latest}</ul>"
+            f"{_latest_changes(changes or [])}</div>")
+
+
+def _latest_changes(events: list[dict]) -> str:
+    news = [e for e in events if e["kind"] in ("stance_changed", "conflicting_figure")][::-1][:3]
+    if not news:
+        return ""
+    rows = "".join(f"<li>{html.escape(e['summary'])}</li>" for e in news)
+    return f"<small>Latest changes (more under <b>What's new</b>):</small><ul>{rows}</ul>"
 
 
 def panel(sections: list[str]) -> str:
@@ -213,6 +265,9 @@ CSS = """
 #positions-matrix table { font-size: .85em; }
 .tc-landing { padding: 6px 10px; border: 1px solid #ddd; border-radius: 6px; margin-bottom: 6px; }
 .tc-landing ul { margin: 2px 0 0 18px; }
+.tc-changes h5 { margin: .5em 0 .2em; }
+.tc-change { margin: .3em 0; }
+.tc-stance_changed > b, .tc-conflicting_figure > b { color: #a04000; }
 .tc-passage mark { background: #ffe27a; color: #000; }
 .tc-passage sup.tc-sn { color: #7a5a00; font-weight: 600; margin-left: 1px; }
 .tc-refusal { font-weight: bold; }

@@ -122,7 +122,14 @@ class ChatApp:
     # ---- sources ---------------------------------------------------------------
     def landing(self, cov: dict | None = None) -> str:
         """What is stored, as the first screen shows it (``cov``: DocStore.coverage, when already read)."""
-        return render.landing_html(cov or self.assistant.store.docs.coverage())
+        return render.landing_html(cov or self.assistant.store.docs.coverage(), self.changes(200))
+
+    def changes(self, limit: int = 300) -> list[dict]:
+        log = self.assistant.store.changes
+        return log.events(limit=limit) if log is not None else []
+
+    def whats_new(self) -> str:
+        return render.changes_html(self.changes())
 
     def example_questions(self, n: int = 3, cov: dict | None = None) -> list[str]:
         """Questions the store can answer: its most-stated party stances when positions are built, else its latest stories."""
@@ -219,8 +226,18 @@ class ChatApp:
         head, *failures = summary.splitlines()
         text = render.md_text(head) + "".join(f"\n- {render.md_text(f.strip())}" for f in failures)
         if report.new or report.updated or report.removed:
-            text += "\n\n" + self.build_positions(progress)
+            text += "\n\n" + self.after_upload(report)
         return text, self.documents(), self.outlets()
+
+    def after_upload(self, report) -> str:
+        """Positions for what was stored, figures that now disagree, alerts: one status line."""
+        from .changes import after_ingest
+
+        with self._ingest_lock:
+            after = after_ingest(self.assistant, report, origin="upload")
+        kinds = [e["kind"] for e in after["events"]]
+        news = [f"{kinds.count(k)} {render.KIND_LABELS[k]}" for k in ("stance_changed", "conflicting_figure") if k in kinds]
+        return render.md_text((after["positions"] or "") + (f"; {', '.join(news)} (see What's new)" if news else ""))
 
     def _drop_failed_uploads(self, targets: list[Path]) -> None:
         """An uploaded file that stored nothing is not kept (it would fail again on every re-ingest)."""
@@ -282,11 +299,16 @@ class ChatApp:
         if rows_are == "auto":
             rows_are = "issue" if len(issues) > len(parties) else "party"
         most = self.settings.web.matrix_columns  # the most-stated columns; the rest are one filter away
+        log = self.assistant.store.changes
+        moved = log.changed_cells(f.since) if f.since and log is not None else set()  # stance changed since the date
+
+        def label(p, i):
+            cell = matrix[p].get(i)
+            return "" if cell is None else short_cell_label(cell) + (" ↻" if (p, i) in moved else "")
+
         if rows_are == "issue":
-            rows = [[i] + [short_cell_label(matrix[p][i]) if i in matrix[p] else "" for p in parties[:most]] for i in issues]
-            return rows, ["issue"] + parties[:most]
-        rows = [[p] + [short_cell_label(cells[i]) if i in cells else "" for i in issues[:most]] for p, cells in matrix.items()]
-        return rows, ["party"] + issues[:most]
+            return [[i] + [label(p, i) for p in parties[:most]] for i in issues], ["issue"] + parties[:most]
+        return [[p] + [label(p, i) for i in issues[:most]] for p in parties], ["party"] + issues[:most]
 
     def matrix_note(self, headers: list[str], party: str | None, issue: str | None) -> str:
         """Says which columns a capped matrix leaves out, and how to see them."""
@@ -373,6 +395,9 @@ def _chat_tab(gr, app: ChatApp, settings: Settings):
         with gr.Row():
             with gr.Column(scale=3):
                 landing = gr.HTML(elem_id="landing")
+                with gr.Accordion("What's new", open=False, elem_id="whats-new-box"):
+                    news = gr.HTML(elem_id="whats-new")
+                    refresh = gr.Button("Refresh", size="sm", elem_id="whats-new-refresh")
                 with gr.Row():
                     examples = [gr.Button(visible=False, size="sm", elem_classes="tc-example") for _ in range(3)]
                 chatbot = gr.Chatbot(label="Chat", height=520, elem_id="chat", sanitize_html=True)
@@ -404,14 +429,15 @@ def _chat_tab(gr, app: ChatApp, settings: Settings):
         def first_screen():
             cov = app.assistant.store.docs.coverage(recent=len(examples))  # read once for both
             asks = app.example_questions(len(examples), cov)
-            return (app.landing(cov), *[gr.update(value=a, visible=True) if a else gr.update(visible=False)
-                                     for a in asks + [""] * (len(examples) - len(asks))])
+            return (app.landing(cov), app.whats_new(), *[gr.update(value=a, visible=True) if a else gr.update(visible=False)
+                                                        for a in asks + [""] * (len(examples) - len(asks))])
 
-        clear.click(first_screen, None, [landing, *examples], api_name=False)  # what is stored may have changed
+        clear.click(first_screen, None, [landing, news, *examples], api_name=False)  # what is stored may have changed
+        refresh.click(app.whats_new, None, news, api_name=False)
         for b in examples:  # an example question is asked as if typed
             b.click(lambda q: q, b, box, api_name=False).then(app.chat, inputs, outputs, concurrency_limit=w.chat_concurrency,
                                                               api_name=False)
-    return outlets, (first_screen, [landing, *examples])
+    return outlets, (first_screen, [landing, news, *examples])
 
 
 def _sources_tab(gr, app: ChatApp, settings: Settings, outlets):
@@ -609,6 +635,26 @@ def port_free(host: str, port: int) -> None:
                              f"choose a port with `tradechat serve --port N` or TRADECHAT_WEB__PORT=N") from None
 
 
+def start_watch(app: ChatApp):
+    """The `tradechat watch` loop on a daemon thread, sharing the app's assistant and its ingest lock."""
+    from .watch import Watcher
+
+    watcher = Watcher(app.settings, app.assistant)
+
+    def loop():
+        while not watcher.stop.is_set():
+            try:
+                with app._ingest_lock:
+                    report = watcher.cycle()
+                log.info("watch: %s", report.summary().splitlines()[0])
+            except Exception:  # a failing cycle is logged; the chat keeps serving and the next cycle tries again
+                log.exception("watch cycle failed")
+            watcher.stop.wait(watcher.seconds_to_next())
+
+    threading.Thread(target=loop, name="watch", daemon=True).start()
+    return watcher
+
+
 def serve(settings: Settings, prevent_thread_lock: bool = False, then=None):
     """Launch the chat and warm its models in the background. ``then()``, if given, runs once the
     server is listening (the demo prints its example answer there); then it serves until stopped."""
@@ -621,6 +667,8 @@ def serve(settings: Settings, prevent_thread_lock: bool = False, then=None):
     print(f"tradechat web chat on {where}" + (" (login required)" if kw["auth"] else ""), flush=True)
     # serve at once; the models load meanwhile (a question asked before then waits only for what it needs)
     threading.Thread(target=app.assistant.warm_up, name="warm-up", daemon=True).start()
+    if settings.web.watch:  # feeds and watched folders, polled in the background (one ingest at a time with uploads)
+        app.watcher = start_watch(app)
     out = demo.launch(prevent_thread_lock=prevent_thread_lock or then is not None, **kw)
     if then is None:
         return out

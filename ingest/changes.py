@@ -137,9 +137,12 @@ class ChangeLog:
         return int(row[0] or 0)
 
     def changed_cells(self, since: str) -> set[tuple[str, str]]:
-        """(party, issue) cells whose latest stance changed at or after ``since``."""
-        rows = self._db.get().execute("SELECT party, issue FROM events WHERE kind = 'stance_changed' AND at >= ?", (since,))
-        return {(r[0], r[1]) for r in rows}
+        """(party, issue) cells whose stance changed through a statement published on or after ``since``."""
+        out = set()
+        for r in self._db.get().execute("SELECT party, issue, detail FROM events WHERE kind = 'stance_changed'"):
+            if ((json.loads(r[2]).get("to") or {}).get("published") or "") >= since:
+                out.add((r[0], r[1]))
+        return out
 
 
 def safe_open(settings) -> ChangeLog | None:

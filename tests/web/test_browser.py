@@ -365,3 +365,68 @@ def test_the_first_screen_shows_the_corpus_and_an_example_question_asks_itself(p
     page.locator("#chat a[href$='#cite-1-1']").first.wait_for(timeout=90_000)  # asked and answered, with citations
     assert question in page.locator("#chat").inner_text()
     assert page.evaluate("window.__pwned === undefined")  # the stored hostile titles listed on it stayed text
+
+
+TOKYO_1 = """Japan rebuffs U.S. on beef
+By Staff Reporter
+March 2, 2022
+
+TOKYO, March 2 (Harbour Wire) - Japan rejected U.S. demands to remove its beef import quotas on Monday, officials said.
+The talks between the farm ministers ended without a date for another round, and both sides said they would consult their industries.
+Japanese cattle farmers have warned that a sudden opening would drive many small producers out of business within a few years.
+"""
+TOKYO_2 = """Japan yields on beef quotas
+By Staff Reporter
+March 9, 2022
+
+TOKYO, March 9 (Harbour Wire) - Japan agreed to remove its beef import quotas by 1991, officials said on Monday.
+Japan imported 214,000 tonnes of beef last year, the agriculture ministry said in a statement released after the talks.
+The agreement ends a dispute that began when Washington asked for wider access for American ranchers two years ago.
+"""
+SYDNEY = """Japanese beef imports
+By Staff Reporter
+March 8, 2022
+
+SYDNEY, March 8 (Lakeside Daily) - Japan imported 180,000 tonnes of beef last year, trade figures showed, officials said.
+Australian exporters hope to double their share of the Japanese market within three years, an industry group said.
+Queensland cattle prices rose two percent on the news, according to a livestock agent in Brisbane.
+"""
+
+
+def upload(page, path) -> None:
+    page.get_by_role("tab", name="Sources").click()
+    page.locator("#upload input[type=file]").set_input_files(str(path))
+    page.wait_for_timeout(1000)
+    page.locator("#ingest").click()
+    page.locator("#ingest-status", has_text="1 new, 0 updated").wait_for(timeout=90_000)
+    page.wait_for_timeout(500)
+
+
+def test_whats_new_shows_a_stance_change_and_differing_figures_with_their_sources(page, tmp_path):
+    first = tmp_path / "harbour-wire-tokyo-beef-1.txt"
+    first.write_text(TOKYO_1)
+    upload(page, first)
+    later = [tmp_path / "harbour-wire-tokyo-beef-2.txt", tmp_path / "lakeside-daily-sydney-beef.txt"]
+    later[0].write_text(TOKYO_2)
+    later[1].write_text(SYDNEY)
+    page.get_by_role("tab", name="Sources").click()
+    page.locator("#upload input[type=file]").set_input_files([str(p) for p in later])
+    page.wait_for_timeout(1000)
+    page.locator("#ingest").click()
+    status = page.locator("#ingest-status", has_text="2 new, 0 updated")
+    status.wait_for(timeout=90_000)
+    assert "stance changed" in status.inner_text() and "figures differ" in status.inner_text()
+    page.get_by_role("tab", name="Chat").click()
+    new_conversation(page)  # the first screen is read again
+    page.locator("#landing", has_text="Latest changes").wait_for(timeout=30_000)
+    assert "Japan on beef: rejection → agreement" in page.locator("#landing").inner_text()
+    page.locator("#whats-new-box").get_by_text("What's new").first.click()
+    panel = page.locator("#whats-new .tc-changes")
+    panel.wait_for(timeout=30_000)
+    text = panel.inner_text()
+    assert "stance changed: Japan on beef: rejection → agreement" in text
+    assert "Japan rejected U.S. demands" in text and "Japan agreed to remove" in text  # both sides, cited
+    assert "figures differ" in text and "214,000 tonnes" in text and "180,000 tonnes" in text
+    assert "Lakeside Daily" in text and "doc: " in text
+    page.locator("#whats-new-box").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "11-whats-new.png"), full_page=True)
