@@ -82,11 +82,11 @@ class Watcher:
             res = self.poller.poll(feed, self.assistant.store.docs.doc_ids(), self.stop)
             if res.files:
                 rep = self.ingestor.ingest(res.files, progress=False, origin=f"feed:{feed.name}")
-                failed = {e.path.split(" line ")[0] for e in rep.failed}
+                failed = {e.path.split(" line ")[0]: e.reason for e in rep.failed}
                 self.poller.done(feed, res, failed)
                 _add(total, rep)
             elif res.status == "ok":
-                self.poller.done(feed, res, set())
+                self.poller.done(feed, res, {})
             out.feeds.append(res.summary())
             out.failed += [f"{feed.name}: {x}" for x in res.item_errors] + ([f"{feed.name}: {res.error}"] if res.error else [])
         folders = [f for f in self.settings.watch.folders if f.exists()]

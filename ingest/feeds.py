@@ -469,32 +469,31 @@ class FeedPoller:
         return res
 
     def _article(self, e: Entry, feed: Feed) -> dict:
-        """The item's article: its page extracted, the item's own fields filling what the page lacks; the item's
-        own text when the page yields none."""
-        meta = {"title": e.title, "published": e.published, "byline": e.author, "url": e.link}
-        page_error = None
+        """The item file's record: the page's HTML (extracted at ingest, in the reader's worker process, with its
+        time limit), the item's own fields filling what the page lacks, and the item's own text as the fallback
+        when the page yields no article (used only if it is long enough)."""
+        meta = {"title": e.title, "published": e.published, "byline": e.author, "url": e.link, "source": feed.name,
+                "page_first": True, "min_chars": MIN_FALLBACK_CHARS}
+        own = extract_html(f"<html><body><article>{e.content}</article></body></html>") if e.content else None
+        fallback = own["text"] if own is not None and len(own["text"]) >= MIN_FALLBACK_CHARS else None
         if e.link:
             try:
                 page = self.fetcher.get(e.link)
-                got = extract_html(page.content, url=page.url)
-                if got is not None and len(got["text"]) >= MIN_FALLBACK_CHARS:
-                    text = got.pop("text")
-                    merged = {k: got.get(k) or v for k, v in meta.items()}
-                    merged["url"] = e.link
-                    return {**merged, "source": got.get("source") or feed.name, "text": text}
-                page_error = "no article text found in the page"
+                return {**meta, "html": page.content.decode("utf-8", "replace"), **({"text": fallback} if fallback else {})}
             except FetchError as err:
-                page_error = str(err)
-        own = extract_html(f"<html><body><article>{e.content}</article></body></html>") if e.content else None
-        if own is not None and len(own["text"]) >= MIN_FALLBACK_CHARS:
-            return {**meta, "source": feed.name, "text": own["text"]}
-        raise FeedError(page_error or "the item has no link and too little text of its own")
+                if fallback is None:
+                    raise
+                log.info("item %s: %s; using the item's own text", e.link, err)
+        if fallback is not None:
+            return {**meta, "text": fallback}
+        raise FeedError("the item has no link and too little text of its own")
 
-    def done(self, feed: Feed, res: PollResult, failed_paths: set[str]) -> None:
-        """After the ingest: mark the stored items done, the failed ones tried; update the feed's record."""
+    def done(self, feed: Feed, res: PollResult, failed: dict[str, str]) -> None:
+        """After the ingest (``failed``: item file -> the ingest's reason): mark the stored items done, the failed
+        ones tried; update the feed's record."""
         for path, (key, link, fp) in res.keys.items():
-            if path in failed_paths:
-                why = f"item {link or key}: the ingest refused it"
+            if path in failed:
+                why = f"item {link or key}: {failed[path]}"
                 self.store.item_tried(feed.url, key, link, why, fp)
                 res.item_errors.append(why)
             else:

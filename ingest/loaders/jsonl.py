@@ -51,13 +51,17 @@ def _jsonl_record(path: Path, lineno: int, rec: dict) -> Article:
         "source": rec.get("source") or rec.get("outlet"),
         "byline": rec.get("byline") or rec.get("author"), "dateline": rec.get("dateline"),
     }
-    if rec.get("html"):
-        got = extract_html(str(rec["html"]), url=meta["url"])
-        if got is None:
-            raise LoadError(str(path), "field 'html' holds no article text")
+    got = extract_html(str(rec["html"]), url=meta["url"]) if rec.get("html") else None
+    if got is not None and len(got["text"]) < int(rec.get("min_chars") or 0):
+        got = None  # (a feed item's page whose "article" is a cookie notice)
+    if got is not None:
         body = got.pop("text")
-        meta = {k: v or got.get(k) for k, v in meta.items()}
-    elif rec.get("text"):
+        # the record's fields win, unless it says the page's own metadata comes first (a feed item's page)
+        meta = {k: (got.get(k) or v) if rec.get("page_first") else (v or got.get(k)) for k, v in meta.items()}
+    elif rec.get("html") and not rec.get("text"):
+        raise LoadError(str(path), "field 'html' holds no article text" + (" (nor does the item's own text suffice)"
+                                                                             if rec.get("min_chars") else ""))
+    elif rec.get("text"):  # (also the fallback of an 'html' page that yields no article)
         r = clean_scrape(str(rec["text"]))
         body = r.text
         meta = {**meta, "dateline": meta["dateline"] or r.dateline, "byline": meta["byline"] or r.byline, "title": meta["title"] or r.title}
