@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 
 from ingest.sentences import split_sentences
@@ -23,6 +24,7 @@ from .conflicts import quantities, sentence_conflict
 log = logging.getLogger(__name__)
 
 MIN_SHARED_WORDS = 4
+MIN_SIMILARITY = 0.7  # cosine of the two sentences: "Taiwan's surplus" is not "Taiwan's surplus with the U.S."
 CONFLICT_DAYS = 120
 MAX_SENTENCES_PER_DOC = 12
 PASSAGES_PER_SENTENCE = 6
@@ -40,11 +42,80 @@ def _cite(doc: dict, start: int, end: int, text: str) -> dict:
             "published": doc.get("published"), "title": doc.get("title"), "url": doc.get("url")}
 
 
+# what a figure measures; a conflict needs the same measure, with the same word before it ("trade deficit" is
+# not "account deficit", "reserves" are not a "surplus")
+MEASURES = re.compile(r"\b([a-z]+)\s+(surplus|deficit|reserves|exports|imports|output|production|quota|tariffs?|"
+                      r"duty|duties|sales|purchases|subsidies|debt|growth|shortfall|imbalance|gap)\b", re.I)
+
+
+_VERB = re.compile(r"\b(imported|exported|produced|bought|sold|purchased|shipped)\b", re.I)
+_SINGULAR = {"tariffs": "tariff", "duties": "duty"}
+
+
+def _measure(sentence: str, figure: str) -> str | None:
+    """What the figure measures: the measure named nearest to it with the word before it ("trade surplus"), or a
+    verb with the goods after the figure ("imported ... tonnes of beef" -> "imported beef"); lower case; or None."""
+    at = sentence.find(figure)
+    if at < 0:
+        return None
+    found = [(abs(m.start() - at), f"{m.group(1).lower()} {_SINGULAR.get(m.group(2).lower(), m.group(2).lower())}")
+             for m in MEASURES.finditer(sentence)]
+    verb = [v for v in _VERB.finditer(sentence[:at])][-1:]
+    goods = re.match(r"\s*(?:of\s+)?(?:[a-z-]+\s+)?of\s+([a-z]+)", sentence[at + len(figure):], re.I)
+    if verb and goods:
+        found.append((at - verb[0].start(), f"{verb[0].group(1).lower()} {goods.group(1).lower()}"))
+    return min(found)[1] if found else None
+
+
+_MONTHS = "january february march april may june july august september october november december".split()
+_PERIOD = re.compile(r"\b(?:(?P<fy>(?:19|20)\d\d/\d\d)|(?P<year>(?:19|20)\d\d)|(?P<rel>last|this|current|next)\s+year|"
+                     r"(?P<q>first|second|third|fourth)[\s-]+quarter|(?P<month>" + "|".join(_MONTHS) + r"))\b", re.I)
+
+
+_DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .'-]{1,40},\s+[A-Z][a-z]+\.?\s+\d{1,2}\s+\([^)]{1,60}\)\s+-+\s+")
+
+
+def _period(sentence: str, published: str | None) -> frozenset[str]:
+    """The periods a sentence names ("last year" read against its date): a figure for 1986 does not conflict
+    with one for 1987/88, nor an annual one with a quarter's."""
+    try:
+        year = int((published or "")[:4])
+    except ValueError:
+        year = None
+    out = set()
+    sentence = _DATELINE.sub("", sentence)  # "SYDNEY, March 8 (Lakeside Daily) - " dates the story, not the figure
+    for m in _PERIOD.finditer(sentence):
+        if m.group("fy"):
+            out.add(m.group("fy"))
+        elif m.group("year"):
+            out.add(m.group("year"))
+        elif m.group("rel"):
+            shift = {"last": -1, "next": 1}.get(m.group("rel").lower(), 0)
+            out.add(str(year + shift) if year else m.group(0).lower())
+        elif m.group("q"):
+            out.add(f"{m.group('q').lower()} quarter")
+        else:
+            out.add(m.group("month").lower())
+    return frozenset(out)
+
+
+def _same_subject(assistant, vocab, a: str, b: str) -> bool:
+    """The two sentences name the same parties (at least one) and say nearly the same thing around their figures."""
+    pa, pb = {m.name for m in vocab.parties_in(a)}, {m.name for m in vocab.parties_in(b)}
+    if not pa or pa != pb:
+        return False
+    va, vb = assistant.embedder.embed([a, b])
+    return float(va @ vb) >= MIN_SIMILARITY
+
+
 def conflict_events(assistant, doc_ids: list[str], origin: str | None = None) -> list[dict]:
     """Record and return the conflicting figures the new documents bring."""
+    from .positions.vocab import Vocabulary
+
     changes = assistant.store.changes
     if changes is None or not doc_ids:
         return []
+    vocab = Vocabulary.load(assistant.settings.positions.vocabulary)
     groups = assistant.store.docs.duplicate_groups()
     events, seen = [], set()
     for doc_id in doc_ids:
@@ -65,7 +136,13 @@ def conflict_events(assistant, doc_ids: list[str], origin: str | None = None) ->
                 for pa, pb in split_sentences(p.text):
                     other = p.text[pa:pb].strip()
                     found = sentence_conflict(sent, other, MIN_SHARED_WORDS)
-                    if not found:
+                    if not found or not _same_subject(assistant, vocab, sent, other):
+                        continue
+                    measure = _measure(sent, found[1])
+                    if measure is None or measure != _measure(other, found[2]):
+                        continue
+                    period = _period(sent, doc.get("published"))
+                    if not period or period != _period(other, p.published):  # (a figure of no stated period is not compared)
                         continue
                     pair = (frozenset((doc_id, p.doc_id)), found[0])  # one event per pair of stories and unit
                     if pair in seen:

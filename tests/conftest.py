@@ -327,6 +327,12 @@ class FeedSite:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
+            def setup(self):  # one segment per response: no 40 ms delayed-ACK stall on keep-alive connections
+                super().setup()
+                import socket as _s
+
+                self.connection.setsockopt(_s.IPPROTO_TCP, _s.TCP_NODELAY, 1)
+
             def do_GET(self):
                 site.hits.append(self.path)
                 r = site.routes.get(self.path)

@@ -289,3 +289,72 @@ def test_sigterm_ends_the_loop_cleanly_and_bad_arguments_exit_2(tmp_path, feed_s
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0 and "SIGTERM: stopping" in out
     assert run("feeds", "rm", "w").returncode == 0 and json.loads(run("feeds", "list", "--json").stdout) == []
+
+
+def test_the_web_app_runs_the_watch_loop_beside_the_chat(tmp_path, feed_site, embedder):
+    from assistant.assistant import Assistant
+    from assistant.webapp import ChatApp, start_watch
+
+    site = feed_site
+    site.set("/w/1", page("Chile offers copper deal", "Chile offered to cut port fees for Peruvian copper, officials said."))
+    site.set("/feed.xml", rss([{"title": "Chile offers copper deal", "link": site.url("/w/1")}]), content_type="application/rss+xml")
+    s = settings_for(tmp_path, site)
+    s.web.watch = True
+    FeedStore.from_settings(s).add(site.url("/feed.xml"), "valparaiso", 60)
+    app = ChatApp(s, Assistant.from_settings(s, embedder=embedder))
+    watcher = start_watch(app)
+    try:
+        deadline = time.monotonic() + 120
+        while "added: Chile offers copper deal" not in app.whats_new() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "added: Chile offers copper deal" in app.whats_new()  # polled, stored and recorded, with no one asking
+        assert app.documents() and app.documents()[0][1] == "Chile offers copper deal"
+    finally:
+        watcher.stop.set()
+
+
+def test_watched_folders_and_the_alert_webhook(tmp_path, feed_site, watcher_for):
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    from assistant.alerts import send_alerts
+
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    s = settings_for(tmp_path, feed_site)
+    s.watch.folders = (drop,)
+    w = watcher_for(s)
+    (drop / "harbour-wire-lima.txt").write_text("Peru asks Chile for lower port fees\n\nLIMA, June 3 (Harbour Wire) - Peru asked Chile "
+                                                "to lower port fees on copper shipments, officials said on Tuesday.\n")
+    first = w.cycle()
+    assert first.new == 1 and "1 new" in first.folders
+    (drop / "harbour-wire-lima.txt").write_text("Peru asks Chile for lower port fees\n\nLIMA, June 3 (Harbour Wire) - Peru asked Chile "
+                                                "to halve port fees on copper shipments, officials said on Tuesday.\n")
+    assert w.cycle().updated == 1 and w.cycle().updated == 0  # a changed file replaces its document, once
+
+    got = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self):
+            got.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *a):
+            pass
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        s.alerts.webhook = f"http://127.0.0.1:{srv.server_address[1]}/hook"
+        event = {"id": 7, "at": "2026-11-30T00:00:00+00:00", "kind": "stance_changed", "party": "Peru", "issue": "tariffs",
+                 "summary": "Peru on tariffs: demand → agreement", "detail": {"from": {"doc_id": "a", "sentence": "x"},
+                                                                               "to": {"doc_id": "b", "sentence": "y"}}}
+        assert send_alerts(s, [event]) == 1
+        assert got[0]["summary"] == "Peru on tariffs: demand → agreement" and [c["doc_id"] for c in got[0]["citations"]] == ["a", "b"]
+        s.alerts.webhook = "http://127.0.0.1:9/nothing-listens"  # a dead webhook is logged, not fatal
+        assert send_alerts(s, [event]) == 0
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert len((tmp_path / "alerts.jsonl").read_text().splitlines()) == 2  # the file got both
