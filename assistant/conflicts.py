@@ -46,7 +46,8 @@ def _same(a: str, b: str) -> bool:
         except ValueError:
             return False
         dx, dy = len(x.partition(".")[2]), len(y.partition(".")[2])
-        if not (fx == fy or round(fx, dy) == fy or round(fy, dx) == fx):
+        truncated = (dx == 0 and int(fy) == fx) or (dy == 0 and int(fx) == fy)  # "169 billion" for 169.8 billion
+        if not (fx == fy or round(fx, dy) == fy or round(fy, dx) == fx or truncated):
             return False
     return True
 
