@@ -80,6 +80,10 @@ class Assistant:
                                Vocabulary.load(self.settings.positions.vocabulary))
         return self._positions
 
+    def positions_changed(self) -> None:
+        """The stored positions were rebuilt: open them afresh on the next question."""
+        self._positions = None
+
     def _timeline(self, question: str, filters: Filters | None):
         """(draft, passages, total) when the question is about a party's position on an issue with stored statements."""
         if self.positions is None:

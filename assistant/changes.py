@@ -167,7 +167,7 @@ def after_ingest(assistant, report, origin: str | None = None, progress=None) ->
     if not (report.new or report.updated or report.removed):
         return out
     build = build_positions(assistant.settings, on_progress=progress)
-    assistant._positions = None  # the views re-open on the next question
+    assistant.positions_changed()
     out["positions"] = build.summary().splitlines()[0]
     fresh = (report.new + report.updated)
     limit = assistant.settings.alerts.max_conflict_docs

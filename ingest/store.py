@@ -293,6 +293,7 @@ class Store:
         self._seen = docs.generation()
         self._sync_lock = threading.Lock()
         self._writing = 0  # own writes in progress: their generation bumps are not someone else's
+        self._changes = None  # the change log, opened on first use
 
     def sync(self) -> None:
         """Pick up changes another process made (e.g. `tradechat ingest` while the web app runs).
@@ -388,7 +389,7 @@ class Store:
     @property
     def changes(self):
         """The change log beside the document store (None when it cannot be opened)."""
-        if getattr(self, "_changes", None) is None:
+        if self._changes is None:
             from .changes import ChangeLog
 
             try:
