@@ -53,6 +53,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_changes)
 
+    p = sub.add_parser("brief", help="a cited briefing note: where parties stand, what moved, conflicting figures, key quotes")
+    p.add_argument("--party", action="append", default=[], help="only this party (repeatable; any name: Tokyo -> Japan)")
+    p.add_argument("--issue", action="append", default=[], help="only this issue (repeatable)")
+    p.add_argument("--since", help="statements published on or after this date (YYYY-MM-DD)")
+    p.add_argument("--until", help="statements published on or before this date")
+    p.add_argument("--question", action="append", default=[], help="a question to answer in the briefing (repeatable)")
+    p.add_argument("--format", choices=["md", "html"], default="md")
+    p.add_argument("--out", type=Path, required=True, help="the file to write")
+    p.set_defaults(func=cmd_brief)
+
     p = sub.add_parser("serve", help="start the web chat (127.0.0.1:7860 unless settings say otherwise)")
     p.add_argument("--host", help="bind address (setting web.host; default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (setting web.port)")
@@ -298,6 +308,29 @@ def _event_citations(e: dict) -> list[tuple[str, dict]]:
     d = e.get("detail", {})
     return [(label, d[k]) for k, label in (("from", "from"), ("to", "to"), ("stored", "stored"), ("new", "new"), ("statement", "cites"))
             if isinstance(d.get(k), dict) and d[k].get("sentence")]
+
+
+def cmd_brief(args, settings: Settings) -> int:
+    from .assistant import Assistant
+    from .brief import BriefError, build_briefing, render
+
+    f = _filters(args)
+    try:
+        b = build_briefing(Assistant.from_settings(settings), args.party, args.issue, f.since, f.until, args.question)
+        text = render(b, args.format)
+    except BriefError as e:
+        print(f"tradechat brief: {e}", file=sys.stderr)
+        return 2
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+    except OSError as e:
+        print(f"tradechat brief: cannot write {args.out}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.out}: {len(b.summary)} summary lines, {sum(len(v) for v in b.changes.values())} stance changes, "
+          f"{len(b.conflicts)} conflicting figures, {len(b.quotes)} quotes, {len(b.refs)} references"
+          + (f"; {b.dropped} sentences left out (not supported by their source)" if b.dropped else ""))
+    return 0
 
 
 def cmd_serve(args, settings: Settings) -> int:

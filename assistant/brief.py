@@ -1,0 +1,256 @@
+"""`tradechat brief`: a cited briefing note on where parties stand, what moved and what the sources disagree on.
+
+Sections: a short summary of where things stand; the party × issue stance matrix (colour-coded
+in HTML, with a legend); per party, what changed in the period (from → to, both cited);
+conflicting figures (each outlet and date); key quotes with speaker's party and outlet; answers
+to ``--question``; numbered references (outlet, title, date, url, doc id) that every ``[n]``
+resolves to.
+
+Every sentence of the summary, the changes and the quotes is a stored sentence quoted as
+written; each goes through the answer verifier against its own passage and is left out unless
+``supported``. Answers to questions are the assistant's verified answers. Rendering uses Jinja2
+templates with autoescape (``prompts/brief.html.j2``, ``prompts/brief.md.j2``; a user's copy in
+``positions.brief_templates`` overrides them); article text is data in every format, never
+markup. The stance chart is matplotlib.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .types import Passage
+
+STANCE_COLOURS = {"demand": "#1f77b4", "offer": "#2ca02c", "agreement": "#17becf", "threat": "#d62728",
+                  "red line": "#8c2d04", "rejection": "#ff7f0e"}
+TEMPLATES = Path(__file__).resolve().parents[1] / "prompts"
+FORMATS = ("md", "html")
+
+
+class BriefError(ValueError):
+    """The briefing cannot be made (nothing matches the selection, a bad option); the message says why."""
+
+
+@dataclass
+class Ref:
+    n: int
+    doc_id: str
+    source: str | None
+    title: str | None
+    published: str | None
+    url: str | None
+
+
+@dataclass
+class Line:
+    """One quoted, verified sentence with what it is about and its reference number."""
+
+    text: str
+    n: int
+    party: str | None = None
+    issue: str | None = None
+    stance: str | None = None
+    date: str | None = None
+    source: str | None = None
+
+
+@dataclass
+class Briefing:
+    title: str
+    generated: str
+    scope: str
+    summary: list[Line] = field(default_factory=list)
+    parties: list[str] = field(default_factory=list)
+    issues: list[str] = field(default_factory=list)
+    cells: dict = field(default_factory=dict)  # (party, issue) -> {"stance", "date", "count"}
+    changes: dict[str, list[dict]] = field(default_factory=dict)  # party -> [{"issue", "from": Line, "to": Line}]
+    conflicts: list[dict] = field(default_factory=list)  # {"summary", "new": Line, "stored": Line}
+    quotes: list[Line] = field(default_factory=list)
+    answers: list[dict] = field(default_factory=list)  # {"question", "sentences": [Line], "refused": bool}
+    refs: list[Ref] = field(default_factory=list)
+    dropped: int = 0  # sentences the verifier did not let through
+    chart_png: bytes | None = None
+
+    @property
+    def stance_colours(self) -> dict[str, str]:
+        return STANCE_COLOURS
+
+    def chart_data_uri(self) -> str | None:
+        return "data:image/png;base64," + base64.b64encode(self.chart_png).decode() if self.chart_png else None
+
+
+class _Refs:
+    def __init__(self, docs):
+        self.docs, self.by_doc, self.refs = docs, {}, []
+
+    def n(self, doc_id: str, meta: dict | None = None) -> int:
+        if doc_id not in self.by_doc:
+            d = meta or self.docs.document(doc_id) or {}
+            self.refs.append(Ref(len(self.refs) + 1, doc_id, d.get("source"), " ".join((d.get("title") or "").split()) or None,
+                                 (d.get("published") or "")[:10] or None, d.get("url")))
+            self.by_doc[doc_id] = len(self.refs)
+        return self.by_doc[doc_id]
+
+
+def _verified(assistant, text: str, doc_id: str, start: int, end: int) -> bool:
+    """Is this quoted sentence supported by its own passage (the answer verifier's judge)?"""
+    doc = assistant.store.docs.document(doc_id)
+    if doc is None:
+        return False
+    a, b = max(0, start - 300), min(len(doc["text"]), end + 300)
+    passage = Passage(f"{doc_id}::brief", doc_id, doc["text"][a:b], a, b, 0, source=doc.get("source"), published=doc.get("published"))
+    return assistant.verifier.judge(text, [passage]).verdict == "supported"
+
+
+def _clean(sentence: str) -> str:
+    """A stored sentence as a quote: one line, without a leading dateline ("TOKYO, March 2 (Wire) - ")."""
+    s = " ".join(sentence.split())
+    return re.sub(r"^[A-Z][A-Za-z .'-]{1,40},\s+[A-Z][a-z]+\.?\s+\d{1,2}\s+\([^)]{1,60}\)\s+-+\s+", "", s)
+
+
+def build_briefing(assistant, parties=(), issues=(), since: str | None = None, until: str | None = None,
+                   questions=(), max_cells: int = 8, max_quotes: int = 6) -> Briefing:
+    from .positions.vocab import Vocabulary
+
+    vocab = Vocabulary.load(assistant.settings.positions.vocabulary)
+    want_p = [vocab.party(p) or p for p in parties]
+    want_i = [vocab.issue(i) or i for i in issues]
+    for asked, got in ((parties, want_p), (issues, want_i)):
+        bad = [a for a, g in zip(asked, got) if g not in (vocab.parties if asked is parties else vocab.issues)]
+        if bad:
+            raise BriefError(f"unknown {'party' if asked is parties else 'issue'}: {', '.join(bad)}")
+    views = assistant.positions[0] if assistant.positions else None
+    statements = []
+    if views is not None:
+        statements = [s for s in views.statements(since=since, until=until)
+                      if (not want_p or s["party"] in want_p) and (not want_i or s["issue"] in want_i)]
+    if not statements and not questions:
+        what = ", ".join(x for x in (" and ".join(want_p), " and ".join(want_i), f"since {since}" if since else "",
+                                     f"until {until}" if until else "") if x) or "the store"
+        hint = "" if views is not None else " (no positions are built: run `tradechat positions build`)"
+        raise BriefError(f"no stored position statement matches {what}{hint}; nothing to brief on")
+    refs = _Refs(assistant.store.docs)
+    scope = "; ".join(x for x in (", ".join(want_p) or "all parties", ", ".join(want_i) or "all issues",
+                                  f"{since or 'the start'} to {until or 'now'}") if x)
+    b = Briefing("Briefing: " + (", ".join(want_p) or "all parties") + (" on " + ", ".join(want_i) if want_i else ""),
+                 datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), scope)
+
+    def line(s: dict, **kw) -> Line | None:
+        text = _clean(s["sentence"])
+        if not _verified(assistant, text, s["doc_id"], s["start"], s["end"]):
+            b.dropped += 1
+            return None
+        return Line(text, refs.n(s["doc_id"], s), party=s.get("party"), issue=s.get("issue"), stance=s.get("stance"),
+                    date=(s.get("published") or "")[:10] or None, source=s.get("source"), **kw)
+
+    # the matrix: latest stance per cell
+    cells: dict[tuple[str, str], dict] = {}
+    for s in statements:  # date order: the last one wins
+        c = cells.setdefault((s["party"], s["issue"]), {"count": 0})
+        c.update(count=c["count"] + 1, stance=s["stance"], date=(s.get("published") or "")[:10] or "undated", latest=s)
+    b.cells = {k: {x: v[x] for x in ("stance", "date", "count")} for k, v in cells.items()}
+    b.parties = sorted({p for p, _ in cells}, key=lambda p: -sum(v["count"] for (q, _), v in cells.items() if q == p))
+    b.issues = sorted({i for _, i in cells}, key=lambda i: -sum(v["count"] for (_, j), v in cells.items() if j == i))
+    # 1. summary: the latest statement of the most-stated cells
+    for (party, issue), c in sorted(cells.items(), key=lambda kv: -kv[1]["count"])[:max_cells]:
+        same = next((x for x in b.summary if x.party == party and x.stance == c["stance"]
+                     and x.text == _clean(c["latest"]["sentence"])), None)
+        if same:  # one sentence stating one stance on two issues is one line
+            same.issue += f", {issue}"
+            continue
+        got = line(c["latest"])
+        if got:
+            b.summary.append(got)
+    # 3. what changed: consecutive statements of one cell with different stances
+    by_cell: dict[tuple[str, str], list[dict]] = {}
+    for s in statements:
+        by_cell.setdefault((s["party"], s["issue"]), []).append(s)
+    for (party, issue), seq in by_cell.items():
+        for old, new in zip(seq, seq[1:]):
+            if old["stance"] != new["stance"]:
+                a, z = line(old), line(new)
+                if a and z:
+                    b.changes.setdefault(party, []).append({"issue": issue, "from": a, "to": z})
+    # 4. conflicting figures from the change log, within the selection's documents and dates
+    log = assistant.store.changes
+    docs_in = {s["doc_id"] for s in statements}
+    for e in (log.events(kinds=["conflicting_figure"]) if log is not None else []):
+        new, old = e["detail"]["new"], e["detail"]["stored"]
+        if docs_in and not ({new["doc_id"], old["doc_id"]} & docs_in):
+            continue
+        if since and max((new.get("published") or ""), (old.get("published") or "")) < since:
+            continue
+        ln, lo = line({**new, "sentence": new["sentence"]}), line({**old, "sentence": old["sentence"]})
+        if ln and lo:
+            b.conflicts.append({"unit": e["detail"]["unit"], "new": ln, "stored": lo, "figures": (new.get("figure"), old.get("figure"))})
+    # 5. key quotes: statements that are a party's own words (a quotation mark), newest first
+    quoted = [s for s in statements if re.search(r"[\"“”]", s["sentence"])][::-1]
+    for s in quoted[:max_quotes * 2]:
+        got = line(s)
+        if got and len(b.quotes) < max_quotes:
+            b.quotes.append(got)
+    # 6. answers to questions
+    for q in questions:
+        ans = assistant.ask(q, mode="extractive")
+        cites = {c.n: c for c in ans.citations}
+        sents = [Line(sent.text, refs.n(cites[sent.citations[0]].doc_id, {"source": cites[sent.citations[0]].source,
+                                                                           "title": cites[sent.citations[0]].title,
+                                                                           "published": cites[sent.citations[0]].published,
+                                                                           "url": cites[sent.citations[0]].url}))
+                 for sent in ans.sentences if sent.supported and sent.citations and sent.citations[0] in cites]
+        b.answers.append({"question": q, "sentences": sents, "refused": not sents, "notes": ans.notes})
+    b.refs = refs.refs
+    b.chart_png = stance_chart(statements) if statements else None
+    return b
+
+
+def stance_chart(statements: list[dict]) -> bytes | None:
+    """A timeline per party and issue: one row per cell, each dated statement a dot coloured by its stance."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    dated = [s for s in statements if s.get("published")]
+    if not dated:
+        return None
+    rows = sorted({(s["party"], s["issue"]) for s in dated})[:12]
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 1.4), dpi=110)
+    for y, (party, issue) in enumerate(rows):
+        for s in (x for x in dated if (x["party"], x["issue"]) == (party, issue)):
+            when = datetime.fromisoformat(s["published"][:10])
+            ax.scatter([when], [y], color=STANCE_COLOURS.get(s["stance"], "#777"), s=40, zorder=3)
+    ax.set_yticks(range(len(rows)), [f"{p} / {i}" for p, i in rows], fontsize=8)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    ax.grid(axis="x", alpha=0.3)
+    handles = [plt.Line2D([], [], marker="o", ls="", color=c, label=s) for s, c in STANCE_COLOURS.items()]
+    ax.legend(handles=handles, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=6, frameon=False)
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    plt.close(fig)
+    return out.getvalue()
+
+
+def render(b: Briefing, fmt: str, templates: Path | None = None) -> str:
+    """The briefing as Markdown or HTML, from the Jinja2 templates (autoescaped HTML; Markdown escapes its markup)."""
+    import jinja2
+
+    if fmt not in FORMATS:
+        raise BriefError(f"--format {fmt!r}: one of {', '.join(FORMATS)}")
+    folders = [str(p) for p in (templates, TEMPLATES) if p]
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folders), autoescape=jinja2.select_autoescape(["html.j2"]),
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["md"] = md_escape
+    return env.get_template(f"brief.{fmt}.j2").render(b=b)
+
+
+def md_escape(text) -> str:
+    """Article text as inert Markdown: markup characters escaped, HTML tags shown as text."""
+    s = re.sub(r"([\\`*_\[\]|~])", r"\\\1", str(text or ""))  # (a line never starts with article text: # - + need nothing)
+    return s.replace("<", "&lt;").replace(">", "&gt;")
