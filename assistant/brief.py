@@ -28,7 +28,7 @@ from .types import Passage
 STANCE_COLOURS = {"demand": "#1f77b4", "offer": "#2ca02c", "agreement": "#17becf", "threat": "#d62728",
                   "red line": "#8c2d04", "rejection": "#ff7f0e"}
 TEMPLATES = Path(__file__).resolve().parents[1] / "prompts"
-FORMATS = ("md", "html")
+FORMATS = ("md", "html", "pdf", "docx")
 
 
 class BriefError(ValueError):
@@ -238,11 +238,12 @@ def stance_chart(statements: list[dict]) -> bytes | None:
 
 
 def render(b: Briefing, fmt: str, templates: Path | None = None) -> str:
-    """The briefing as Markdown or HTML, from the Jinja2 templates (autoescaped HTML; Markdown escapes its markup)."""
+    """The briefing as Markdown or HTML, from the Jinja2 templates (autoescaped HTML; Markdown escapes its markup).
+    ``templates``: a folder whose brief.md.j2 / brief.html.j2 override the built-in ones."""
     import jinja2
 
-    if fmt not in FORMATS:
-        raise BriefError(f"--format {fmt!r}: one of {', '.join(FORMATS)}")
+    if fmt not in ("md", "html"):
+        raise BriefError(f"--format {fmt!r}: render() writes md or html; render_pdf / render_docx write the others")
     folders = [str(p) for p in (templates, TEMPLATES) if p]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(folders), autoescape=jinja2.select_autoescape(["html.j2"]),
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -254,3 +255,150 @@ def md_escape(text) -> str:
     """Article text as inert Markdown: markup characters escaped, HTML tags shown as text."""
     s = re.sub(r"([\\`*_\[\]|~])", r"\\\1", str(text or ""))  # (a line never starts with article text: # - + need nothing)
     return s.replace("<", "&lt;").replace(">", "&gt;")
+
+
+# ---- Word and PDF: built element by element, so article text is only ever text ----------------
+def _sections(b: Briefing):
+    """The briefing as (kind, content) blocks shared by the Word and PDF writers."""
+    yield "h1", b.title
+    yield "meta", f"Generated {b.generated} · {b.scope} · every sentence quoted from a stored source and checked against it"
+    yield "h2", "Where things stand"
+    for ln in b.summary or []:
+        yield "item", f"{ln.party} / {ln.issue}: {ln.stance} ({ln.date or 'undated'}, {ln.source or 'unknown outlet'}): “{ln.text}” [{ln.n}]"
+    if not b.summary:
+        yield "p", "No statement in the selection passed the check against its source."
+    yield "h2", "Stances (party × issue, the latest)"
+    yield "matrix", None
+    if b.chart_png:
+        yield "chart", b.chart_png
+    yield "h2", "What changed"
+    for party, moves in b.changes.items():
+        yield "h3", party
+        for m in moves:
+            yield "item", (f"{m['issue']}: {m['from'].stance} → {m['to'].stance}. From ({m['from'].date or 'undated'}): "
+                           f"“{m['from'].text}” [{m['from'].n}]; to ({m['to'].date or 'undated'}): “{m['to'].text}” [{m['to'].n}]")
+    if not b.changes:
+        yield "p", "No stance moved in the period."
+    yield "h2", "Conflicting figures"
+    for c in b.conflicts:
+        yield "item", (f"{c['new'].source or 'unknown outlet'} ({c['new'].date or 'undated'}): “{c['new'].text}” [{c['new'].n}]; "
+                       f"{c['stored'].source or 'unknown outlet'} ({c['stored'].date or 'undated'}): “{c['stored'].text}” [{c['stored'].n}]")
+    if not b.conflicts:
+        yield "p", "None recorded for the selection."
+    yield "h2", "Key quotes"
+    for q in b.quotes:
+        yield "item", f"{q.party} ({q.source or 'unknown outlet'}, {q.date or 'undated'}): “{q.text}” [{q.n}]"
+    if not b.quotes:
+        yield "p", "None in the selection."
+    if b.answers:
+        yield "h2", "Questions"
+        for a in b.answers:
+            yield "h3", a["question"]
+            yield "p", ("The stored sources do not answer this question." if a["refused"]
+                        else " ".join(f"{ln.text} [{ln.n}]" for ln in a["sentences"]))
+    yield "h2", "References"
+    for r in b.refs:
+        yield "ref", (f"{r.n}. {r.source or 'unknown outlet'}, “{r.title or r.doc_id}”, {r.published or 'undated'}"
+                      + (f", {r.url}" if r.url else "") + f" (doc: {r.doc_id})")
+    if b.dropped:
+        yield "meta", f"{b.dropped} sentence(s) left out: the check against their sources did not support them."
+
+
+def _cell_text(b: Briefing, p: str, i: str) -> str:
+    c = b.cells.get((p, i))
+    return f"{c['stance']} {c['date']}" + (f" (+{c['count'] - 1})" if c["count"] > 1 else "") if c else ""
+
+
+def render_docx(b: Briefing) -> bytes:
+    """A Word document (python-docx): headings, the colour-shaded matrix, the chart, references."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Inches, Pt
+
+    d = docx.Document()
+    for kind, x in _sections(b):
+        if kind in ("h1", "h2", "h3"):
+            d.add_heading(x, level=int(kind[1]) - 1 if kind != "h1" else 0)
+        elif kind == "meta":
+            d.add_paragraph().add_run(x).italic = True
+        elif kind == "item":
+            d.add_paragraph(x, style="List Bullet")
+        elif kind in ("p", "ref"):
+            d.add_paragraph(x)
+        elif kind == "chart":
+            d.add_picture(io.BytesIO(x), width=Inches(6))
+        elif kind == "matrix":
+            t = d.add_table(rows=1 + len(b.parties), cols=1 + len(b.issues))
+            t.style = "Table Grid"
+            for j, name in enumerate(["party", *b.issues]):
+                t.cell(0, j).text = name
+            for r, p in enumerate(b.parties, 1):
+                t.cell(r, 0).text = p
+                for j, i in enumerate(b.issues, 1):
+                    cell = t.cell(r, j)
+                    cell.text = _cell_text(b, p, i)
+                    c = b.cells.get((p, i))
+                    if c:
+                        shade = OxmlElement("w:shd")
+                        shade.set(qn("w:val"), "clear")
+                        shade.set(qn("w:fill"), STANCE_COLOURS.get(c["stance"], "#cccccc").lstrip("#"))
+                        cell._tc.get_or_add_tcPr().append(shade)
+                        for run in cell.paragraphs[0].runs:
+                            run.font.size = Pt(8)
+            d.add_paragraph("Legend: " + ", ".join(f"{s} ({c})" for s, c in STANCE_COLOURS.items()))
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+def render_pdf(b: Briefing) -> bytes:
+    """A PDF (fpdf2) in DejaVu Sans, the font matplotlib ships, so any script the sources use prints."""
+    import matplotlib
+    from fpdf import FPDF
+
+    font = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", "", str(font / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(font / "DejaVuSans-Bold.ttf"))
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.add_page()
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    for kind, x in _sections(b):
+        pdf.set_x(pdf.l_margin)
+        if kind in ("h1", "h2", "h3"):
+            pdf.set_font("DejaVu", "B", {"h1": 16, "h2": 13, "h3": 11}[kind])
+            pdf.multi_cell(width, 8, x, align="L")
+        elif kind == "meta":
+            pdf.set_font("DejaVu", "", 8)
+            pdf.multi_cell(width, 5, x, align="L")
+        elif kind in ("item", "p", "ref"):
+            pdf.set_font("DejaVu", "", 9)
+            pdf.multi_cell(width, 5, ("• " if kind == "item" else "") + x, align="L")
+            pdf.ln(1)
+        elif kind == "chart":
+            pdf.image(io.BytesIO(x), w=width)
+        elif kind == "matrix" and b.parties:
+            pdf.set_font("DejaVu", "", 7)
+            cols = min(len(b.issues), 6)
+            w = width / (cols + 1)
+            for start in range(0, len(b.issues), cols):
+                group = b.issues[start: start + cols]
+                pdf.set_fill_color(235, 235, 235)
+                for name in ["party", *group]:
+                    pdf.cell(w, 6, name[:22], border=1, fill=True)
+                pdf.ln()
+                for p in b.parties:
+                    pdf.cell(w, 6, p[:22], border=1)
+                    for i in group:
+                        c = b.cells.get((p, i))
+                        if c:
+                            rgb = tuple(int(STANCE_COLOURS.get(c["stance"], "#cccccc")[k: k + 2], 16) for k in (1, 3, 5))
+                            pdf.set_fill_color(*rgb)
+                            pdf.set_text_color(255, 255, 255)
+                        pdf.cell(w, 6, _cell_text(b, p, i)[:24], border=1, fill=bool(c))
+                        pdf.set_text_color(0, 0, 0)
+                    pdf.ln()
+                pdf.ln(2)
+            pdf.multi_cell(width, 5, "Legend: " + ", ".join(STANCE_COLOURS), align="L")
+    return bytes(pdf.output())

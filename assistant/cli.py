@@ -59,7 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--since", help="statements published on or after this date (YYYY-MM-DD)")
     p.add_argument("--until", help="statements published on or before this date")
     p.add_argument("--question", action="append", default=[], help="a question to answer in the briefing (repeatable)")
-    p.add_argument("--format", choices=["md", "html"], default="md")
+    p.add_argument("--format", choices=["md", "html", "pdf", "docx"], default="md")
     p.add_argument("--out", type=Path, required=True, help="the file to write")
     p.set_defaults(func=cmd_brief)
 
@@ -312,18 +312,18 @@ def _event_citations(e: dict) -> list[tuple[str, dict]]:
 
 def cmd_brief(args, settings: Settings) -> int:
     from .assistant import Assistant
-    from .brief import BriefError, build_briefing, render
+    from .brief import BriefError, build_briefing, render, render_docx, render_pdf
 
     f = _filters(args)
     try:
         b = build_briefing(Assistant.from_settings(settings), args.party, args.issue, f.since, f.until, args.question)
-        text = render(b, args.format)
+        data = {"pdf": render_pdf, "docx": render_docx}.get(args.format, lambda x: render(x, args.format).encode("utf-8"))(b)
     except BriefError as e:
         print(f"tradechat brief: {e}", file=sys.stderr)
         return 2
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
+        args.out.write_bytes(data)
     except OSError as e:
         print(f"tradechat brief: cannot write {args.out}: {e.strerror or e}", file=sys.stderr)
         return 2

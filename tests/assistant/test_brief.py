@@ -81,3 +81,37 @@ def test_an_empty_selection_is_refused_with_a_message_and_bad_options_exit_2(bri
     ok = subprocess.run([*cli, "--party", "Japan", "--format", "html", "--out", str(tmp_path / "b.html")], capture_output=True,
                         text=True, timeout=300)
     assert ok.returncode == 0 and (tmp_path / "b.html").read_text().startswith("<!DOCTYPE html>"), ok.stderr
+
+
+def test_pdf_and_word_read_back_with_every_section_and_reference(briefed, tmp_path):
+    import docx
+    import pypdf
+
+    from assistant.brief import render_docx, render_pdf
+
+    _, a = briefed
+    b = build_briefing(a, parties=["Peru", "Chile", "Japan"])
+    pdf = tmp_path / "brief.pdf"
+    pdf.write_bytes(render_pdf(b))
+    text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(pdf).pages)
+    for heading in ("Where things stand", "Stances (party × issue, the latest)", "What changed", "Conflicting figures",
+                    "Key quotes", "References"):
+        assert heading in text
+    assert all(f"doc: {r.doc_id}" in text.replace(" ", " ") or r.doc_id in text.replace(" ", "") for r in b.refs)
+    assert "<script>alert(1)</script>" in text.replace(" ", "")  # the markup printed as text
+    word = tmp_path / "brief.docx"
+    word.write_bytes(render_docx(b))
+    d = docx.Document(word)
+    paras = [p.text for p in d.paragraphs]
+    assert paras[0] == b.title and "References" in paras
+    assert any("<script>alert(1)</script>" in p for p in paras) and any("وزير" in p for p in paras)  # text, kept as written
+    table = d.tables[0]
+    assert [c.text for c in table.rows[0].cells][0] == "party" and len(table.rows) == 1 + len(b.parties)
+    cited = {int(n) for p in paras for n in re.findall(r"\[(\d+)\]", p)}
+    assert cited == {r.n for r in b.refs}
+    if shutil.which("pdftoppm"):  # the pages as images, for a person to look at (test-output/brief-*.png)
+        from tests.conftest import OUTPUT
+
+        OUTPUT.mkdir(exist_ok=True)
+        subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(OUTPUT / "brief")], check=True, timeout=120)
+        assert list(OUTPUT.glob("brief-*.png"))
