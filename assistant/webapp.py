@@ -257,6 +257,34 @@ class ChatApp:
         shutil.copyfile(report.failures_file, out)
         return str(out)
 
+    # ---- briefings ------------------------------------------------------------------
+    def briefing(self, parties, issues, since, until, question) -> tuple[str, str, list[str]]:
+        """(status, the briefing's HTML body to show, files to download: md, html, pdf, docx)."""
+        import tempfile
+
+        from . import brief
+
+        try:
+            f = self.filters((), since, until)
+            b = brief.build_briefing(self.assistant, parties or [], issues or [], f.since, f.until, [question] if question else [])
+        except (brief.BriefError, QuestionError) as e:
+            return f"**{render.md_text(str(e))}**", "", []
+        page = brief.render(b, "html")
+        folder = Path(tempfile.mkdtemp(prefix="tradechat-brief-"))
+        stem = "briefing-" + b.generated[:16].replace(" ", "-").replace(":", "")
+        out = []
+        for ext, data in (("md", brief.render(b, "md").encode()), ("html", page.encode()), ("pdf", brief.render_pdf(b)),
+                          ("docx", brief.render_docx(b))):
+            path = folder / f"{stem}.{ext}"
+            path.write_bytes(data)
+            out.append(str(path))
+        body = page.split("<body>", 1)[1].rsplit("</body>", 1)[0]
+        style = page.split("<style>", 1)[1].split("</style>", 1)[0].replace("body {", ".tc-brief {")
+        status = (f"{len(b.summary)} summary lines, {sum(len(v) for v in b.changes.values())} stance changes, "
+                  f"{len(b.conflicts)} conflicting figures, {len(b.refs)} references"
+                  + (f"; {b.dropped} sentences left out (not supported by their source)" if b.dropped else ""))
+        return status, f'<div class="tc-brief"><style>{style}</style>{body}</div>', out
+
     # ---- checking a draft ----------------------------------------------------------
     def check_draft(self, text: str) -> str:
         from .check import check_text
@@ -378,6 +406,7 @@ def build_app(settings: Settings, app: ChatApp | None = None):
         table = _sources_tab(gr, app, settings, outlets)
         _positions_tab(gr, app, demo)
         _check_tab(gr, app)
+        _brief_tab(gr, app, demo)
         _api(gr, app, settings)
         # the page itself carries no stored data (Gradio shows its component defaults to anyone who
         # loads '/', login or not): lists and tables start empty and fill once a session loads
@@ -556,6 +585,23 @@ def _positions_tab(gr, app: ChatApp, demo) -> None:
         demo.load(show_matrix, *matrix_io, api_name=False)
         tab.select(redraw_if_changed, [*matrix_io[0], p_drawn], matrix_io[1], api_name=False)
         demo.load(lambda: tuple(gr.update(choices=c) for c in app.positions_choices()), None, [p_party, p_issue], api_name=False)
+
+
+def _brief_tab(gr, app: ChatApp, demo) -> None:
+    """Pick parties, issues and dates; see the briefing; download it as Markdown, HTML, PDF or Word."""
+    with gr.Tab("Briefing"):
+        with gr.Row():
+            parties = gr.Dropdown([], multiselect=True, label="Parties (all when empty)", elem_id="brief-parties")
+            issues = gr.Dropdown([], multiselect=True, label="Issues (all when empty)", elem_id="brief-issues")
+            since = gr.Textbox(label="since (YYYY-MM-DD)", elem_id="brief-since")
+            until = gr.Textbox(label="until (YYYY-MM-DD)", elem_id="brief-until")
+        question = gr.Textbox(label="A question to answer in it (optional)", elem_id="brief-question")
+        go = gr.Button("Make briefing", variant="primary", elem_id="brief-go")
+        status = gr.Markdown(elem_id="brief-status")
+        files = gr.File(label="Download", file_count="multiple", interactive=False, elem_id="brief-files")
+        view = gr.HTML(elem_id="brief-view")
+        go.click(app.briefing, [parties, issues, since, until, question], [status, view, files], concurrency_limit=1, api_name=False)
+        demo.load(lambda: tuple(gr.update(choices=c) for c in app.positions_choices()), None, [parties, issues], api_name=False)
 
 
 def _check_tab(gr, app: ChatApp) -> None:

@@ -430,3 +430,25 @@ def test_whats_new_shows_a_stance_change_and_differing_figures_with_their_source
     assert "Lakeside Daily" in text and "doc: " in text
     page.locator("#whats-new-box").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "11-whats-new.png"), full_page=True)
+
+
+def test_the_briefing_tab_shows_a_cited_briefing_and_offers_four_downloads(page):
+    page.get_by_role("tab", name="Positions").click()
+    page.locator("#pos-build").click()
+    page.locator("#pos-status", has_text="statements").wait_for(timeout=60_000)
+    page.get_by_role("tab", name="Briefing").click()
+    page.locator("#brief-go").click()
+    view = page.locator("#brief-view .tc-brief")
+    view.wait_for(timeout=120_000)
+    text = view.inner_text()
+    assert "Where things stand" in text and "References" in text
+    refs = page.locator("#brief-view li[id^='ref-']")
+    assert refs.count() >= 2
+    for href in set(page.locator("#brief-view sup a").evaluate_all("els => els.map(e => e.getAttribute('href'))")):
+        assert page.locator(f"#brief-view {href}").count() == 1  # every [n] lands on its reference
+    colour = page.locator("#brief-view .stance").first.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert colour not in ("rgba(0, 0, 0, 0)", "transparent")  # stances are colour-coded
+    names = " ".join(page.locator("#brief-files").all_inner_texts())
+    assert all(ext in names for ext in (".md", ".html", ".pdf", ".docx"))
+    assert page.evaluate("window.__pwned === undefined") and not page.dialogs
+    page.screenshot(path=str(SHOTS / "12-briefing.png"), full_page=True)
