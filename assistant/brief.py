@@ -119,10 +119,10 @@ def build_briefing(assistant, parties=(), issues=(), since: str | None = None, u
     vocab = Vocabulary.load(assistant.settings.positions.vocabulary)
     want_p = [vocab.party(p) or p for p in parties]
     want_i = [vocab.issue(i) or i for i in issues]
-    for asked, got in ((parties, want_p), (issues, want_i)):
-        bad = [a for a, g in zip(asked, got) if g not in (vocab.parties if asked is parties else vocab.issues)]
+    for what, asked, got, known in (("party", parties, want_p, vocab.parties), ("issue", issues, want_i, vocab.issues)):
+        bad = [a for a, g in zip(asked, got) if g not in known]
         if bad:
-            raise BriefError(f"unknown {'party' if asked is parties else 'issue'}: {', '.join(bad)}")
+            raise BriefError(f"unknown {what}: {', '.join(bad)}")
     views = assistant.positions[0] if assistant.positions else None
     statements = []
     if views is not None:

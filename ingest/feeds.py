@@ -200,7 +200,7 @@ class Fetcher:
         self._lock = threading.Lock()
         self.allow_all = settings.ingest.allow_private_urls
         self.client = httpx.Client(timeout=f.timeout_s, follow_redirects=True, max_redirects=5,
-                                   headers={"User-Agent": "tradechat-feeds/1 (+https://github.com/)"},
+                                   headers={"User-Agent": "tradechat-feeds/1"},
                                    event_hooks={"request": [self._guard]})
 
     def close(self) -> None:

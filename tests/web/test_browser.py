@@ -336,12 +336,12 @@ def test_delete_asks_first_keeps_the_search_and_takes_its_positions_along(page, 
 
     page.get_by_role("tab", name="Positions").click()
     page.locator("#pos-status", has_text="stored documents changed").wait_for(timeout=30_000)  # redrawn on opening
-    rows_by(page, "party")
+    rows_by(page, "issue")  # (a row per issue: all of them shown, whatever other tests added; Japan is a top column)
     matrix = page.locator("#positions-matrix")
-    matrix.get_by_text("Japan", exact=True).first.wait_for(timeout=30_000)
+    matrix.get_by_text("autos", exact=True).first.wait_for(timeout=30_000)
     headers = [h.strip() for h in matrix.locator("thead th").all_inner_texts()]
-    row = matrix.locator("div[role=row]", has_text="Japan").first
-    row.locator("[role=gridcell]").nth(headers.index("autos")).click()
+    row = matrix.locator("div[role=row]", has_text="autos").first
+    row.locator("[role=gridcell]").nth(headers.index("Japan")).click()
     timeline = page.locator("#positions-timeline .tc-timeline", has_text="Japan on autos")
     timeline.wait_for(timeout=30_000)
     assert f"doc: {gone}" not in timeline.inner_text()  # the timeline no longer cites it
