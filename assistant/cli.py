@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_watch)
 
     p = sub.add_parser("changes", help="what changed: documents, statements, stance changes, conflicting figures")
-    p.add_argument("--since", help="ISO date or time, or `last` (since the previous `changes --since last`)")
+    p.add_argument("--since", help="ISO date or time, or `last` (what was recorded since the previous `changes` call)")
     p.add_argument("--party", help="only this party (any name)")
     p.add_argument("--issue", help="only this issue (any phrase)")
     p.add_argument("--kind", action="append", choices=["document_added", "document_replaced", "document_removed", "statement_added",
@@ -288,8 +288,7 @@ def cmd_changes(args, settings: Settings) -> int:
             print(f"tradechat changes: --since {args.since!r} is not a date (YYYY-MM-DD), a time (ISO 8601) or `last`", file=sys.stderr)
             return 2
     events = log.events(since, party, issue, args.kind, after_id, args.limit)
-    if args.since == "last":
-        log.mark_read(max([after_id or 0, log.latest_id()]))
+    log.mark_read(max([log.last_read(), log.latest_id()]))  # the next `--since last` starts after what exists now
     if args.json:
         print(json.dumps(events, indent=2, ensure_ascii=False))
         return 0
