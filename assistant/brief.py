@@ -226,7 +226,9 @@ def stance_chart(statements: list[dict]) -> bytes | None:
             when = datetime.fromisoformat(s["published"][:10])
             ax.scatter([when], [y], color=STANCE_COLOURS.get(s["stance"], "#777"), s=40, zorder=3)
     ax.set_yticks(range(len(rows)), [f"{p} / {i}" for p, i in rows], fontsize=8)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # days, months or years, as the span needs
     ax.grid(axis="x", alpha=0.3)
     handles = [plt.Line2D([], [], marker="o", ls="", color=c, label=s) for s, c in STANCE_COLOURS.items()]
     ax.legend(handles=handles, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=6, frameon=False)

@@ -221,6 +221,23 @@ def changes_html(events: list[dict], shown: int = 20) -> str:
     return f'<div class="tc-changes">{"".join(parts)}</div>'
 
 
+def stance_cell_style(value) -> str:
+    """CSS for a matrix cell: the colour of the stance it starts with ("red line 2019-05 +1")."""
+    from .brief import STANCE_COLOURS
+
+    text = str(value or "")
+    stance = next((s for s in sorted(STANCE_COLOURS, key=len, reverse=True) if text.startswith(s)), None)
+    return f"background-color: {STANCE_COLOURS[stance]}; color: #fff" if stance else ""
+
+
+def stance_legend() -> str:
+    from .brief import STANCE_COLOURS
+
+    return '<div class="tc-legend">' + "".join(
+        f'<span style="background:{c};color:#fff;border-radius:3px;padding:0 .4em;margin-right:.4em">{html.escape(s)}</span>'
+        for s, c in STANCE_COLOURS.items()) + "</div>"
+
+
 def landing_html(cov: dict, changes: list[dict] | None = None) -> str:
     """The first screen: what is stored (documents, outlets, dates, last update), the latest additions and,
     when the store has them, the latest stance changes and conflicting figures."""

@@ -349,6 +349,21 @@ class ChatApp:
             return ""
         return f"Showing the {shown} {what} with the most statements of {total}; choose one under **{box}** to see another."
 
+    def cell_chart(self, party: str, issue: str, since: str = "", until: str = "", everything: bool = False) -> str | None:
+        """A PNG of one cell's stances over time (dated statements, coloured by stance), or None."""
+        import tempfile
+
+        from .brief import stance_chart
+
+        views = self._views()
+        f = self.filters((), since, until)
+        png = stance_chart(views.timeline(party, issue, f.since, f.until, everything)) if views else None
+        if not png:
+            return None
+        path = Path(tempfile.mkdtemp(prefix="tradechat-chart-")) / "stances.png"
+        path.write_bytes(png)
+        return str(path)
+
     def positions_choices(self) -> tuple[list[str], list[str]]:
         views = self._views()
         if not views:
@@ -535,7 +550,9 @@ def _positions_tab(gr, app: ChatApp, demo) -> None:
         p_headers = gr.State(["party"])
         p_drawn = gr.State(-1)  # the document store's generation the matrix was drawn from
         p_matrix = gr.Dataframe(value=None, headers=["party"], interactive=False, elem_id="positions-matrix", wrap=True)
+        gr.HTML(render.stance_legend(), elem_id="positions-legend")
         p_timeline = gr.HTML(app.positions_timeline("", ""), elem_id="positions-timeline")
+        p_chart = gr.Image(None, show_label=False, interactive=False, elem_id="positions-chart", height=260)
 
         def show_matrix(party, issue, since_, until_, rows_are="auto", everything=False):
             drawn = app.assistant.store.docs.generation()
@@ -545,7 +562,8 @@ def _positions_tab(gr, app: ChatApp, demo) -> None:
                 return gr.update(), gr.update(), f"**{render.md_text(str(e))}**", drawn
             import pandas as pd
 
-            return (pd.DataFrame(rows, columns=headers), headers,
+            frame = pd.DataFrame(rows, columns=headers).style.map(render.stance_cell_style)  # colour-coded by stance
+            return (frame, headers,
                     app.matrix_note(headers, party, issue) if rows else "No positions match. Ingest articles, then **Update positions**.",
                     drawn)
 
@@ -573,15 +591,15 @@ def _positions_tab(gr, app: ChatApp, demo) -> None:
         def open_cell(headers, since_, until_, everything, evt):
             row, col = (evt.index or [None, None])[:2]
             if not evt.row_value or col is None or col == 0 or col >= len(headers) or not evt.value:
-                return app.positions_timeline("", "")
+                return app.positions_timeline("", ""), None
             party, issue = (headers[col], evt.row_value[0]) if headers[0] == "issue" else (evt.row_value[0], headers[col])
             try:
-                return app.positions_timeline(party, issue, since_, until_, everything)
+                return app.positions_timeline(party, issue, since_, until_, everything), app.cell_chart(party, issue, since_, until_, everything)
             except QuestionError as e:
-                return f"<p>{render.md_text(str(e))}</p>"
+                return f"<p>{render.md_text(str(e))}</p>", None
 
         open_cell.__annotations__ = {"evt": gr.SelectData}
-        p_matrix.select(open_cell, [p_headers, p_since, p_until, p_all], p_timeline, api_name=False)
+        p_matrix.select(open_cell, [p_headers, p_since, p_until, p_all], [p_timeline, p_chart], api_name=False)
         demo.load(show_matrix, *matrix_io, api_name=False)
         tab.select(redraw_if_changed, [*matrix_io[0], p_drawn], matrix_io[1], api_name=False)
         demo.load(lambda: tuple(gr.update(choices=c) for c in app.positions_choices()), None, [p_party, p_issue], api_name=False)

@@ -149,6 +149,8 @@ def test_positions_tab_shows_the_matrix_and_a_cell_opens_its_timeline(page):
     row = matrix.locator("div[role=row]", has_text="Japan").first  # Gradio's virtual table: rows and cells are divs
     cell = row.locator("[role=gridcell]").nth(headers.index("autos"))
     assert "red line" in cell.inner_text()  # Tokyo's latest stance on car tariffs in the samples
+    colour = cell.evaluate("e => getComputedStyle(e.querySelector('*') || e).backgroundColor + '|' + getComputedStyle(e).backgroundColor")
+    assert "140, 45, 4" in colour  # the red-line colour of the legend (#8c2d04)
     cell.click()
     timeline = page.locator("#positions-timeline .tc-timeline")
     timeline.wait_for(timeout=30_000)
@@ -158,6 +160,7 @@ def test_positions_tab_shows_the_matrix_and_a_cell_opens_its_timeline(page):
     dates = re.findall(r"\d{4}-\d\d-\d\d", " ".join(steps.locator("b").all_inner_texts()))
     assert dates == sorted(dates)  # oldest first
     assert len(steps.first.locator("mark").inner_text()) > 20  # the statement highlighted in its article
+    page.locator("#positions-chart img").wait_for(timeout=30_000)  # the cell's stances over time, as a chart
     page.screenshot(path=str(SHOTS / "5-positions-timeline.png"), full_page=True)
 
 
