@@ -74,6 +74,7 @@ class Briefing:
     refs: list[Ref] = field(default_factory=list)
     dropped: int = 0  # sentences the verifier did not let through
     chart_png: bytes | None = None
+    kind: str = "briefing"  # or "conversation": the chat's answers alone
 
     @property
     def stance_colours(self) -> dict[str, str]:
@@ -208,6 +209,30 @@ def build_briefing(assistant, parties=(), issues=(), since: str | None = None, u
     return b
 
 
+def conversation(turns: list[tuple[str, object]]) -> Briefing:
+    """A chat's turns (question, its verified Answer or None) as an exportable document: each answer's
+    verified sentences with their citations renumbered into one reference list."""
+    refs = _Refs(None)
+    b = Briefing("Conversation", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "the chat's verified answers",
+                 kind="conversation")
+    for q, ans in turns:
+        if ans is None:
+            b.answers.append({"question": q, "sentences": [], "refused": True, "notes": ["answered before the server last started"]})
+            continue
+        by_n = {c.n: c for c in ans.citations}
+        lines = []
+        for sent in ans.sentences:
+            if not sent.supported:
+                continue
+            ns = [refs.n(by_n[n].doc_id, {"source": by_n[n].source, "title": by_n[n].title, "published": by_n[n].published,
+                                          "url": by_n[n].url}) for n in sent.citations if n in by_n]
+            if ns:
+                lines.append(Line(sent.text, ns[0]))
+        b.answers.append({"question": q, "sentences": lines, "refused": not lines, "notes": ans.notes})
+    b.refs = refs.refs
+    return b
+
+
 def stance_chart(statements: list[dict]) -> bytes | None:
     """A timeline per party and issue: one row per cell, each dated statement a dot coloured by its stance."""
     import matplotlib
@@ -263,7 +288,24 @@ def md_escape(text) -> str:
 def _sections(b: Briefing):
     """The briefing as (kind, content) blocks shared by the Word and PDF writers."""
     yield "h1", b.title
-    yield "meta", f"Generated {b.generated} · {b.scope} · every sentence quoted from a stored source and checked against it"
+    yield "meta", f"Generated {b.generated} · {b.scope} · every sentence checked against the source it cites"
+    if b.kind == "briefing":
+        yield from _briefing_sections(b)
+    if b.answers:
+        yield "h2", "Questions"
+        for a in b.answers:
+            yield "h3", a["question"]
+            yield "p", ("The stored sources do not answer this question." if a["refused"]
+                        else " ".join(f"{ln.text} [{ln.n}]" for ln in a["sentences"]))
+    yield "h2", "References"
+    for r in b.refs:
+        yield "ref", (f"{r.n}. {r.source or 'unknown outlet'}, “{r.title or r.doc_id}”, {r.published or 'undated'}"
+                      + (f", {r.url}" if r.url else "") + f" (doc: {r.doc_id})")
+    if b.dropped:
+        yield "meta", f"{b.dropped} sentence(s) left out: the check against their sources did not support them."
+
+
+def _briefing_sections(b: Briefing):
     yield "h2", "Where things stand"
     for ln in b.summary or []:
         yield "item", f"{ln.party} / {ln.issue}: {ln.stance} ({ln.date or 'undated'}, {ln.source or 'unknown outlet'}): “{ln.text}” [{ln.n}]"
@@ -292,18 +334,6 @@ def _sections(b: Briefing):
         yield "item", f"{q.party} ({q.source or 'unknown outlet'}, {q.date or 'undated'}): “{q.text}” [{q.n}]"
     if not b.quotes:
         yield "p", "None in the selection."
-    if b.answers:
-        yield "h2", "Questions"
-        for a in b.answers:
-            yield "h3", a["question"]
-            yield "p", ("The stored sources do not answer this question." if a["refused"]
-                        else " ".join(f"{ln.text} [{ln.n}]" for ln in a["sentences"]))
-    yield "h2", "References"
-    for r in b.refs:
-        yield "ref", (f"{r.n}. {r.source or 'unknown outlet'}, “{r.title or r.doc_id}”, {r.published or 'undated'}"
-                      + (f", {r.url}" if r.url else "") + f" (doc: {r.doc_id})")
-    if b.dropped:
-        yield "meta", f"{b.dropped} sentence(s) left out: the check against their sources did not support them."
 
 
 def _cell_text(b: Briefing, p: str, i: str) -> str:

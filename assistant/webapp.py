@@ -72,6 +72,9 @@ class ChatApp:
         self.assistant = assistant or Assistant.from_settings(settings)
         self._ingest_lock = threading.Lock()
         self.last_report = None  # the last ingest's report (its full failure list is offered as a download)
+        from cachetools import LRUCache
+
+        self._answers: LRUCache = LRUCache(maxsize=2000)  # (question, answer text) -> Answer, for exports
 
     # ---- chat ------------------------------------------------------------------
     def filters(self, outlets, since, until) -> Filters:
@@ -97,6 +100,7 @@ class ChatApp:
             for event in session.ask_stream(message, filters=filters, mode=mode or None, k=int(k) if k else None):
                 match event:
                     case Final(answer=answer):
+                        self._answers[(message, answer.text)] = answer
                         messages[-1]["content"] = render.answer_markdown(answer, turn)
                         sections.append(render.turn_html(answer, turn, self._document_text))
                         yield _copy(messages), "", [list(h) for h in session.history], sections, render.panel(sections)
@@ -256,6 +260,30 @@ class ChatApp:
         out = Path(tempfile.mkdtemp(prefix="tradechat-")) / "ingest-failures.txt"
         shutil.copyfile(report.failures_file, out)
         return str(out)
+
+    # ---- exports ---------------------------------------------------------------------
+    def export_conversation(self, history) -> tuple[str, list[str]]:
+        """(status, files): the conversation's verified answers with numbered references, as Markdown, Word and PDF."""
+        import tempfile
+
+        from . import brief
+
+        turns = [(q, self._answers.get((q, a))) for q, a in (tuple(h) for h in history or [])]
+        b = brief.conversation(turns)
+        if not b.answers:
+            return "Nothing to export yet: ask a question first.", []
+        folder = Path(tempfile.mkdtemp(prefix="tradechat-export-"))
+        out = []
+        for ext, data in (("md", brief.render(b, "md").encode()), ("docx", brief.render_docx(b)), ("pdf", brief.render_pdf(b))):
+            path = folder / f"conversation.{ext}"
+            path.write_bytes(data)
+            out.append(str(path))
+        missing = sum(a is None for _, a in turns)
+        from ingest.types import count
+
+        return (f"{count(len(b.answers), 'answer')}, {count(len(b.refs), 'reference')}" + (
+            f"; {missing} earlier answers were given before the server last started and are listed without their sources"
+            if missing else "")), out
 
     # ---- briefings ------------------------------------------------------------------
     def briefing(self, parties, issues, since, until, question) -> tuple[str, str, list[str]]:
@@ -460,7 +488,12 @@ def _chat_tab(gr, app: ChatApp, settings: Settings):
                         outlets = gr.Dropdown([], multiselect=True, label="Outlets (all when empty)")
                         since = gr.Textbox(label="Published since (YYYY-MM-DD)")
                         until = gr.Textbox(label="until (YYYY-MM-DD)")
-                clear = gr.Button("New conversation", size="sm")
+                with gr.Row():
+                    clear = gr.Button("New conversation", size="sm")
+                    export = gr.Button("Export conversation", size="sm", elem_id="export")
+                export_status = gr.Markdown(elem_id="export-status")
+                export_files = gr.File(label="Conversation (Markdown, Word, PDF)", file_count="multiple", interactive=False,
+                                       elem_id="export-files")
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
                 panel = gr.HTML(render.panel([]), elem_id="sources-panel")
@@ -469,6 +502,7 @@ def _chat_tab(gr, app: ChatApp, settings: Settings):
         for trigger in (box.submit, send.click):
             trigger(app.chat, inputs, outputs, concurrency_limit=w.chat_concurrency, api_name=False)
         clear.click(lambda: ([], "", [], [], render.panel([])), None, outputs, api_name=False)
+        export.click(app.export_conversation, history, [export_status, export_files], api_name=False)
 
         def first_screen():
             cov = app.assistant.store.docs.coverage(recent=len(examples))  # read once for both

@@ -1,5 +1,6 @@
 """The web chat's handlers, called directly (real embedder, real Chroma, extractive answers)."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -260,3 +261,22 @@ def test_the_first_screen_says_what_is_stored_and_offers_questions_it_can_answer
         assert "[1]" in out[0][-1]["content"], (q, out[0][-1]["content"][:300])
     empty = ChatApp(Settings.load(data_dir=app.settings.data_dir.parent / "empty"))
     assert "Nothing is stored yet" in empty.landing() and empty.example_questions() == []
+
+
+def test_the_conversation_exports_with_its_references(app, tmp_path):
+    import docx
+    import pypdf
+
+    history, sections = [], []
+    for q in ("What is Japan's position on the proposed U.S. auto tariffs?", "And what about agriculture?"):
+        msgs, _, history, sections, _ = _chat(app, q, history, sections)[-1]
+    status, files = app.export_conversation(history)
+    assert "2 answers" in status and [f.rsplit(".", 1)[1] for f in files] == ["md", "docx", "pdf"]
+    md = open(files[0], encoding="utf-8").read()
+    assert "## Where things stand" not in md and "What is Japan's position" in md and "And what about agriculture?" in md
+    cited = {int(n) for n in re.findall(r"\[(\d+)\]", md.split("## References")[0])}
+    listed = {int(n) for n in re.findall(r"^(\d+)\. ", md.split("## References")[1], re.M)}
+    assert cited and cited == listed  # every [n] resolves to a reference
+    assert "References" in [p.text for p in docx.Document(files[1]).paragraphs]
+    assert "agriculture" in " ".join(p.extract_text() for p in pypdf.PdfReader(files[2]).pages)
+    assert app.export_conversation([])[1] == []

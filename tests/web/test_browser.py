@@ -455,3 +455,15 @@ def test_the_briefing_tab_shows_a_cited_briefing_and_offers_four_downloads(page)
     assert all(ext in names for ext in (".md", ".html", ".pdf", ".docx"))
     assert page.evaluate("window.__pwned === undefined") and not page.dialogs
     page.screenshot(path=str(SHOTS / "12-briefing.png"), full_page=True)
+
+
+def test_the_conversation_exports_from_the_chat(page):
+    page.get_by_role("tab", name="Chat").click()
+    new_conversation(page)
+    ask(page, "What regional value content will cars need under USMCA?")
+    page.locator("#sources-panel .tc-cite, #sources-panel .tc-refusal").first.wait_for(timeout=90_000)
+    page.wait_for_timeout(500)
+    page.locator("#export").click()
+    page.locator("#export-status", has_text="1 answer,").wait_for(timeout=60_000)
+    names = " ".join(page.locator("#export-files").all_inner_texts())
+    assert all(ext in names for ext in (".md", ".docx", ".pdf")), names
