@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ingest.clean import strip_dateline
+
 from .types import Passage
 
 STANCE_COLOURS = {"demand": "#1f77b4", "offer": "#2ca02c", "agreement": "#17becf", "threat": "#d62728",
@@ -109,8 +111,7 @@ def _verified(assistant, text: str, doc_id: str, start: int, end: int) -> bool:
 
 def _clean(sentence: str) -> str:
     """A stored sentence as a quote: one line, without a leading dateline ("TOKYO, March 2 (Wire) - ")."""
-    s = " ".join(sentence.split())
-    return re.sub(r"^[A-Z][A-Za-z .'-]{1,40},\s+[A-Z][a-z]+\.?\s+\d{1,2}\s+\([^)]{1,60}\)\s+-+\s+", "", s)
+    return strip_dateline(" ".join(sentence.split()))
 
 
 def build_briefing(assistant, parties=(), issues=(), since: str | None = None, until: str | None = None,
@@ -320,13 +321,12 @@ def _briefing_sections(b: Briefing):
         yield "h3", party
         for m in moves:
             yield "item", (f"{m['issue']}: {m['from'].stance} → {m['to'].stance}. From ({m['from'].date or 'undated'}): "
-                           f"“{m['from'].text}” [{m['from'].n}]; to ({m['to'].date or 'undated'}): “{m['to'].text}” [{m['to'].n}]")
+                           f"{_quote(m['from'])}; to ({m['to'].date or 'undated'}): {_quote(m['to'])}")
     if not b.changes:
         yield "p", "No stance moved in the period."
     yield "h2", "Conflicting figures"
     for c in b.conflicts:
-        yield "item", (f"{c['new'].source or 'unknown outlet'} ({c['new'].date or 'undated'}): “{c['new'].text}” [{c['new'].n}]; "
-                       f"{c['stored'].source or 'unknown outlet'} ({c['stored'].date or 'undated'}): “{c['stored'].text}” [{c['stored'].n}]")
+        yield "item", f"{_sourced(c['new'])}; {_sourced(c['stored'])}"
     if not b.conflicts:
         yield "p", "None recorded for the selection."
     yield "h2", "Key quotes"
@@ -334,6 +334,15 @@ def _briefing_sections(b: Briefing):
         yield "item", f"{q.party} ({q.source or 'unknown outlet'}, {q.date or 'undated'}): “{q.text}” [{q.n}]"
     if not b.quotes:
         yield "p", "None in the selection."
+
+
+def _quote(ln: Line) -> str:
+    return f"“{ln.text}” [{ln.n}]"
+
+
+def _sourced(ln: Line) -> str:
+    """ "Outlet (date): “the sentence” [n]" """
+    return f"{ln.source or 'unknown outlet'} ({ln.date or 'undated'}): {_quote(ln)}"
 
 
 def _cell_text(b: Briefing, p: str, i: str) -> str:

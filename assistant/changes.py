@@ -16,6 +16,7 @@ import logging
 import re
 from datetime import date
 
+from ingest.clean import strip_dateline
 from ingest.sentences import split_sentences
 
 from .alerts import send_alerts
@@ -72,9 +73,6 @@ _PERIOD = re.compile(r"\b(?:(?P<fy>(?:19|20)\d\d/\d\d)|(?P<year>(?:19|20)\d\d)|(
                      r"(?P<q>first|second|third|fourth)[\s-]+quarter|(?P<month>" + "|".join(_MONTHS) + r"))\b", re.I)
 
 
-_DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .'-]{1,40},\s+[A-Z][a-z]+\.?\s+\d{1,2}\s+\([^)]{1,60}\)\s+-+\s+")
-
-
 def _period(sentence: str, published: str | None) -> frozenset[str]:
     """The periods a sentence names ("last year" read against its date): a figure for 1986 does not conflict
     with one for 1987/88, nor an annual one with a quarter's."""
@@ -83,7 +81,7 @@ def _period(sentence: str, published: str | None) -> frozenset[str]:
     except ValueError:
         year = None
     out = set()
-    sentence = _DATELINE.sub("", sentence)  # "SYDNEY, March 8 (Lakeside Daily) - " dates the story, not the figure
+    sentence = strip_dateline(sentence.strip())  # "SYDNEY, March 8 (Lakeside Daily) - " dates the story, not the figure
     for m in _PERIOD.finditer(sentence):
         if m.group("fy"):
             out.add(m.group("fy"))

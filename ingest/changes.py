@@ -45,10 +45,7 @@ def now_iso() -> str:
 class ChangeLog:
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = ThreadConnections(self.path)
-        with self._db.get() as c:
-            c.executescript(_SCHEMA)
+        self._db = ThreadConnections.with_schema(self.path, _SCHEMA)
 
     @classmethod
     def from_settings(cls, settings) -> ChangeLog:

@@ -273,6 +273,11 @@ def _find_outlet(units: list[Unit], dateline_agency: str | None) -> str | None:
     return None
 
 
+def strip_dateline(text: str) -> str:
+    """The text without a leading dateline ("TOKYO, March 2 (Harbour Wire) - "): it dates the story, not what follows."""
+    return _DATELINE.sub("", text, count=1)
+
+
 def extract_dateline(first_paragraph: str) -> tuple[str | None, str | None]:
     """("TOKYO", agency) from "TOKYO -- ..." / "WASHINGTON, May 3 (Reuters) - ..."."""
     m = _DATELINE.match(first_paragraph)

@@ -98,10 +98,7 @@ class Feed:
 class FeedStore:
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = ThreadConnections(self.path)
-        with self._db.get() as c:
-            c.executescript(_SCHEMA)
+        self._db = ThreadConnections.with_schema(self.path, _SCHEMA)
 
     @classmethod
     def from_settings(cls, settings) -> FeedStore:

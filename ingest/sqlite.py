@@ -19,6 +19,15 @@ class ThreadConnections:
         self.path = Path(path)
         self._local = threading.local()
 
+    @classmethod
+    def with_schema(cls, path: Path, schema: str) -> ThreadConnections:
+        """Connections to a database at ``path`` (its folder made) whose tables ``schema`` creates if missing."""
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        db = cls(path)
+        with db.get() as c:
+            c.executescript(schema)
+        return db
+
     def get(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
