@@ -210,11 +210,11 @@ def build_briefing(assistant, parties=(), issues=(), since: str | None = None, u
     return b
 
 
-def conversation(turns: list[tuple[str, object]]) -> Briefing:
+def conversation(turns: list[tuple[str, object]], title: str = "Conversation") -> Briefing:
     """A chat's turns (question, its verified Answer or None) as an exportable document: each answer's
     verified sentences with their citations renumbered into one reference list."""
     refs = _Refs(None)
-    b = Briefing("Conversation", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "the chat's verified answers",
+    b = Briefing(title, datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "the chat's verified answers",
                  kind="conversation")
     for q, ans in turns:
         if ans is None:
@@ -393,8 +393,13 @@ def render_docx(b: Briefing) -> bytes:
     return out.getvalue()
 
 
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[k: k + 2], 16) for k in (1, 3, 5))
+
+
 def render_pdf(b: Briefing) -> bytes:
-    """A PDF (fpdf2) in DejaVu Sans, the font matplotlib ships, so any script the sources use prints."""
+    """A PDF (fpdf2) in DejaVu Sans, the font matplotlib ships, so any script the sources use prints; text is
+    shaped by HarfBuzz (uharfbuzz), so Arabic letters join and right-to-left runs read in their own direction."""
     import matplotlib
     from fpdf import FPDF
 
@@ -402,6 +407,7 @@ def render_pdf(b: Briefing) -> bytes:
     pdf = FPDF(format="A4")
     pdf.add_font("DejaVu", "", str(font / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(font / "DejaVuSans-Bold.ttf"))
+    pdf.set_text_shaping(True)
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
@@ -426,20 +432,31 @@ def render_pdf(b: Briefing) -> bytes:
             for start in range(0, len(b.issues), cols):
                 group = b.issues[start: start + cols]
                 pdf.set_fill_color(235, 235, 235)
+                def fit(text: str) -> str:  # cut to the cell's width, marked, instead of running into the next cell
+                    while len(text) > 1 and pdf.get_string_width(text) > w - 2:
+                        text = text[:-2] + "…"
+                    return text
+
                 for name in ["party", *group]:
-                    pdf.cell(w, 6, name[:22], border=1, fill=True)
+                    pdf.cell(w, 6, fit(name), border=1, fill=True)
                 pdf.ln()
                 for p in b.parties:
-                    pdf.cell(w, 6, p[:22], border=1)
+                    pdf.cell(w, 6, fit(p), border=1)
                     for i in group:
                         c = b.cells.get((p, i))
                         if c:
-                            rgb = tuple(int(STANCE_COLOURS.get(c["stance"], "#cccccc")[k: k + 2], 16) for k in (1, 3, 5))
-                            pdf.set_fill_color(*rgb)
+                            pdf.set_fill_color(*_rgb(STANCE_COLOURS.get(c["stance"], "#cccccc")))
                             pdf.set_text_color(255, 255, 255)
-                        pdf.cell(w, 6, _cell_text(b, p, i)[:24], border=1, fill=bool(c))
+                        pdf.cell(w, 6, fit(_cell_text(b, p, i)), border=1, fill=bool(c))
                         pdf.set_text_color(0, 0, 0)
                     pdf.ln()
                 pdf.ln(2)
-            pdf.multi_cell(width, 5, "Legend: " + ", ".join(STANCE_COLOURS), align="L")
+            pdf.cell(16, 5, "Legend:")  # each stance in its own colour, as in the matrix
+            for stance, colour in STANCE_COLOURS.items():
+                pdf.set_fill_color(*_rgb(colour))
+                pdf.set_text_color(255, 255, 255)
+                pdf.cell(pdf.get_string_width(stance) + 4, 5, stance, fill=True, align="C")
+                pdf.set_text_color(0, 0, 0)
+                pdf.cell(2, 5, "")
+            pdf.ln(7)
     return bytes(pdf.output())

@@ -60,6 +60,18 @@ def unique_names(checked: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
     return out
 
 
+def _text(content) -> str:
+    """A chat message's text, whether Gradio hands it back as a string or as a list of parts."""
+    if isinstance(content, list):
+        return " ".join(_text(c) for c in content)
+    if isinstance(content, dict):
+        return str(content.get("text") or content.get("value") or "")
+    return str(content or "")
+
+
+EXPORT_ANSWER = "Export this answer (Markdown, Word, PDF)"
+
+
 def _copy(messages: list[dict]) -> list[dict]:
     return [dict(m) for m in messages]
 
@@ -262,28 +274,54 @@ class ChatApp:
         return str(out)
 
     # ---- exports ---------------------------------------------------------------------
-    def export_conversation(self, history) -> tuple[str, list[str]]:
-        """(status, files): the conversation's verified answers with numbered references, as Markdown, Word and PDF."""
+    def _turns(self, history) -> list[tuple[str, object]]:
+        """The chat's turns as (question, its verified Answer, or None when given before the server last started)."""
+        return [(q, self._answers.get((q, a))) for q, a in (tuple(h) for h in history or [])]
+
+    @staticmethod
+    def _write_exports(turns: list[tuple[str, object]], name: str, title: str) -> tuple[str, list[str]]:
+        """Markdown, Word and PDF files of these turns' verified answers, with one numbered reference list."""
         import tempfile
+
+        from ingest.types import count
 
         from . import brief
 
-        turns = [(q, self._answers.get((q, a))) for q, a in (tuple(h) for h in history or [])]
-        b = brief.conversation(turns)
+        b = brief.conversation(turns, title)
         if not b.answers:
             return "Nothing to export yet: ask a question first.", []
         folder = Path(tempfile.mkdtemp(prefix="tradechat-export-"))
         out = []
         for ext, data in (("md", brief.render(b, "md").encode()), ("docx", brief.render_docx(b)), ("pdf", brief.render_pdf(b))):
-            path = folder / f"conversation.{ext}"
+            path = folder / f"{name}.{ext}"
             path.write_bytes(data)
             out.append(str(path))
         missing = sum(a is None for _, a in turns)
-        from ingest.types import count
-
         return (f"{count(len(b.answers), 'answer')}, {count(len(b.refs), 'reference')}" + (
-            f"; {missing} earlier answers were given before the server last started and are listed without their sources"
-            if missing else "")), out
+            f"; {count(missing, 'answer')} given before the server last started, listed without sources" if missing else "")), out
+
+    def export_conversation(self, history) -> tuple[str, list[str]]:
+        """(status, files): the conversation's verified answers with numbered references, as Markdown, Word and PDF."""
+        return self._write_exports(self._turns(history), "conversation", "Conversation")
+
+    def export_answer(self, messages, history, index) -> tuple[str, list[str]]:
+        """(status, files): one answer, the one at chat message ``index`` (the chat's per-answer Export), as
+        Markdown, Word and PDF with its own references."""
+        index = index[0] if isinstance(index, (list, tuple)) else index
+        messages = list(messages or [])
+        if not isinstance(index, int) or not 0 < index < len(messages) or messages[index].get("role") != "assistant":
+            return "Only an answer can be exported: use Export on one of the assistant's messages.", []
+        turn = sum(m.get("role") == "user" for m in messages[:index])  # this answer's turn, 1-based
+        turns = self._turns(history)
+        question = _text(messages[index - 1].get("content"))
+        if not (0 < turn <= len(turns) and turns[turn - 1][0] == question):  # a failed turn left no history entry
+            same = [t for t in turns if t[0] == question]
+            if not same:
+                return "This message is not an answer that can be exported (it was an error or is still being written).", []
+            turns = [same[-1]]
+        else:
+            turns = [turns[turn - 1]]
+        return self._write_exports(turns, f"answer-{turn}", f"Answer {turn}")
 
     # ---- briefings ------------------------------------------------------------------
     def briefing(self, parties, issues, since, until, question) -> tuple[str, str, list[str]]:
@@ -472,7 +510,8 @@ def _chat_tab(gr, app: ChatApp, settings: Settings):
                     refresh = gr.Button("Refresh", size="sm", elem_id="whats-new-refresh")
                 with gr.Row():
                     examples = [gr.Button(visible=False, size="sm", elem_classes="tc-example") for _ in range(3)]
-                chatbot = gr.Chatbot(label="Chat", height=520, elem_id="chat", sanitize_html=True)
+                chatbot = gr.Chatbot(label="Chat", height=520, elem_id="chat", sanitize_html=True,
+                                     feedback_options=[EXPORT_ANSWER])  # under each answer's flag icon
                 with gr.Row():
                     box = gr.Textbox(placeholder="Ask about trade negotiations, e.g. What does Japan want on auto tariffs?",
                                      show_label=False, scale=5, elem_id="question", max_lines=4)
@@ -492,7 +531,7 @@ def _chat_tab(gr, app: ChatApp, settings: Settings):
                     clear = gr.Button("New conversation", size="sm")
                     export = gr.Button("Export conversation", size="sm", elem_id="export")
                 export_status = gr.Markdown(elem_id="export-status")
-                export_files = gr.File(label="Conversation (Markdown, Word, PDF)", file_count="multiple", interactive=False,
+                export_files = gr.File(label="Exported (Markdown, Word, PDF)", file_count="multiple", interactive=False,
                                        elem_id="export-files")
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
@@ -503,6 +542,13 @@ def _chat_tab(gr, app: ChatApp, settings: Settings):
             trigger(app.chat, inputs, outputs, concurrency_limit=w.chat_concurrency, api_name=False)
         clear.click(lambda: ([], "", [], [], render.panel([])), None, outputs, api_name=False)
         export.click(app.export_conversation, history, [export_status, export_files], api_name=False)
+
+        def export_one(msgs, hist, data):  # the flag menu under an answer: Export this answer
+            return app.export_answer(msgs, hist, data.index)
+
+        export_one.__annotations__["data"] = gr.LikeData  # (a real class, not a string: Gradio fills it by its type)
+
+        chatbot.like(export_one, [chatbot, history], [export_status, export_files], api_name=False)
 
         def first_screen():
             cov = app.assistant.store.docs.coverage(recent=len(examples))  # read once for both

@@ -99,6 +99,7 @@ def test_pdf_and_word_read_back_with_every_section_and_reference(briefed, tmp_pa
         assert heading in text
     assert all(f"doc: {r.doc_id}" in text.replace(" ", " ") or r.doc_id in text.replace(" ", "") for r in b.refs)
     assert "<script>alert(1)</script>" in text.replace(" ", "")  # the markup printed as text
+    assert "التجارة" in text  # the Arabic, shaped by HarfBuzz, still reads back as its own letters
     word = tmp_path / "brief.docx"
     word.write_bytes(render_docx(b))
     d = docx.Document(word)

@@ -267,9 +267,10 @@ def test_the_conversation_exports_with_its_references(app, tmp_path):
     import docx
     import pypdf
 
-    history, sections = [], []
+    history, sections, msgs = [], [], []
     for q in ("What is Japan's position on the proposed U.S. auto tariffs?", "And what about agriculture?"):
-        msgs, _, history, sections, _ = _chat(app, q, history, sections)[-1]
+        turn, _, history, sections, _ = _chat(app, q, history, sections)[-1]
+        msgs += turn
     status, files = app.export_conversation(history)
     assert "2 answers" in status and [f.rsplit(".", 1)[1] for f in files] == ["md", "docx", "pdf"]
     md = open(files[0], encoding="utf-8").read()
@@ -280,3 +281,13 @@ def test_the_conversation_exports_with_its_references(app, tmp_path):
     assert "References" in [p.text for p in docx.Document(files[1]).paragraphs]
     assert "agriculture" in " ".join(p.extract_text() for p in pypdf.PdfReader(files[2]).pages)
     assert app.export_conversation([])[1] == []
+    # one answer alone: the second, from its chat message, with only its own references
+    status, files = app.export_answer(msgs, history, 3)
+    assert status.startswith("1 answer,") and files[0].endswith("answer-2.md"), status
+    one = open(files[0], encoding="utf-8").read()
+    assert one.startswith("# Answer 2") and "And what about agriculture?" in one and "What is Japan's position" not in one
+    own = {int(n) for n in re.findall(r"\[(\d+)\]", one.split("## References")[0])}
+    assert own and own == {int(n) for n in re.findall(r"^(\d+)\. ", one.split("## References")[1], re.M)}
+    assert "agriculture" in " ".join(p.extract_text() for p in pypdf.PdfReader(files[2]).pages)
+    assert app.export_answer(msgs, history, 2)[1] == []  # a question is not an answer
+    assert app.export_answer(msgs, history, 99)[1] == []

@@ -467,3 +467,10 @@ def test_the_conversation_exports_from_the_chat(page):
     page.locator("#export-status", has_text="1 answer,").wait_for(timeout=60_000)
     names = " ".join(page.locator("#export-files").all_inner_texts())
     assert all(ext in names for ext in (".md", ".docx", ".pdf")), names
+    # one answer alone, from the flag menu under it
+    page.locator("#chat .extra-feedback").last.hover()
+    page.locator("#chat .extra-feedback-option", has_text="Export this answer").last.click()
+    for ext in (".md", ".docx", ".pdf"):  # each file offered for download under its own name
+        page.locator(f"#export-files a[download='answer-1{ext}']").wait_for(timeout=60_000)
+    assert page.locator("#export-status").inner_text().startswith("1 answer,")
+    page.screenshot(path=str(SHOTS / "13-export-one-answer.png"), full_page=True)
