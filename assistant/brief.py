@@ -82,6 +82,18 @@ class Briefing:
     def stance_colours(self) -> dict[str, str]:
         return STANCE_COLOURS
 
+    def cited_sentences(self) -> int:
+        """Every quoted, verified and numbered sentence the briefing shows."""
+        return (len(self.summary) + sum(2 * len(v) for v in self.changes.values()) + 2 * len(self.conflicts) + len(self.quotes)
+                + sum(len(a["sentences"]) for a in self.answers))
+
+    def status(self) -> str:
+        """One line on what the briefing holds, as `tradechat brief` and the Briefing tab report it."""
+        return (f"{len(self.summary)} summary lines, {sum(len(v) for v in self.changes.values())} stance changes, "
+                f"{len(self.conflicts)} conflicting figures, {len(self.quotes)} quotes, {len(self.refs)} references; "
+                f"{self.cited_sentences()} cited sentences"
+                + (f", {self.dropped} left out (not supported by their source)" if self.dropped else ", none left out by the check"))
+
     def chart_data_uri(self) -> str | None:
         return "data:image/png;base64," + base64.b64encode(self.chart_png).decode() if self.chart_png else None
 
@@ -177,11 +189,21 @@ def build_briefing(assistant, parties=(), issues=(), since: str | None = None, u
                 a, z = line(old), line(new)
                 if a and z:
                     b.changes.setdefault(party, []).append({"issue": issue, "from": a, "to": z})
-    # 4. conflicting figures from the change log, within the selection's documents and dates
+    # 4. conflicting figures: the change log's, and those the selection's own documents bring (a store filled by
+    #    `tradechat ingest` has none logged), within the selection's documents and dates; one per pair and unit
+    from .changes import conflict_events
+
     log = assistant.store.changes
     docs_in = {s["doc_id"] for s in statements}
-    for e in (log.events(kinds=["conflicting_figure"]) if log is not None else []):
+    events = (log.events(kinds=["conflicting_figure"]) if log is not None else []) + \
+        conflict_events(assistant, sorted(docs_in), record=False)
+    seen = set()
+    for e in events:
         new, old = e["detail"]["new"], e["detail"]["stored"]
+        pair = (frozenset((new["doc_id"], old["doc_id"])), e["detail"]["unit"])
+        if pair in seen:
+            continue
+        seen.add(pair)
         if docs_in and not ({new["doc_id"], old["doc_id"]} & docs_in):
             continue
         if since and max((new.get("published") or ""), (old.get("published") or "")) < since:
@@ -346,8 +368,9 @@ def _sourced(ln: Line) -> str:
 
 
 def _cell_text(b: Briefing, p: str, i: str) -> str:
+    """A matrix cell as the web chat writes it: "demand 1987-04 +2" (the latest stance, its month, how many more)."""
     c = b.cells.get((p, i))
-    return f"{c['stance']} {c['date']}" + (f" (+{c['count'] - 1})" if c["count"] > 1 else "") if c else ""
+    return f"{c['stance']} {(c['date'] or '')[:7]}" + (f" +{c['count'] - 1}" if c["count"] > 1 else "") if c else ""
 
 
 def render_docx(b: Briefing) -> bytes:

@@ -106,12 +106,13 @@ def _same_subject(assistant, vocab, a: str, b: str) -> bool:
     return float(va @ vb) >= MIN_SIMILARITY
 
 
-def conflict_events(assistant, doc_ids: list[str], origin: str | None = None) -> list[dict]:
-    """Record and return the conflicting figures the new documents bring."""
+def conflict_events(assistant, doc_ids: list[str], origin: str | None = None, record: bool = True) -> list[dict]:
+    """Record and return the conflicting figures the new documents bring (``record=False``: only return them,
+    as a briefing does for the documents it covers)."""
     from .positions.vocab import Vocabulary
 
     changes = assistant.store.changes
-    if changes is None or not doc_ids:
+    if (record and changes is None) or not doc_ids:
         return []
     vocab = Vocabulary.load(assistant.settings.positions.vocabulary)
     groups = assistant.store.docs.duplicate_groups()
@@ -154,7 +155,7 @@ def conflict_events(assistant, doc_ids: list[str], origin: str | None = None) ->
                                  f"reports {new_fig}, {p.source or p.doc_id} ({(p.published or 'undated')[:10]}) reported {old_fig}"),
                         detail={"unit": unit, "new": {**_cite(doc, a, b, sent), "figure": new_fig},
                                 "stored": {**_cite(old, p.start + pa, p.start + pb, other), "figure": old_fig}}))
-    return changes.record_many(events) if events else []
+    return changes.record_many(events) if events and record else events
 
 
 def after_ingest(assistant, report, origin: str | None = None, progress=None) -> dict:

@@ -326,9 +326,7 @@ def cmd_brief(args, settings: Settings) -> int:
     except OSError as e:
         print(f"tradechat brief: cannot write {args.out}: {e.strerror or e}", file=sys.stderr)
         return 2
-    print(f"wrote {args.out}: {len(b.summary)} summary lines, {sum(len(v) for v in b.changes.values())} stance changes, "
-          f"{len(b.conflicts)} conflicting figures, {len(b.quotes)} quotes, {len(b.refs)} references"
-          + (f"; {b.dropped} sentences left out (not supported by their source)" if b.dropped else ""))
+    print(f"wrote {args.out}: {b.status()}")
     return 0
 
 

@@ -16,6 +16,7 @@ order they first appear.
 
 from __future__ import annotations
 
+import calendar
 import json
 import logging
 import re
@@ -46,6 +47,67 @@ _GENERIC = {
     "Minister", "Prime", "Secretary", "Representative", "Trade", "I", "No", "Yes", "There", "Some", "Other",
 }
 ALIASES_FILE = Path(__file__).with_name("data") / "aliases.json"
+
+_MONTH = (r"(Jan(?:uary|\.)?|Feb(?:ruary|\.)?|March|Mar\.|April|Apr\.|May|June|July|Aug(?:ust|\.)?|Sept?(?:ember|\.)?|"
+          r"Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)")
+_MONTH_DAY = re.compile(rf"\b{_MONTH}(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?![,.]?\d)(?!\s*(?:pct|percent|%|mln|bln)))?")
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b")
+_MAY_AS_MONTH = re.compile(r"(?:\b(?:in|since|until|by|of|last|next|early|late|mid|from|through|to|between|and)[\s-]+)$", re.I)
+
+
+def _month(word: str) -> int:
+    return ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].index(word[:3].lower()) + 1
+
+
+_PERIOD = re.compile(r"\b(first|second|third|fourth|final|last)\s+(quarter|half|(two|three|four|five|six|seven|eight|nine|ten|"
+                     r"eleven|\d{1,2})\s+months)\b", re.I)
+_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4, "last": 4}
+
+
+def _period_months(text: str) -> set[int]:
+    """The months a stated period covers: "first two months" 1-2, "second quarter" 4-6, "first half" 1-6."""
+    out: set[int] = set()
+    for m in _PERIOD.finditer(text):
+        which, unit = _ORDINAL[m.group(1).lower()], m.group(2).lower()
+        if m.group(3):  # the first N months (of a year)
+            n = int(m.group(3)) if m.group(3).isdigit() else _SPELLED_MONTHS[m.group(3).lower()]
+            out |= set(range(1, min(n, 12) + 1)) if which == 1 else set()
+        elif unit == "quarter":
+            out |= set(range(3 * which - 2, 3 * which + 1))
+        else:
+            out |= set(range(1, 7)) if which == 1 else set(range(7, 13))
+    return out
+
+
+_SPELLED_MONTHS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven".split(), 2)}
+
+
+def dates(text: str) -> set[tuple[int, int | None]]:
+    """The calendar dates a text states, as (month, day or None): "April 7", "7 April", "Feb 27", "in May"."""
+    out = set()
+    for m in _DAY_MONTH.finditer(text):
+        if 1 <= int(m.group(1)) <= 31:
+            out.add((_month(m.group(2)), int(m.group(1))))
+    for m in _MONTH_DAY.finditer(text):
+        day = int(m.group(2)) if m.group(2) and 1 <= int(m.group(2)) <= 31 else None
+        if m.group(1) == "May" and day is None and not _MAY_AS_MONTH.search(text[:m.start()]):
+            continue  # "May" the verb
+        out.add((_month(m.group(1)), day))
+    return out
+
+
+def missing_dates(sentence: str, passage_text: str, published) -> list[str]:
+    """The claim's dates that neither the passage nor its own date states: a day must be the one the passage
+    gives that month (or the passage's date), a bare month one the passage names."""
+    claimed = dates(sentence)
+    if not claimed:
+        return []
+    stated = dates(passage_text)
+    if published is not None:
+        stated |= {(published.month, published.day), (published.month, None)}
+    months = {m for m, _ in stated} | _period_months(passage_text)
+    return [calendar.month_name[mo] + (f" {day}" if day else "") for mo, day in sorted(claimed, key=str)
+            if ((mo, day) not in stated if day else mo not in months)]
 
 
 @lru_cache(maxsize=1)
@@ -213,6 +275,8 @@ class Verifier:
         quoted = len(sentence) > 20 and plain(sentence).rstrip(".") in plain(passage.text)  # the passage's own words
         missing = [] if quoted else [x for x in numbers(sentence) if x not in hay_numbers]
         missing += [] if quoted else [x for x in names(sentence) if not name_found(x, hay)]
+        missing += [] if quoted else missing_dates(sentence, " ".join(filter(None, [passage.text, passage.title])),
+                                                   parse_day(passage.published))
         sims = span_vecs @ sentence_vec if len(spans) else np.zeros(0)
         best = int(np.argmax(sims)) if len(sims) else -1
         sim = float(sims[best]) if best >= 0 else 0.0

@@ -346,10 +346,7 @@ class ChatApp:
             out.append(str(path))
         body = page.split("<body>", 1)[1].rsplit("</body>", 1)[0]
         style = page.split("<style>", 1)[1].split("</style>", 1)[0].replace("body {", ".tc-brief {")
-        status = (f"{len(b.summary)} summary lines, {sum(len(v) for v in b.changes.values())} stance changes, "
-                  f"{len(b.conflicts)} conflicting figures, {len(b.refs)} references"
-                  + (f"; {b.dropped} sentences left out (not supported by their source)" if b.dropped else ""))
-        return status, f'<div class="tc-brief"><style>{style}</style>{body}</div>', out
+        return b.status(), f'<div class="tc-brief"><style>{style}</style>{body}</div>', out
 
     # ---- checking a draft ----------------------------------------------------------
     def check_draft(self, text: str) -> str:
