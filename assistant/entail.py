@@ -126,12 +126,21 @@ def _party_of() -> dict[str, str]:
     return out
 
 
+_FRACTION = re.compile(r"\b(?:(\d+)[ -])?(\d+)/(\d+)\b")
+
+
+def _decimal(m: re.Match) -> str:
+    den = int(m.group(3))
+    return f"{int(m.group(1) or 0) + int(m.group(2)) / den:g}" if den else m.group(0)
+
+
 class Text:
     """A sentence read for the rules: tokens, stems, and what negations and hedges cover."""
 
     def __init__(self, text: str, vocab: Vocabulary):
         self.raw = text
-        raw = _TOKEN.findall(_CONTRACTION.sub(r"\1 n't", text))  # "don't" -> "do n't": the negation is its own token
+        raw = _TOKEN.findall(_CONTRACTION.sub(r"\1 n't", _FRACTION.sub(_decimal, text)))  # "don't" -> "do n't": the
+        # negation is its own token; "6-1/2" -> "6.5": one number, not three
         self.tokens = [t.lower().replace("’", "'") for t in raw]
         self.names = [t.removesuffix("'s") for t in self.tokens]  # "tokyo's" names Tokyo
         self.capital = [k > 0 and t[0].isupper() for k, t in enumerate(raw)]  # names, not the word a cue covers
@@ -322,7 +331,9 @@ def compare(claim: str, evidence: str, vocab: Vocabulary | None = None) -> Verdi
     # polarity: the head of a negated phrase in one text, affirmed in the other
     for a, b, how in ((c, e, "the claim negates"), (e, c, "the source negates")):
         for stem, cue in a.negated.items():
-            moved = b.n_negations >= a.n_negations and b.negation_near(stem, v)  # the same negation, elsewhere
+            # the same negation, elsewhere: near the word, or as many negations on both sides ("no figures were given" /
+            # "figures were not provided"); an added or dropped negation changes the count
+            moved = b.n_negations >= a.n_negations and (b.negation_near(stem, v) or b.n_negations == a.n_negations)
             if stem in b.content and stem not in b.negated and not moved:
                 if not _antonym_flip(stem, a, b, v):
                     return Verdict("contradicted", f"polarity: {how} '{stem}' ({cue})", stem)

@@ -82,15 +82,17 @@ def _period_months(text: str) -> set[int]:
 _SPELLED_MONTHS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven".split(), 2)}
 
 
-def dates(text: str) -> set[tuple[int, int | None]]:
-    """The calendar dates a text states, as (month, day or None): "April 7", "7 April", "Feb 27", "in May"."""
+def dates(text: str, any_case: bool = False) -> set[tuple[int, int | None]]:
+    """The calendar dates a text states, as (month, day or None): "April 7", "7 April", "Feb 27", "in May"
+    (``any_case``: also "feb. 27", as some wire stories are written in lower case)."""
+    flags = re.I if any_case else 0
     out = set()
-    for m in _DAY_MONTH.finditer(text):
+    for m in re.finditer(_DAY_MONTH.pattern, text, flags):
         if 1 <= int(m.group(1)) <= 31:
             out.add((_month(m.group(2)), int(m.group(1))))
-    for m in _MONTH_DAY.finditer(text):
+    for m in re.finditer(_MONTH_DAY.pattern, text, flags):
         day = int(m.group(2)) if m.group(2) and 1 <= int(m.group(2)) <= 31 else None
-        if m.group(1) == "May" and day is None and not _MAY_AS_MONTH.search(text[:m.start()]):
+        if m.group(1).lower() == "may" and day is None and not _MAY_AS_MONTH.search(text[:m.start()]):
             continue  # "May" the verb
         out.add((_month(m.group(1)), day))
     return out
@@ -102,7 +104,7 @@ def missing_dates(sentence: str, passage_text: str, published) -> list[str]:
     claimed = dates(sentence)
     if not claimed:
         return []
-    stated = dates(passage_text)
+    stated = dates(passage_text, any_case=True)
     if published is not None:
         stated |= {(published.month, published.day), (published.month, None)}
     months = {m for m, _ in stated} | _period_months(passage_text)
@@ -207,12 +209,20 @@ def names(sentence: str) -> set[str]:
     return {n for n in out if n}
 
 
+_DEMONYM_ENDINGS = ("ian", "ese", "ish", "an", "n", "i")
+
+
 def name_found(name: str, haystack: str) -> bool:
     low = name.lower()
     if low in haystack:
         return True
     for group in alias_groups():
         if (low in group or low + "." in group) and any(re.search(rf"(?<![a-z0-9]){re.escape(alias)}(?![a-z0-9])", haystack) for alias in group):
+            return True
+    # a people's or language's name for its country's ("Indonesian" / "Indonesia", "Japanese" / "Japan")
+    for suffix in _DEMONYM_ENDINGS:
+        base = low.removesuffix(suffix)
+        if base != low and len(base) >= 4 and " " not in low and re.search(rf"(?<![a-z0-9]){re.escape(base)}", haystack):
             return True
     # multi-word names: every word of length > 2 present ("Robert Lighthizer" vs "Lighthizer")
     parts = [w for w in re.findall(r"[a-z][a-z'’.-]+", low) if len(w) > 2]

@@ -144,3 +144,42 @@ def test_fractions_spelled_numbers_and_common_openers():
     assert names("Senior U.S. officials travelled to Tokyo.") == {"U.S.", "Tokyo"}
     assert "Brazil" in names("Brazil has described the tariff as a red line.")  # a country opening the sentence is a name
     assert "Brazil" in names("Brazil proposed to lower tariffs on U.S. soybeans.")  # (a verb after it: a subject)
+
+
+def test_a_date_the_passage_does_not_give_is_not_stated(embedder):
+    """A wrong day or month is an invented detail; the story's own date, a lower-case wire date and a stated
+    period ("the first two months") count as given."""
+    from assistant.types import Passage
+    from assistant.verify import Verifier, missing_dates
+
+    text = ("Brazil and Argentina signed a grain accord on March 3, officials said. The surplus in the first two months "
+            "of the year was 1.2 billion dlrs.")
+    p = Passage("c1", "d1", text, 0, len(text), 0, source="Reuters", published="1987-03-05")
+    v = Verifier(embedder)
+    assert v.judge("Brazil and Argentina signed a grain accord on March 3.", [p]).verdict == "supported"
+    wrong = v.judge("Brazil and Argentina signed a grain accord on March 13.", [p])
+    assert wrong.verdict == "not_stated" and "March 13" in wrong.reason
+    assert v.judge("Brazil and Argentina signed a grain accord in June.", [p]).verdict == "not_stated"
+    assert missing_dates("The surplus in January and February was 1.2 billion dollars.", text, None) == []
+    assert missing_dates("It was signed on March 5.", "It was signed today.", __import__("datetime").date(1987, 3, 5)) == []
+    assert missing_dates("The rescheduling was signed on Feb. 27.", "the rescheduling signed feb. 27 ended it", None) == []
+    assert missing_dates("Prices may rise.", "Prices could rise.", None) == []  # "may" the verb is no month
+
+
+def test_paraphrases_that_keep_their_facts_stay_supported():
+    """Found by a third blind paraphrase batch (dev): a fraction is one number, a negation moved to another word
+    is the same negation, a claim that itself expects or proposes is tentative, a people's name is its country's."""
+    from assistant.entail import compare
+    from assistant.verify import name_found
+
+    src = "The banks cut the prime rate by 1-1/2 points from 6-1/2 pct on January 15."
+    assert compare("The banks cut their prime rate by 1-1/2 points from 6-1/2 percent on January 15.", src).verdict == "supported"
+    assert compare("The banks cut their prime rate by 1-1/2 percent from 6-1/2 percent on January 15.", src).verdict == "contradicted"
+    assert compare("Import figures for the same periods of 1986 were not provided.",
+                   "No import figures for the corresponding periods of 1986 were given.").verdict == "supported"
+    assert compare("Import figures for 1986 were provided.", "No import figures for 1986 were given.").verdict == "contradicted"
+    assert compare("Dealers said they expect the dollar to slide further.",
+                   "Dealers said the dollar is expected to slide further.").verdict == "supported"
+    assert compare("The dollar will slide further.", "The dollar is expected to slide further.").verdict == "not_stated"
+    assert name_found("Indonesian", "the indonesia government's reform") and name_found("Japanese", "japan said")
+    assert not name_found("Peruvian", "chile said")
