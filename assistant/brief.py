@@ -294,11 +294,17 @@ def render(b: Briefing, fmt: str, templates: Path | None = None) -> str:
 
     if fmt not in ("md", "html"):
         raise BriefError(f"--format {fmt!r}: render() writes md or html; render_pdf / render_docx write the others")
+    if templates is not None and not Path(templates).is_dir():
+        raise BriefError(f"positions.brief_templates: {templates} is not a folder (it should hold brief.{fmt}.j2)")
     folders = [str(p) for p in (templates, TEMPLATES) if p]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(folders), autoescape=jinja2.select_autoescape(["html.j2"]),
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["md"] = md_escape
-    return env.get_template(f"brief.{fmt}.j2").render(b=b)
+    try:
+        return env.get_template(f"brief.{fmt}.j2").render(b=b)
+    except jinja2.TemplateError as e:  # a user's template: name it and where it went wrong
+        where = f"{getattr(e, 'filename', None) or f'brief.{fmt}.j2'}" + (f", line {e.lineno}" if getattr(e, "lineno", None) else "")
+        raise BriefError(f"briefing template {where}: {e.message or e}") from None
 
 
 def md_escape(text) -> str:

@@ -316,7 +316,7 @@ def cmd_brief(args, settings: Settings) -> int:
     f = _filters(args)
     try:
         b = build_briefing(Assistant.from_settings(settings), args.party, args.issue, f.since, f.until, args.question)
-        data = {"pdf": render_pdf, "docx": render_docx}.get(args.format, lambda x: render(x, args.format).encode("utf-8"))(b)
+        data = {"pdf": render_pdf, "docx": render_docx}.get(args.format, lambda x: render(x, args.format, settings.positions.brief_templates).encode("utf-8"))(b)
     except BriefError as e:
         print(f"tradechat brief: {e}", file=sys.stderr)
         return 2

@@ -278,8 +278,7 @@ class ChatApp:
         """The chat's turns as (question, its verified Answer, or None when given before the server last started)."""
         return [(q, self._answers.get((q, a))) for q, a in (tuple(h) for h in history or [])]
 
-    @staticmethod
-    def _write_exports(turns: list[tuple[str, object]], name: str, title: str) -> tuple[str, list[str]]:
+    def _write_exports(self, turns: list[tuple[str, object]], name: str, title: str) -> tuple[str, list[str]]:
         """Markdown, Word and PDF files of these turns' verified answers, with one numbered reference list."""
         import tempfile
 
@@ -292,7 +291,11 @@ class ChatApp:
             return "Nothing to export yet: ask a question first.", []
         folder = Path(tempfile.mkdtemp(prefix="tradechat-export-"))
         out = []
-        for ext, data in (("md", brief.render(b, "md").encode()), ("docx", brief.render_docx(b)), ("pdf", brief.render_pdf(b))):
+        try:
+            md = brief.render(b, "md", self.settings.positions.brief_templates).encode()
+        except brief.BriefError as e:  # a user's own template that does not render
+            return f"**{render.md_text(str(e))}**", []
+        for ext, data in (("md", md), ("docx", brief.render_docx(b)), ("pdf", brief.render_pdf(b))):
             path = folder / f"{name}.{ext}"
             path.write_bytes(data)
             out.append(str(path))
@@ -330,17 +333,17 @@ class ChatApp:
 
         from . import brief
 
+        own = self.settings.positions.brief_templates
         try:
             f = self.filters((), since, until)
             b = brief.build_briefing(self.assistant, parties or [], issues or [], f.since, f.until, [question] if question else [])
+            page, md = brief.render(b, "html", own), brief.render(b, "md", own)
         except (brief.BriefError, QuestionError) as e:
             return f"**{render.md_text(str(e))}**", "", []
-        page = brief.render(b, "html")
         folder = Path(tempfile.mkdtemp(prefix="tradechat-brief-"))
         stem = "briefing-" + b.generated[:16].replace(" ", "-").replace(":", "")
         out = []
-        for ext, data in (("md", brief.render(b, "md").encode()), ("html", page.encode()), ("pdf", brief.render_pdf(b)),
-                          ("docx", brief.render_docx(b))):
+        for ext, data in (("md", md.encode()), ("html", page.encode()), ("pdf", brief.render_pdf(b)), ("docx", brief.render_docx(b))):
             path = folder / f"{stem}.{ext}"
             path.write_bytes(data)
             out.append(str(path))

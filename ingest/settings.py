@@ -145,6 +145,8 @@ class PositionSettings(BaseModel):
     vocabulary: Path | None = Field(None, description="JSON file adding parties, issues or stance cues to the built-in vocabulary")
     min_confidence: float = Field(0.6, ge=0, le=1, description="the matrix, timelines and answers show statements this confident "
                                                                "(how the party and issue were read); the rest on request (--all, the Positions tab's toggle)")
+    brief_templates: Path | None = Field(None, description="folder whose brief.md.j2 / brief.html.j2 replace the built-in briefing "
+                                                          "templates (prompts/; copy one and edit it; HTML stays autoescaped)")
 
 
 class FeedSettings(BaseModel):

@@ -116,3 +116,24 @@ def test_pdf_and_word_read_back_with_every_section_and_reference(briefed, tmp_pa
         OUTPUT.mkdir(exist_ok=True)
         subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(OUTPUT / "brief")], check=True, timeout=120)
         assert list(OUTPUT.glob("brief-*.png"))
+
+
+def test_a_users_own_templates_replace_the_built_in_ones_and_stay_escaped(briefed, tmp_path):
+    """positions.brief_templates names a folder whose brief.md.j2 / brief.html.j2 win; a broken one is named."""
+    s, a = briefed
+    own = tmp_path / "house"
+    own.mkdir()
+    (own / "brief.html.j2").write_text("<h1>House style: {{ b.title }}</h1>{% for ln in b.summary %}<p>{{ ln.text }}</p>{% endfor %}")
+    b = build_briefing(a, parties=["Peru", "Chile"])
+    page = render(b, "html", own)
+    assert page.startswith("<h1>House style: Briefing") and "&lt;script&gt;" in page and "<script" not in page  # still autoescaped
+    assert render(b, "md", own).startswith("# Briefing")  # no md template of its own: the built-in one
+    (own / "brief.md.j2").write_text("# {{ b.title }\n")
+    with pytest.raises(BriefError, match=r"briefing template .*brief\.md\.j2, line 1"):
+        render(b, "md", own)
+    with pytest.raises(BriefError, match="positions.brief_templates: .* is not a folder"):
+        render(b, "md", tmp_path / "missing")
+    env = {**__import__("os").environ, "TRADECHAT_POSITIONS__BRIEF_TEMPLATES": str(own)}
+    out = subprocess.run([sys.executable, str(ROOT / "cli.py"), "--data-dir", str(s.data_dir), "brief", "--party", "Peru",
+                          "--format", "html", "--out", str(tmp_path / "h.html")], capture_output=True, text=True, timeout=300, env=env)
+    assert out.returncode == 0 and (tmp_path / "h.html").read_text().startswith("<h1>House style"), out.stderr
