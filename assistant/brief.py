@@ -128,12 +128,13 @@ def _clean(sentence: str) -> str:
 
 def build_briefing(assistant, parties=(), issues=(), since: str | None = None, until: str | None = None,
                    questions=(), max_cells: int = 8, max_quotes: int = 6) -> Briefing:
+    from .positions.extract import OTHER_ISSUE
     from .positions.vocab import Vocabulary
 
     vocab = Vocabulary.load(assistant.settings.positions.vocabulary)
     want_p = [vocab.party(p) or p for p in parties]
     want_i = [vocab.issue(i) or i for i in issues]
-    for what, asked, got, known in (("party", parties, want_p, vocab.parties), ("issue", issues, want_i, vocab.issues)):
+    for what, asked, got, known in (("party", parties, want_p, vocab.parties), ("issue", issues, want_i, [*vocab.issues, OTHER_ISSUE])):
         bad = [a for a, g in zip(asked, got) if g not in known]
         if bad:
             raise BriefError(f"unknown {what}: {', '.join(bad)}")

@@ -9,8 +9,9 @@ named before the cue that is not the object of a preposition or a verb
 ("Tokyo asked Washington to ..." -> Japan), else the speaker of a
 "said/told" in the sentence. Its issues are those named in the clause, else in the sentence,
 else (when the clause points back: "these measures") in the
-previous sentence, else in the title (``issue_from`` says which);
-the generic "tariffs" gives way to a specific issue.
+previous sentence, else in the title (``issue_from`` says which), else, when the stance is
+aimed at another party named in a sentence about trade, "other" (an issue the vocabulary does
+not list); the generic "tariffs" gives way to a specific issue.
 
 A sentence is *flagged* when it has a cue and names a party; each of its
 clauses with a cue and an issue is a ``Decision``. The model pass (below)
@@ -219,10 +220,12 @@ def decisions(doc: dict, vocab: Vocabulary, sents: list[Sentence] | None = None,
                     issues, origin = prev_issues, "context"
                 if not issues and part_cue.name != "agreement":  # "agreed to keep talking" is no agreement on the title's issue
                     issues, origin = title_issues, "title"
+                toward = _toward(s, pa, pb, _warned_against(s, part_cue, pb), sent.parties, holder)
+                if not issues and toward and _TRADE_TALK.search(s):  # a stance toward a party in trade, on no listed issue
+                    issues, origin = [OTHER_ISSUE], "other"
                 if not issues:
                     continue
                 part_cue = _warned_against(s, part_cue, pb)
-                toward = _toward(s, pa, pb, part_cue, sent.parties, holder)
                 clause = _clause_view(s, ca, pb, part_cue, subjects[-1] if subjects else None, sent.parties, holder, vocab)
                 clause.stance, clause.issues = part_cue.name, _specific(issues)
                 out.append(Decision(sent, part_cue, holder, _specific(issues), origin, attribution, toward,
@@ -237,6 +240,9 @@ def decisions(doc: dict, vocab: Vocabulary, sents: list[Sentence] | None = None,
     return out
 
 
+OTHER_ISSUE = "other"  # a stance toward a party in trade talk on an issue the vocabulary does not list
+_TRADE_TALK = re.compile(r"\b(?:trade|imports?|exports?|GATT|concessions?|tariffs?|market|protectionis\w*|retaliat\w*|"
+                         r"sanctions?|negotiat\w*|talks)\b", re.I)
 _AND_VERB = re.compile(r"^\W*(?:,\s*)?and\s+(?:\w+\s+)?$", re.I)  # "… and wants", "… and also urged"
 _AGAINST = re.compile(r"^\W*(?:[\w.'-]+\W+){0,4}?against\b", re.I)
 

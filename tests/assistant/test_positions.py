@@ -363,3 +363,14 @@ def test_less_certain_statements_show_only_when_asked(store_copy):
     assert everything and len(views.statements()) < len(everything)
     assert all(s["confidence"] >= 0.99 for s in views.statements())
     assert PositionViews(PositionStore(store_copy.positions_path)).statements() == everything  # no minimum: all
+
+
+def test_a_stance_toward_a_party_on_an_unlisted_trade_issue_is_filed_under_other(vocab):
+    text = "The European Community is willing to offer limited concessions to the United States in the trade talks."
+    st = rule_statements({"doc_id": "t", "title": "", "text": text}, vocab)
+    assert [(s.party, s.toward, s.issue, s.stance) for s in st] == [("European Union", "United States", "other", "offer")]
+    assert st[0].confidence < 0.9  # an issue the vocabulary does not list is read less surely
+    # no party aimed at, or nothing about trade: no statement
+    assert rule_statements({"doc_id": "t", "title": "", "text": "The European Community is willing to offer limited concessions."}, vocab) == []
+    assert rule_statements({"doc_id": "t", "title": "",
+                            "text": "France offered Germany a seat on the board of the new space agency."}, vocab) == []
