@@ -209,6 +209,8 @@ def build_briefing(assistant, parties=(), issues=(), since: str | None = None, u
             continue
         if since and max((new.get("published") or ""), (old.get("published") or "")) < since:
             continue
+        if until and min((new.get("published") or "9999"), (old.get("published") or "9999"))[:10] > until:
+            continue  # (both stories after the period)
         ln, lo = line({**new, "sentence": new["sentence"]}), line({**old, "sentence": old["sentence"]})
         if ln and lo:
             b.conflicts.append({"unit": e["detail"]["unit"], "new": ln, "stored": lo, "figures": (new.get("figure"), old.get("figure"))})
