@@ -461,14 +461,15 @@ def render_pdf(b: Briefing) -> bytes:
             pdf.set_font("DejaVu", "", 7)
             cols = min(len(b.issues), 6)
             w = width / (cols + 1)
+
+            def fit(text: str) -> str:  # cut to the cell's width, marked, instead of running into the next cell
+                while len(text) > 1 and pdf.get_string_width(text) > w - 2:
+                    text = text[:-2] + "…"
+                return text
+
             for start in range(0, len(b.issues), cols):
                 group = b.issues[start: start + cols]
                 pdf.set_fill_color(235, 235, 235)
-                def fit(text: str) -> str:  # cut to the cell's width, marked, instead of running into the next cell
-                    while len(text) > 1 and pdf.get_string_width(text) > w - 2:
-                        text = text[:-2] + "…"
-                    return text
-
                 for name in ["party", *group]:
                     pdf.cell(w, 6, fit(name), border=1, fill=True)
                 pdf.ln()

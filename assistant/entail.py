@@ -129,9 +129,13 @@ def _party_of() -> dict[str, str]:
 _FRACTION = re.compile(r"\b(?:(\d+)[ -])?(\d+)/(\d+)\b")
 
 
-def _decimal(m: re.Match) -> str:
-    den = int(m.group(3))
-    return f"{int(m.group(1) or 0) + int(m.group(2)) / den:g}" if den else m.group(0)
+def fraction_decimal(fraction: str) -> str:
+    """A written fraction as a decimal: "7 3/4" and "7-3/4" -> "7.75", "3/4" -> "0.75" (as written when over zero)."""
+    m = _FRACTION.fullmatch(fraction.strip())
+    if not m or int(m.group(3)) == 0:
+        return fraction
+    value = f"{int(m.group(1) or 0) + int(m.group(2)) / int(m.group(3)):.4f}"
+    return value.rstrip("0").rstrip(".")
 
 
 class Text:
@@ -139,7 +143,7 @@ class Text:
 
     def __init__(self, text: str, vocab: Vocabulary):
         self.raw = text
-        raw = _TOKEN.findall(_CONTRACTION.sub(r"\1 n't", _FRACTION.sub(_decimal, text)))  # "don't" -> "do n't": the
+        raw = _TOKEN.findall(_CONTRACTION.sub(r"\1 n't", _FRACTION.sub(lambda m: fraction_decimal(m.group(0)), text)))  # "don't" -> "do n't": the
         # negation is its own token; "6-1/2" -> "6.5": one number, not three
         self.tokens = [t.lower().replace("’", "'") for t in raw]
         self.names = [t.removesuffix("'s") for t in self.tokens]  # "tokyo's" names Tokyo

@@ -52,6 +52,7 @@ _MONTH = (r"(Jan(?:uary|\.)?|Feb(?:ruary|\.)?|March|Mar\.|April|Apr\.|May|June|J
           r"Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)")
 _MONTH_DAY = re.compile(rf"\b{_MONTH}(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?![,.]?\d)(?!\s*(?:pct|percent|%|mln|bln)))?")
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b")
+_DAY_MONTH_ANY_CASE, _MONTH_DAY_ANY_CASE = (re.compile(x.pattern, re.I) for x in (_DAY_MONTH, _MONTH_DAY))
 _MAY_AS_MONTH = re.compile(r"(?:\b(?:in|since|until|by|of|last|next|early|late|mid|from|through|to|between|and)[\s-]+)$", re.I)
 
 
@@ -85,17 +86,26 @@ _SPELLED_MONTHS = {w: n for n, w in enumerate("two three four five six seven eig
 def dates(text: str, any_case: bool = False) -> set[tuple[int, int | None]]:
     """The calendar dates a text states, as (month, day or None): "April 7", "7 April", "Feb 27", "in May"
     (``any_case``: also "feb. 27", as some wire stories are written in lower case)."""
-    flags = re.I if any_case else 0
+    day_month, month_day = (_DAY_MONTH_ANY_CASE, _MONTH_DAY_ANY_CASE) if any_case else (_DAY_MONTH, _MONTH_DAY)
     out = set()
-    for m in re.finditer(_DAY_MONTH.pattern, text, flags):
+    for m in day_month.finditer(text):
         if 1 <= int(m.group(1)) <= 31:
             out.add((_month(m.group(2)), int(m.group(1))))
-    for m in re.finditer(_MONTH_DAY.pattern, text, flags):
+    for m in month_day.finditer(text):
         day = int(m.group(2)) if m.group(2) and 1 <= int(m.group(2)) <= 31 else None
         if m.group(1).lower() == "may" and day is None and not _MAY_AS_MONTH.search(text[:m.start()]):
             continue  # "May" the verb
         out.add((_month(m.group(1)), day))
     return out
+
+
+@lru_cache(maxsize=256)  # a passage is checked against every sentence that cites it
+def _stated_dates(passage_text: str, published) -> tuple[frozenset, frozenset]:
+    """(the dates, the months) a passage gives: its own, any case, its publication day, and stated periods' months."""
+    stated = dates(passage_text, any_case=True)
+    if published is not None:
+        stated |= {(published.month, published.day), (published.month, None)}
+    return frozenset(stated), frozenset({m for m, _ in stated} | _period_months(passage_text))
 
 
 def missing_dates(sentence: str, passage_text: str, published) -> list[str]:
@@ -104,10 +114,7 @@ def missing_dates(sentence: str, passage_text: str, published) -> list[str]:
     claimed = dates(sentence)
     if not claimed:
         return []
-    stated = dates(passage_text, any_case=True)
-    if published is not None:
-        stated |= {(published.month, published.day), (published.month, None)}
-    months = {m for m, _ in stated} | _period_months(passage_text)
+    stated, months = _stated_dates(passage_text, published)
     return [calendar.month_name[mo] + (f" {day}" if day else "") for mo, day in sorted(claimed, key=str)
             if ((mo, day) not in stated if day else mo not in months)]
 
@@ -121,11 +128,7 @@ def alias_groups() -> list[set[str]]:
 
 def _norm_number(s: str) -> str:
     if "/" in s:  # a fraction as a decimal: "7 3/4" -> "7.75", "3/4" -> "0.75"
-        whole, _, frac = s.replace("-", " ").rpartition(" ")
-        num, den = frac.split("/")
-        if int(den) == 0:
-            return s
-        return _norm_number(f"{int(whole or 0) + int(num) / int(den):.4f}")
+        return entail.fraction_decimal(s)
     s = s.replace(",", "")
     return s.rstrip("0").rstrip(".") if "." in s else s
 
@@ -279,14 +282,14 @@ class Verifier:
         return sents + [(a[0], b[1]) for a, b in zip(sents, sents[1:]) if "\n\n" not in passage.text[a[1]:b[0]]]
 
     def support(self, sentence: str, n: int, passage: Passage, sentence_vec: np.ndarray, span_vecs: np.ndarray, spans) -> Support:
-        dated = day_words(parse_day(passage.published))  # the passage's date as an answer writes it ("As of 2 June 1987")
+        day = parse_day(passage.published)
+        dated = day_words(day)  # the passage's date as an answer writes it ("As of 2 June 1987")
         hay = " ".join(filter(None, [passage.text, passage.title, passage.source, passage.published, dated])).lower()
         hay_numbers = source_numbers(" ".join(filter(None, [passage.text, passage.title, passage.published, dated])))
         quoted = len(sentence) > 20 and plain(sentence).rstrip(".") in plain(passage.text)  # the passage's own words
         missing = [] if quoted else [x for x in numbers(sentence) if x not in hay_numbers]
         missing += [] if quoted else [x for x in names(sentence) if not name_found(x, hay)]
-        missing += [] if quoted else missing_dates(sentence, " ".join(filter(None, [passage.text, passage.title])),
-                                                   parse_day(passage.published))
+        missing += [] if quoted else missing_dates(sentence, " ".join(filter(None, [passage.text, passage.title])), day)
         sims = span_vecs @ sentence_vec if len(spans) else np.zeros(0)
         best = int(np.argmax(sims)) if len(sims) else -1
         sim = float(sims[best]) if best >= 0 else 0.0

@@ -220,12 +220,12 @@ def decisions(doc: dict, vocab: Vocabulary, sents: list[Sentence] | None = None,
                     issues, origin = prev_issues, "context"
                 if not issues and part_cue.name != "agreement":  # "agreed to keep talking" is no agreement on the title's issue
                     issues, origin = title_issues, "title"
-                toward = _toward(s, pa, pb, _warned_against(s, part_cue, pb), sent.parties, holder)
+                part_cue = _warned_against(s, part_cue, pb)
+                toward = _toward(s, pa, pb, part_cue, sent.parties, holder)
                 if not issues and toward and _TRADE_TALK.search(s):  # a stance toward a party in trade, on no listed issue
                     issues, origin = [OTHER_ISSUE], "other"
                 if not issues:
                     continue
-                part_cue = _warned_against(s, part_cue, pb)
                 clause = _clause_view(s, ca, pb, part_cue, subjects[-1] if subjects else None, sent.parties, holder, vocab)
                 clause.stance, clause.issues = part_cue.name, _specific(issues)
                 out.append(Decision(sent, part_cue, holder, _specific(issues), origin, attribution, toward,
