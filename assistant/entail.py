@@ -126,6 +126,12 @@ def _party_of() -> dict[str, str]:
     return out
 
 
+def party_named(name: str) -> str | None:
+    """The party a name stands for ("Canadian", "U.S.", "Tokyo" -> Canada, United States, Japan), or None."""
+    key = name.lower().replace("’", "'")
+    return _party_of().get(key) or _party_of().get(key.rstrip("."))
+
+
 _FRACTION = re.compile(r"\b(?:(\d+)[ -])?(\d+)/(\d+)\b")
 
 

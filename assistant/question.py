@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .entail import party_named
 from .scoring import content_words, years_in
 
 DATA = Path(__file__).with_name("data") / "questions.json"
@@ -63,6 +64,62 @@ def months(text: str) -> set[str]:
     return {m.group(1)[:3].lower() for m in _MONTH.finditer(text)}
 
 
+_OWNED = re.compile(r"\b(?:gross (?:national|domestic) product|gnp|gdp|(?:trade |current account |budget )?(?:surplus|deficit)s?|"
+                    r"exports|imports|economy|economic growth|reserves|inflation|jobless rate|unemployment)\b", re.IGNORECASE)
+
+
+_PARTNER = re.compile(r"\b(?:surplus(?:es)?|deficits?|trade|exports?|imports?|shipments?)\s+(?:with|to|from)\s+((?:the\s+)?\S+(?:\s+[A-Z]\S*)?)")
+
+
+_TRADE_FIGURE = re.compile(r"\b(?:surplus(?:es)?|deficits?|trade|exports?|imports?|shipments?)\b", re.IGNORECASE)
+
+
+def _partners_of(sentence: str, before: str) -> set[str]:
+    """The parties a trade figure is with: named in the few words after the figure's noun ("surplus of 7.2 billion
+    dlrs with the United States"), or anywhere in the sentence before when this one names no such noun."""
+    nouns = list(_TRADE_FIGURE.finditer(sentence))
+    if not nouns:
+        return parties_named(before)
+    return set().union(*(parties_named(sentence[m.end():m.end() + 45]) for m in nouns))
+
+
+def parties_named(text: str) -> set[str]:
+    """The parties a text names, by any of their names in the alias file."""
+    words = re.findall(r"[A-Za-z][A-Za-z.'’-]*", text)
+    out = {party_named(re.sub(r"['’]s?$", "", w)) for w in words}
+    out |= {party_named(f"{a} {b}") for a, b in zip(words, words[1:])}
+    return {p for p in out if p}
+
+
+def owners(text: str) -> set[str]:
+    """Parties whose economic figure a text names: a party's name just before the measure ("Canada's gross
+    national product", "U.S. exports", "the British trade deficit")."""
+    out = set()
+    for m in _OWNED.finditer(text):
+        for word in re.findall(r"[A-Za-z][A-Za-z.'’-]*", text[max(0, m.start() - 25):m.start()])[-2:]:
+            party = party_named(re.sub(r"['’]s?$", "", word))
+            if party:
+                out.add(party)
+    return out
+
+
+_THE_QUARTER = re.compile(r"\b(?:the|latest) (?:quarter|qtr)\b", re.IGNORECASE)
+
+
+def _quarter_reported(published: str | None) -> set[str]:
+    """The quarter a company reports on in a story of this date: the last one ended (an October story: q3)."""
+    month = int(published[5:7]) if published and published[5:7].isdigit() else None
+    return {f"q{(month - 1) // 3 or 4}"} if month else set()
+
+
+def names_a_figure(question: str) -> bool:
+    """Does a question ask for a figure ("how much", or a quantity such as a surplus or imports)? Its month is
+    then the figure's period, reported a month or more later, not the day it was published."""
+    rules = _rules()
+    return any(a.kind == "how-much" for a in analyse_parts(question)) or any(
+        re.search(rf"\b{m}s?\b", question, re.IGNORECASE) for m in rules.measures)
+
+
 def years_meant(text: str, published: str | None = None) -> set[int]:
     """Years a text names, with 'last year' / 'this year' / 'a year earlier' read against the publication date."""
     base = int(published[:4]) if published and published[:4].isdigit() else None
@@ -91,6 +148,8 @@ class Ask:
     measures: list = field(default_factory=list)  # quantities the question names ("dividend"): a figure must be one of them
     outcome: bool = False  # "what did X actually ...": a promise, plan or forecast does not answer
     topic: set = field(default_factory=set)  # a who-said question's subject words: the quote must touch one
+    owners: set = field(default_factory=set)  # whose figure is asked ("U.S. gross national product"): not another party's
+    partners: set = field(default_factory=set)  # the other side of a trade figure ("surplus with the U.S."): named in the answer
 
     def speaker_words(self) -> list[str]:
         """The words of the speaker's name that identify them (surnames, not titles)."""
@@ -135,7 +194,7 @@ class Ask:
             if re.search(r"['’]s?$", w):
                 continue  # "Lawson's forecast ..., Wroblewski said": the possessor is not the one speaking
             if w.strip(".'’") in names:
-                window = " ".join(words[max(0, i - 4): i + 10])
+                window = " ".join(words[max(0, i - 4): i + 16])
                 if rules.speech.search(window):
                     return True
         return bool(re.search(r"\b(?:he|she|they)\s+(?:said|told|added|says)\b|\bsaid\s+(?:he|she)\b", low)) and any(
@@ -147,21 +206,31 @@ class Ask:
 
     def _holds_the_figure(self, sentence: str, published: str | None, rules, title: str = "", before: str = "") -> bool:
         """A figure that is not a date, in the unit asked for, of the quantity asked for, for the period asked about
-        (a sentence that names no period is read with its headline's: "NORTHROP 3RD QTR NET")."""
+        (a sentence that names no period or month is read with its headline's: "NORTHROP 3RD QTR NET")."""
         if self.unit and not rules.units[self.unit][1].search(sentence):
             return False
         if self.measures and not any(rules.measures[m].search(f"{before} {sentence}") for m in self.measures):
             return False  # car sales do not answer a question about the dividend
+        if self.measures and not any(rules.measures[m].search(sentence) for m in self.measures) and any(
+                rx.search(sentence) for m, rx in rules.measures.items() if m not in self.measures):
+            return False  # nor does a sentence giving its own other quantity after one about the dividend
         plain = rules.dates.sub(" ", sentence)
         if not self.duration:
             plain = rules.durations.sub(" ", plain)
         if not self.bearing.search(plain):
             return False
+        if self.partners and not self.partners & _partners_of(sentence, before):
+            return False  # a surplus with the world does not answer a question about the surplus with the U.S.
+        said_o = owners(sentence)
+        if self.owners and said_o and not self.owners & said_o:
+            return False  # Canada's gross national product does not answer a question about the U.S.'s
         asked_q, asked_m, asked_y = self.periods.get("periods"), self.periods.get("months"), self.periods.get("years")
-        said_q, said_m = periods(sentence) or periods(title), months(sentence)
+        said_q, said_m = periods(sentence) or periods(title), months(sentence) or months(title)
         said_y = {int(y) for y in years_in(sentence)}
         if not said_y and (_OWN_YEAR.search(sentence) or not (said_m or periods(sentence))):
             said_y = years_meant(sentence, published)  # 'last year' dates a figure when nothing else does, or when it is the figure's own year ("in last year's first quarter")
+        if asked_q and not said_q and _THE_QUARTER.search(sentence):
+            said_q = _quarter_reported(published)  # "profit for the quarter" in an October story: the third
         if asked_q and said_q and not asked_q & said_q:
             return False  # the third quarter's profit does not answer a question about the fourth
         if asked_m and said_m and not asked_m & said_m:
@@ -312,6 +381,8 @@ def analyse(question: str) -> Ask:
             if kind == "yes-no":
                 ask.words = content_words(q)
             if kind == "how-much":
+                ask.owners = owners(q)
+                ask.partners = {p for m in _PARTNER.finditer(q) for p in parties_named(m.group(1))}
                 ask.unit = next((n for n, (in_q, _) in rules.units.items() if in_q.search(q)), None)
                 ask.duration = bool(re.search(r"\bhow (?:long|many (?:days|weeks|months|years|hours))\b", q, re.I))
                 ask.periods = {"periods": periods(q), "months": months(q), "years": {int(y) for y in years_in(q)}}

@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 from ingest.dates import parse_day
 from ingest.sentences import split_sentences
 from ingest.settings import AnswerSettings
 
-from ..question import analyse_parts, continues, wants_recent, years_meant
+from ..question import analyse_parts, continues, months, names_a_figure, wants_recent, years_meant
 from ..scoring import STOPWORDS, content_words, sentence_score, years_in
 from ..types import Draft, DraftSentence, Passage, as_of
 
@@ -62,8 +63,11 @@ class ExtractiveBackend:
     def complete(self, prompt: str, max_tokens: int = 64) -> str | None:
         return None
 
-    def score(self, question: str, passages: list[Passage], sents: dict[int, list[str]] | None = None) -> list[tuple[float, int, int, str]]:
-        """(score, passage number, sentence order, sentence) for every candidate sentence (``sents``: from _sentences)."""
+    def score(self, question: str, passages: list[Passage], sents: dict[int, list[str]] | None = None,
+              focus: frozenset[str] = frozenset()) -> list[tuple[float, int, int, str]]:
+        """(score, passage number, sentence order, sentence) for every candidate sentence (``sents``: from _sentences).
+        ``focus``: what the question asks about when every candidate already names who is asked about (a who-said
+        question's subject: "say about foreign trade restraints"); the word overlap then measures it alone."""
         sents = _sentences(passages) if sents is None else sents
         cands = [(n, j, s.strip()) for n, ss in sents.items() for j, s in enumerate(ss) if len(s.split()) >= 5]
         if not cands:
@@ -76,9 +80,19 @@ class ExtractiveBackend:
         # what the passage says about itself: title, outlet and date ("December 2019")
         context = {n: content_words(" ".join(filter(None, [p.title, p.source, _date_words(p.published)])))
                    for n, p in enumerate(passages, 1) if p is not None}
+        # a question about what happened in a given month ("in April 1987") is answered from that month's stories
+        # first (a figure's month is its period, reported the month after: not a publication date)
+        asked_months = months(own) if not names_a_figure(own) else set()
+        off_month = {n: bool(asked_months) and not _in_months(p.published, asked_months)
+                     for n, p in enumerate(passages, 1) if p is not None}
         out = []
         for (n, j, s), sim in zip(cands, sims):
-            out.append((sentence_score(float(sim), q_words, content_words(s), context[n], self.settings.score_weights), n, j, s))
+            words = content_words(s)
+            score = sentence_score(float(sim), q_words, words, context[n], self.settings.score_weights)
+            if focus:  # the overlap share counted on the subject words instead of the whole question
+                w_overlap = self.settings.score_weights[1]
+                score += w_overlap * (len(focus & words) / len(focus) - len(q_words & words) / max(1, len(q_words)))
+            out.append((score - (self.settings.extractive_month_penalty if off_month[n] else 0.0), n, j, s))
         return out
 
     def shortlist(self, question: str, passages: list[Passage], avoid: frozenset[str] = frozenset()) -> Shortlist | Draft:
@@ -91,7 +105,10 @@ class ExtractiveBackend:
                     for p in passages]  # ('last year' in a 1987 story is 1986)
             passages = [p if k else None for p, k in zip(passages, keep)]
         sents = _sentences(passages)
-        scored = sorted(self.score(question, passages, sents), key=lambda t: (-t[0], t[1], t[2]))
+        asks = analyse_parts(question.split(" (following up on:")[0])
+        focus = frozenset().union(*(a.topic for a in asks if a.kind == "who-said")) if len(asks) == 1 and self.answer_bearing else frozenset()
+        scored = sorted(self.score(question, passages, sents, focus),
+                        key=lambda t: (-t[0], t[1], t[2]))
         fresh = [c for c in scored if c[3] not in avoid]
         if fresh and fresh[0][0] >= self.min_score:  # (when only what was said answers it, it is said again)
             scored = fresh
@@ -101,7 +118,6 @@ class ExtractiveBackend:
         # only sentences that hold what is asked (a date for "when", a figure for "how much",
         # the named speaker's words for "what did X say", a reason for "why") may answer; each
         # part of a multi-part question is answered or reported missing
-        asks = analyse_parts(question.split(" (following up on:")[0])
         before = _previous_sentences(sents)
 
         def bears(a, c) -> bool:
@@ -135,7 +151,7 @@ class ExtractiveBackend:
                 else:
                     chosen.append(extra)
         if self.answer_bearing:
-            chosen = _run_on(chosen, sents, asks, self.max_sentences + 2)
+            chosen = _run_on(chosen, sents, asks, self.max_sentences + 2, self._details(scored, asks))
         # in date order when the quotes come from different days, each led by its date
         dated = len({(passages[c[1] - 1].published or "")[:10] for c in chosen}) > 1 or wants_recent(question)
         if dated:
@@ -150,6 +166,17 @@ class ExtractiveBackend:
         for s in sentences:
             yield s.text + " " + "".join(f"[{n}]" for n in s.citations) + " "
         yield Draft(sentences, answerable=True, backend=self.name, missing=missing)
+
+    def _details(self, scored: list[tuple], asks) -> tuple | None:
+        """(passage, sentence) of the sentence after the best one, when the question asks what someone said,
+        did or wants (not a date or a figure) and that sentence is on the question's subject too: a story's
+        lead announces ("France will give Japan a taste of its own medicine") and the next sentence says what
+        (which imports, which standards)."""
+        if not scored or not all(a.kind in ("open", "who-said", "why") for a in asks):
+            return None
+        n, j = scored[0][1], scored[0][2]
+        nxt = next((c for c in scored if c[1] == n and c[2] == j + 1), None)
+        return (n, j + 1) if nxt is not None and nxt[0] >= self.settings.extractive_detail_score else None
 
     def _choose(self, scored: list[tuple]) -> list[tuple]:
         """The best sentence and those within the margin of it, each said once (a copy's sentence adds its citation)."""
@@ -170,27 +197,58 @@ class ExtractiveBackend:
         return chosen
 
 
-def _run_on(chosen: list[tuple], sents: dict[int, list[str]], asks, limit: int) -> list[tuple]:
+def _run_on(chosen: list[tuple], sents: dict[int, list[str]], asks, limit: int, details: tuple | None = None) -> list[tuple]:
     """Each quoted sentence followed by the next one of its passage when that carries on the same
-    statement ("He added that ..."): what someone said, a stance or a reason often takes two sentences."""
+    statement ("He added that ..."): what someone said, a stance or a reason often takes two sentences.
+    ``details``: the best sentence's own next sentence, taken whatever its wording (see _details)."""
     out, have = list(chosen), {(c[1], c[2]) for c in chosen}
     for c in chosen:
         n, j = c[1], c[2]
         nxt = sents[n][j + 1].strip() if j + 1 < len(sents[n]) else ""
-        if len(out) < limit and nxt and (n, j + 1) not in have and continues(nxt, asks):
+        if len(out) < limit and nxt and (n, j + 1) not in have and (continues(nxt, asks) or details == (n, j + 1)):
             out.append((c[0], n, j + 1, nxt))
             have.add((n, j + 1))
     return out
 
 
 def _sentences(passages: list[Passage | None]) -> dict[int, list[str]]:
-    """Passage number -> its sentences (an excluded passage keeps its number and has none)."""
-    return {n: [p.text[a:b] for a, b in split_sentences(p.text)] for n, p in enumerate(passages, 1) if p is not None}
+    """Passage number -> its sentences (an excluded passage keeps its number and has none); a quotation
+    running over several sentences is one ('He added, "I expect progress. Lifting them is doubtful."')."""
+    return {n: [p.text[a:b] for a, b in _quotes_whole(p.text, split_sentences(p.text))]
+            for n, p in enumerate(passages, 1) if p is not None}
+
+
+def _quotes_whole(text: str, spans: list[tuple[int, int]], longest: int = 3) -> list[tuple[int, int]]:
+    """Sentence spans with those inside one open quotation joined (at most ``longest`` to a quotation):
+    the words after the first full stop of a quote are the same speaker's and carry no name of their own."""
+    out: list[tuple[int, int]] = []
+    joined = 0
+    for a, b in spans:
+        if out and joined and joined < longest and "\n\n" not in text[out[-1][1]:a]:
+            out[-1] = (out[-1][0], b)
+            joined += 1
+        else:
+            out.append((a, b))
+            joined = 1
+        part = text[out[-1][0]:out[-1][1]]
+        if part.count('"') % 2 == 0 and (part.count("“") <= part.count("”")):
+            joined = 0  # the quotation (if any) is closed
+    return out
 
 
 def _previous_sentences(sents: dict[int, list[str]], back: int = 3) -> dict[tuple[int, int], str]:
     """(passage number, sentence order) -> the few sentences before it in the passage (who "he" is in "he said")."""
     return {(n, j): " ".join(ss[max(0, j - back):j]) for n, ss in sents.items() for j in range(1, len(ss))}
+
+
+def _in_months(published: str | None, asked: set[str]) -> bool:
+    """Was a story published in one of the asked months ('apr'), or in the first week after one (a late-March
+    event reported on 2 April)? A story with no date is not held against."""
+    day = parse_day(published)
+    if day is None:
+        return True
+    before = day - timedelta(days=7)
+    return day.strftime("%b").lower() in asked or before.strftime("%b").lower() in asked
 
 
 def _as_of(p: Passage) -> str:

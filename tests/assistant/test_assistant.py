@@ -287,4 +287,4 @@ def test_a_follow_up_answers_the_new_part_without_repeating_the_last_answer(samp
     wide = again.ask("What is Japan's position on the proposed U.S. auto tariffs?")
     assert "agricultur" in wide.text.lower()
     repeat = again.ask("And what about agriculture?")
-    assert not repeat.refused and "agricultur" in repeat.text.lower()
+    assert not repeat.refused and any(w in repeat.text.lower() for w in ("agricultur", "farm")), repeat.text

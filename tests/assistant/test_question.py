@@ -200,3 +200,45 @@ def test_quotes_of_one_day_are_led_by_their_date_once(embedder):
     days = [s.citations[0] for s in draft.sentences]
     assert len(draft.sentences) == 3 and days.count(1) == 2
     assert text.count("As of 26 May 2019:") == 1 and text.count("As of 14 June 2019:") == 1  # once per day, not per sentence
+
+
+def test_a_figure_must_be_the_asked_partys_and_with_the_asked_partner():
+    gnp = analyse("By how much would a U.S.-Canada free trade pact raise U.S. gross national product?")
+    assert gnp.bears("A U.S.-Canada pact could raise U.S. gross national product by 1.5 pct, the study said.")
+    assert not gnp.bears("A U.S.-Canada pact could raise Canada's gross national product by more than five pct, the study said.")
+    assert not gnp.bears("Cross border shipments are about 150 billion dlrs a year.",
+                         before="A U.S.-Canada pact could raise U.S. gross national product, the study said.")  # another quantity
+    korea = analyse("What was South Korea's 1986 trade surplus with the U.S.?")
+    assert korea.kind == "how-much"  # ("South Korea's": a two-word name before the measure)
+    assert korea.bears("South Korea had a trade surplus of 7.2 billion dlrs with the United States in 1986.")
+    assert not korea.bears("1986 was the first year South Korea had a trade surplus - 4.5 billion dlrs.")
+    assert not korea.bears("South Korea's trade surplus -- 4.5 billion dlrs in 1986 -- helped it repay loans from U.S. banks.")
+
+
+def test_the_quarter_of_a_company_report_and_a_month_named_only_in_the_headline():
+    q4 = analyse("What profit did Northrop report for the fourth quarter of 1987?")
+    said = "The company said its operating profit for the quarter totaled 100.8 mln dlrs."
+    assert not q4.bears(said, published="1987-10-20", title="Northrop backlog up slightly")  # an October story: q3
+    assert q4.bears(said, published="1988-01-26", title="Northrop backlog up slightly")
+    dec = analyse("What was South Africa's trade surplus in December 1987?")
+    total = "This brought total exports for the first two months of 1987 to a total surplus of 2.52 billion rand."
+    assert not dec.bears(total, published="1987-03-27", title="S. African Trade Surplus Rises Sharply In February")
+
+
+def test_a_quotation_over_two_sentences_is_one_and_a_lead_brings_its_details(embedder):
+    from assistant.backends.extractive import ExtractiveBackend, _quotes_whole
+    from assistant.types import Draft, Passage
+    from ingest.sentences import split_sentences
+
+    quote = 'He added, "I would expect progress. In terms of lifting the sanctions, that is doubtful." Congress was skeptical.'
+    assert [quote[a:b] for a, b in _quotes_whole(quote, split_sentences(quote))] == [
+        'He added, "I would expect progress. In terms of lifting the sanctions, that is doubtful."', "Congress was skeptical."]
+    text = ("In Paris, trade minister Michel Noir said France has decided to give Japan a taste of its own medicine.\n\n"
+            "Imports of Japanese microwave ovens will be held to strict French quality standards from May.\n\n"
+            "The franc was steady against the mark in quiet trading on Friday, dealers in Paris said.")
+    p = Passage("c1", "d1", text, 0, len(text), 60, title="France to curb Japanese imports", source="Wire")
+    backend = ExtractiveBackend(embedder, extractive_min_score=0.3)
+    draft = [e for e in backend.stream("How did Noir say France would respond to Japanese trade practices?", [p])
+             if isinstance(e, Draft)][0]
+    said = " ".join(s.text for s in draft.sentences)
+    assert "taste of its own medicine" in said and "microwave ovens" in said and "franc was steady" not in said, said
