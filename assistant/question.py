@@ -103,6 +103,9 @@ def owners(text: str) -> set[str]:
     return out
 
 
+_COMPANY = re.compile(r"\b[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*)*\s+(?:Inc|Corp|Co|Ltd|Plc|PLC|AG|SA|NV|Group)\b")
+
+
 _THE_QUARTER = re.compile(r"\b(?:the|latest) (?:quarter|qtr)\b", re.IGNORECASE)
 
 
@@ -172,6 +175,8 @@ class Ask:
         near = " ".join((sentence, before, title))
         if self.primary and self.primary not in _name_words(near) and not _spelled_out(self.primary, near):
             return False  # Conoco's figure does not answer a question about Exxon
+        if self.primary and self.primary not in _name_words(sentence) and _COMPANY.search(sentence):
+            return False  # nor does it when a sentence about Exxon came before: the sentence names its own company
         if self.outcome and rules.not_an_outcome.search(sentence):
             return False  # what was promised or forecast is not what happened
         if self.kind == "yes-no":

@@ -242,3 +242,14 @@ def test_a_quotation_over_two_sentences_is_one_and_a_lead_brings_its_details(emb
              if isinstance(e, Draft)][0]
     said = " ".join(s.text for s in draft.sentences)
     assert "taste of its own medicine" in said and "microwave ovens" in said and "franc was steady" not in said, said
+
+
+def test_a_forecast_another_companys_figure_and_spending_in_money():
+    earned = analyse("What did CompuTrac actually earn in its first quarter ended April 30, 1987?")
+    assert not earned.bears("CompuTrac Inc said it expects first quarter earnings to be down 50 to 60 pct from a year ago.")
+    spend = analyse("How much did Exxon say it would spend on drilling in the Gulf of Mexico later in 1987?")
+    assert spend.unit == "money"
+    assert not spend.bears("Exxon took Brazil Glory 77,000 tons April 17 East Coast Mexico to U.S. Atlantic Coast.")
+    assert not spend.bears("For example, Conoco Inc will spend 400 mln dlrs on the Gulf of Mexico's deepest platform.",
+                           before="Exxon plans more drilling in the Gulf of Mexico.")
+    assert spend.bears("It will spend 400 mln dlrs on drilling in the Gulf of Mexico, Exxon said.")
