@@ -367,6 +367,23 @@ def analyse_parts(question: str) -> list[Ask]:
     return asks
 
 
+def inherit(asks: list[Ask], previous: str) -> list[Ask]:
+    """A follow-up's asks with what they leave unsaid taken from the question they follow ("And what was the deficit
+    in that quarter?" after one about Australia's fourth quarter: Australia's, the fourth quarter's)."""
+    if not previous.strip():
+        return asks
+    before = analyse(previous)
+    for a in asks:
+        if a.kind not in ("how-much", "when"):
+            continue
+        a.entities = a.entities or _name_words(previous, question_names=True)
+        a.primary = a.primary or before.primary or _first_name(previous)
+        a.owners = a.owners or before.owners or owners(previous)
+        if not any(a.periods.values()):
+            a.periods = {"periods": periods(previous), "months": months(previous), "years": {int(y) for y in years_in(previous)}}
+    return asks
+
+
 def analyse(question: str) -> Ask:
     rules = _rules()
     q = question.strip()

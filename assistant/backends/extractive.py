@@ -18,7 +18,7 @@ from ingest.dates import parse_day
 from ingest.sentences import split_sentences
 from ingest.settings import AnswerSettings
 
-from ..question import analyse_parts, continues, months, names_a_figure, wants_recent, years_meant
+from ..question import analyse_parts, continues, inherit, months, names_a_figure, wants_recent, years_meant
 from ..scoring import STOPWORDS, content_words, sentence_score, years_in
 from ..types import Draft, DraftSentence, Passage, as_of
 
@@ -88,7 +88,9 @@ class ExtractiveBackend:
         out = []
         for (n, j, s), sim in zip(cands, sims):
             words = content_words(s)
-            score = sentence_score(float(sim), q_words, words, context[n], self.settings.score_weights)
+            # "He took the action after ...": a sentence that refers back is about what the one before it names
+            here = context[n] | content_words(sents[n][j - 1]) if j and _REFERS_BACK.match(s) else context[n]
+            score = sentence_score(float(sim), q_words, words, here, self.settings.score_weights)
             if focus:  # the overlap share counted on the subject words instead of the whole question
                 w_overlap = self.settings.score_weights[1]
                 score += w_overlap * (len(focus & words) / len(focus) - len(q_words & words) / max(1, len(q_words)))
@@ -105,13 +107,11 @@ class ExtractiveBackend:
                     for p in passages]  # ('last year' in a 1987 story is 1986)
             passages = [p if k else None for p, k in zip(passages, keep)]
         sents = _sentences(passages)
-        asks = analyse_parts(question.split(" (following up on:")[0])
+        own, _, previous = question.partition(" (following up on: ")
+        asks = inherit(analyse_parts(own), previous.removesuffix(")"))
         focus = frozenset().union(*(a.topic for a in asks if a.kind == "who-said")) if len(asks) == 1 and self.answer_bearing else frozenset()
-        scored = sorted(self.score(question, passages, sents, focus),
+        scored = sorted(_carried(self.score(question, passages, sents, focus), self.settings.extractive_carry),
                         key=lambda t: (-t[0], t[1], t[2]))
-        fresh = [c for c in scored if c[3] not in avoid]
-        if fresh and fresh[0][0] >= self.min_score:  # (when only what was said answers it, it is said again)
-            scored = fresh
         floor = self.min_score + (self.settings.extractive_unknown_penalty if self.unknown_terms(question) else 0.0)
         if not scored or scored[0][0] < floor:
             return Draft([], answerable=False, backend=self.name)
@@ -130,6 +130,9 @@ class ExtractiveBackend:
                 wanted = [a.asks for a in asks if a.kind != "open"]
                 return Draft([], answerable=False, backend=self.name, missing=wanted,
                              note=f"no retrieved sentence holds {' or '.join(wanted)}")
+        fresh = [c for c in scored if c[3] not in avoid]
+        if fresh and fresh[0][0] >= floor:  # (when only what was said answers it, it is said again)
+            scored = fresh
         return Shortlist(scored, asks, passages, sents, bears)
 
     def stream(self, question: str, passages: list[Passage], avoid: frozenset[str] = frozenset()) -> Iterator[str | Draft]:
@@ -195,6 +198,25 @@ class ExtractiveBackend:
                 continue
             chosen.append(cand)
         return chosen
+
+
+_REFERS_BACK = re.compile(r"\W*(?:he|she|it|they|this|that|these|such|the (?:action|move|meeting|decision|plan|measure|step|"
+                          r"proposal|agreement|accord|change|increase|rise|fall|decline|cut|company|ministry|bank|office))\b",
+                          re.IGNORECASE)
+
+
+def _carried(scored: list[tuple], drop: float) -> list[tuple]:
+    """A sentence that refers back ("He took the action after ...", "The meeting was part of a plan to ...") scores at
+    least its predecessor's score less ``drop``: the reason or detail asked for is often the sentence after the one
+    that names the event, and shares few of the question's words itself."""
+    by_place = {(c[1], c[2]): c[0] for c in scored}
+    out = []
+    for c in scored:
+        before = by_place.get((c[1], c[2] - 1))
+        if before is not None and before - drop > c[0] and _REFERS_BACK.match(c[3]):
+            c = (before - drop, *c[1:])
+        out.append(c)
+    return out
 
 
 def _run_on(chosen: list[tuple], sents: dict[int, list[str]], asks, limit: int, details: tuple | None = None) -> list[tuple]:

@@ -253,3 +253,22 @@ def test_a_forecast_another_companys_figure_and_spending_in_money():
     assert not spend.bears("For example, Conoco Inc will spend 400 mln dlrs on the Gulf of Mexico's deepest platform.",
                            before="Exxon plans more drilling in the Gulf of Mexico.")
     assert spend.bears("It will spend 400 mln dlrs on drilling in the Gulf of Mexico, Exxon said.")
+
+
+def test_a_reason_after_the_event_and_a_follow_up_keeps_the_asked_party_and_quarter(embedder):
+    from assistant.backends.extractive import ExtractiveBackend
+    from assistant.question import analyse_parts, inherit
+    from assistant.types import Draft, Passage
+
+    text = ("President Reagan formally ended duty-free trade treatment for exports from Nicaragua, Romania and Paraguay.\n\n"
+            "He took the action after determining that the three countries deny their workers recognized rights.\n\n"
+            "The United States conducts very little trade with Romania and Paraguay.")
+    p = Passage("c1", "d1", text, 0, len(text), 60, title="Three countries lose trade rights", source="Wire")
+    draft = [e for e in ExtractiveBackend(embedder).stream(
+        "Why did Reagan end duty-free trade benefits for Nicaragua, Romania and Paraguay?", [p]) if isinstance(e, Draft)][0]
+    assert any("workers recognized rights" in s.text for s in draft.sentences), draft
+    follow = inherit(analyse_parts("And what was the current account deficit in that quarter?"),
+                     "By how much did Australia's terms of trade fall in the fourth quarter of 1986?")[0]
+    assert follow.periods["periods"] == {"q4"} and follow.periods["years"] == {1986} and "australia" in follow.entities
+    assert not follow.bears("Britain's current account deficit was 760 mln stg in the fourth quarter of 1986.",
+                            title="U.K. trade deficit widens", passage="Britain's deficit widened.")
