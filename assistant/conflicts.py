@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from .question import months, owners, periods, years_meant
 from .scoring import content_words
 from .types import Answer, AnswerSentence
 
@@ -85,7 +86,7 @@ def find_conflicts(answer: Answer) -> list[tuple[int, int, str, str, str]]:
 def sentence_conflict(a: str, b: str, min_shared: int = MIN_SHARED) -> tuple[str, str, str] | None:
     """(unit, figure in a, figure in b) when two sentences about the same thing give figures in one unit that differ."""
     wa, wb = _topic_words(a), _topic_words(b)
-    if len(wa & wb) < min_shared:
+    if len(wa & wb) < min_shared or not _same_frame(a, b):
         return None
     qa, qb = quantities(a), quantities(b)
     for unit in sorted({q[0] for q in qa} & {q[0] for q in qb}):
@@ -94,6 +95,17 @@ def sentence_conflict(a: str, b: str, min_shared: int = MIN_SHARED) -> tuple[str
         if not any(_same(x[1], y[1]) for x in na for y in nb):
             return unit, _closest(a, na, wb), _closest(b, nb, wa)
     return None
+
+
+def _same_frame(a: str, b: str) -> bool:
+    """Could two sentences' figures be of one thing? Not when they name different years, reporting periods or
+    months ("last year" and "the second quarter of 1987"), or different parties' figures ("Canada's GNP", "U.S. GNP").
+    A sentence naming none of these may be about anything the other names."""
+    for read in (years_meant, periods, months, owners):
+        sa, sb = read(a), read(b)
+        if sa and sb and not sa & sb:
+            return False
+    return True
 
 
 def flag_conflicts(answer: Answer) -> Answer:

@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--mode", choices=["auto", "local", "openai", "extractive"], help="answer backend")
     p.add_argument("--corpus", nargs="*", type=Path, help="ingest these paths into a throw-away store first")
     p.add_argument("--topic", help="with --corpus: keep only documents with this topic (e.g. trade)")
-    p.add_argument("--k", type=int, default=6)
+    p.add_argument("--k", type=int, default=None, help="passages per question (default: the setting retrieval.k)")
     p.add_argument("--limit", type=int, help="run only the first N questions")
     p.add_argument("--split", choices=["dev", "test"], help="only this split of the dataset (test: report, never tune)")
     p.add_argument("--judge", choices=["verifier", "llm"], default="verifier",

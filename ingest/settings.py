@@ -68,7 +68,7 @@ class IngestSettings(BaseModel):
 
 class RetrievalSettings(BaseModel):
     mode: Literal["hybrid", "dense", "bm25"] = Field("hybrid", description="hybrid: dense and BM25 fused by reciprocal rank; or one of them alone")
-    k: int = Field(6, ge=1, le=50, description="passages given to the answer backend")
+    k: int = Field(6, ge=1, le=50, description="passages given to the answer backend (a generative one gets those that fit its context)")
     fetch_k: int = Field(40, ge=1, le=1000, description="candidates per retriever before fusion")
     rrf_k: int = Field(60, ge=1, description="reciprocal-rank-fusion constant")
     recency_weight: float = Field(0.25, ge=0, le=5, description="a question asking for the latest: the newest passage gains this x the top score")
@@ -112,6 +112,7 @@ class AnswerSettings(BaseModel):
     extractive_month_penalty: float = Field(0.08, ge=0, le=1, description="extractive: taken off the score of a story published outside the month(s) a question names")
     extractive_detail_score: float = Field(0.25, ge=0, le=1, description="extractive: the best sentence's next one is quoted too (the details a lead announces) when it scores this")
     extractive_carry: float = Field(0.1, ge=0, le=1, description="extractive: a sentence referring back ('He took the action after ...') scores at least the one before it less this")
+    extractive_story_bonus: float = Field(0.05, ge=0, le=1, description="extractive: added to the other sentences of the story holding the best one (read one story first)")
     extractive_max_sentences: int = Field(4, ge=1, le=20, description="extractive: sentences quoted at most")
     extractive_same_sentence: float = Field(0.6, ge=0, le=1, description="extractive: content-word Jaccard above which two sentences are one (quoted once, both cited)")
     max_question_chars: int = Field(2000, ge=10, description="longer questions are refused with a message")

@@ -115,6 +115,8 @@ class ExtractiveBackend:
         floor = self.min_score + (self.settings.extractive_unknown_penalty if self.unknown_terms(question) else 0.0)
         if not scored or scored[0][0] < floor:
             return Draft([], answerable=False, backend=self.name)
+        alone = {(c[1], c[2]): c[0] for c in scored}  # (the bonus below orders; only a sentence's own score answers)
+        scored = _focused(scored, passages, self.settings.extractive_story_bonus)
         # only sentences that hold what is asked (a date for "when", a figure for "how much",
         # the named speaker's words for "what did X say", a reason for "why") may answer; each
         # part of a multi-part question is answered or reported missing
@@ -126,7 +128,7 @@ class ExtractiveBackend:
 
         if self.answer_bearing and any(a.kind != "open" for a in asks):
             scored = [c for c in scored if any(bears(a, c) for a in asks)]
-            if not scored or scored[0][0] < floor:
+            if not scored or max(alone[c[1], c[2]] for c in scored) < floor:
                 wanted = [a.asks for a in asks if a.kind != "open"]
                 return Draft([], answerable=False, backend=self.name, missing=wanted,
                              note=f"no retrieved sentence holds {' or '.join(wanted)}")
@@ -203,6 +205,16 @@ class ExtractiveBackend:
 _REFERS_BACK = re.compile(r"\W*(?:he|she|it|they|this|that|these|such|the (?:action|move|meeting|decision|plan|measure|step|"
                           r"proposal|agreement|accord|change|increase|rise|fall|decline|cut|company|ministry|bank|office))\b",
                           re.IGNORECASE)
+
+
+def _focused(scored: list[tuple], passages: list[Passage | None], bonus: float) -> list[tuple]:
+    """The story holding the best sentence gains ``bonus`` on its other sentences: an answer is read from one
+    story first, and another story's sentence has to be clearly better to join it (no padding from elsewhere)."""
+    if not scored or not bonus:
+        return scored
+    best = passages[scored[0][1] - 1].doc_id
+    out = [(c[0] + bonus, *c[1:]) if passages[c[1] - 1].doc_id == best and c is not scored[0] else c for c in scored]
+    return sorted(out, key=lambda t: (-t[0], t[1], t[2]))
 
 
 def _carried(scored: list[tuple], drop: float) -> list[tuple]:
