@@ -26,6 +26,7 @@ from .conflicts import flag_conflicts
 from .retrieve import Retriever
 from .types import Answer, Draft, DraftText, Filters, Final, Passage, Passages, Quick, StreamEvent, strip_as_of
 from .verify import Verifier
+from .weekdays import date_weekdays
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class Assistant:
         self.verifier = verifier
         self.backends = backends or Backends(settings, embedder, self._known_word)
         # run in order on every verified answer
-        self.answer_steps: list[Callable[[Answer], Answer]] = [flag_conflicts]
+        self.answer_steps: list[Callable[[Answer], Answer]] = [flag_conflicts, date_weekdays]
         self._warm = False
         self._positions = None
 
@@ -198,6 +199,7 @@ class Assistant:
                   notes: list[str], t0: float) -> Answer:
         """The draft checked sentence by sentence against its passages, with the answer steps run and the notes set."""
         answer = self.verifier.check(draft, passages, q, backend, timings, standalone)
+        answer.standalone_question = standalone
         for step in self.answer_steps:
             answer = step(answer)
         answer.notes = notes + answer.notes

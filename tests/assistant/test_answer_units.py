@@ -186,3 +186,20 @@ def test_a_data_dir_that_is_a_file_is_a_bad_argument(tmp_path, capsys):
     assert main(["--data-dir", str(f), "docs"]) == 2
     err = capsys.readouterr().err
     assert str(f) in err and "is a file, not a folder" in err
+
+
+def test_a_weekday_in_a_dated_story_is_given_as_its_calendar_day():
+    from assistant.weekdays import date_weekdays, weekday_date
+
+    assert weekday_date("The two sides signed the deal at the White House on Wednesday.", "2020-01-16") == (
+        "Wednesday", "15 January 2020")
+    assert weekday_date("The ministers will meet again on Monday.", "2020-01-16") == ("Monday", "20 January 2020")
+    assert weekday_date("The talks ended on Friday, March 13.", "2020-01-16") is None  # the calendar date is given
+    when = _answer(("The two sides signed the deal at the White House on Wednesday.", [1]))  # Wire A of 2019-05-01
+    when.question = "When did the two sides sign the deal?"
+    out = date_weekdays(when)
+    assert out.sentences[-1].composed and out.sentences[-1].citations == [1]
+    assert out.sentences[-1].text == "Wednesday in this story of 1 May 2019 is 1 May 2019."  # (1 May 2019 was a Wednesday)
+    other = _answer(("The two sides signed the deal at the White House on Wednesday.", [1]))
+    other.question = "What did the two sides sign?"
+    assert len(date_weekdays(other).sentences) == 1  # only a "when" question gets the day
