@@ -74,13 +74,21 @@ _PARTNER = re.compile(r"\b(?:surplus(?:es)?|deficits?|trade|exports?|imports?|sh
 _TRADE_FIGURE = re.compile(r"\b(?:surplus(?:es)?|deficits?|trade|exports?|imports?|shipments?)\b", re.IGNORECASE)
 
 
+_MIRROR = {"surplus": "deficit", "deficit": "surplus"}
+_CURRENCY = re.compile(r"\b(?:U\.S\.|US|Australian|Canadian|Hong Kong|New Zealand|Singapore|Taiwan)\s+(?:dlrs?|dollars?|cents?)\b",
+                       re.IGNORECASE)
+
+
 def _partners_of(sentence: str, before: str) -> set[str]:
     """The parties a trade figure is with: named in the few words after the figure's noun ("surplus of 7.2 billion
-    dlrs with the United States"), or anywhere in the sentence before when this one names no such noun."""
-    nouns = list(_TRADE_FIGURE.finditer(sentence))
+    dlrs with the United States") or before it ("Washington ... cutting its trade deficit with the island"), or
+    anywhere in the sentence before when this one names no such noun. A currency ("U.S. dlrs") names no partner,
+    and a budget deficit is no trade figure."""
+    plain = _CURRENCY.sub(" ", sentence)
+    nouns = [m for m in _TRADE_FIGURE.finditer(plain) if not re.search(r"budget\s+$", plain[:m.start()], re.IGNORECASE)]
     if not nouns:
         return parties_named(before)
-    return set().union(*(parties_named(sentence[m.end():m.end() + 45]) for m in nouns))
+    return set().union(*(parties_named(plain[max(0, m.start() - 100):m.end() + 45]) for m in nouns))
 
 
 def parties_named(text: str) -> set[str]:
@@ -113,6 +121,32 @@ def _quarter_reported(published: str | None) -> set[str]:
     """The quarter a company reports on in a story of this date: the last one ended (an October story: q3)."""
     month = int(published[5:7]) if published and published[5:7].isdigit() else None
     return {f"q{(month - 1) // 3 or 4}"} if month else set()
+
+
+@dataclass(frozen=True)
+class AskedDate:
+    month: int
+    year: int | None = None
+    day: int | None = None
+
+
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_DATED = re.compile(r"\b(?:(\d{1,2})\s+)?(January|February|March|April|May|June|July|August|September|October|November|"
+                    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?(?:\s+(\d{1,2})(?:st|nd|rd|th)?\b)?"
+                    r"(?:,?\s+((?:19|20)\d\d))?")
+
+
+def asked_dates(question: str) -> list[AskedDate]:
+    """The months (with their day and year when given) a question names: "on April 8, 1987", "in March", "17 April".
+    A year named elsewhere in the question dates a month named without one ("in March, ... in 1987")."""
+    years = years_in(question)
+    only = int(next(iter(years))) if len(years) == 1 else None
+    out = []
+    for m in _DATED.finditer(question):
+        day = m.group(1) or m.group(3)
+        out.append(AskedDate(_MONTHS.index(m.group(2)[:3].lower()) + 1, int(m.group(4)) if m.group(4) else only,
+                             int(day) if day and 1 <= int(day) <= 31 else None))
+    return out
 
 
 def names_a_figure(question: str) -> bool:
@@ -214,10 +248,11 @@ class Ask:
         (a sentence that names no period or month is read with its headline's: "NORTHROP 3RD QTR NET")."""
         if self.unit and not rules.units[self.unit][1].search(sentence):
             return False
-        if self.measures and not any(rules.measures[m].search(f"{before} {sentence}") for m in self.measures):
+        asked = set(self.measures) | {_MIRROR[m] for m in self.measures if m in _MIRROR}  # (one side's surplus is the other's deficit)
+        if asked and not any(rules.measures[m].search(f"{before} {sentence}") for m in asked):
             return False  # car sales do not answer a question about the dividend
-        if self.measures and not any(rules.measures[m].search(sentence) for m in self.measures) and any(
-                rx.search(sentence) for m, rx in rules.measures.items() if m not in self.measures):
+        if asked and not any(rules.measures[m].search(sentence) for m in asked) and any(
+                rx.search(sentence) for m, rx in rules.measures.items() if m not in asked):
             return False  # nor does a sentence giving its own other quantity after one about the dividend
         plain = rules.dates.sub(" ", sentence)
         if not self.duration:

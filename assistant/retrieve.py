@@ -5,7 +5,8 @@
 * ``FusionRetriever`` merges any of them by reciprocal rank.
 * Post-processors run in order over the fused passages: ``RecencyBoost`` (a
   question asking for the latest state ranks newer passages first among similarly
-  relevant ones) and ``CollapseCopies`` (one copy of a syndicated story).
+  relevant ones), ``DateScope`` (a question naming a month ranks that month's
+  stories first) and ``CollapseCopies`` (one copy of a syndicated story).
 
 ``Retriever`` wires them from settings; ``mode`` picks ``hybrid`` (both),
 ``dense`` or ``bm25``. Filters (outlet, date range, doc ids) apply inside each
@@ -19,12 +20,12 @@ import logging
 import time
 from dataclasses import dataclass
 
-from ingest.dates import published_day
+from ingest.dates import parse_day, published_day
 from ingest.dedup import group_members
 from ingest.store import Store
 from ingest.vectors import StoreError, Where
 
-from .question import wants_recent
+from .question import asked_dates, names_a_figure, wants_recent
 from .types import Filters, Passage
 
 log = logging.getLogger(__name__)
@@ -162,6 +163,38 @@ class RecencyBoost:
         return sorted(passages, key=lambda p: (-p.score, p.chunk_id))
 
 
+class DateScope:
+    """A question naming a month ("in April 1987", "on April 8") ranks stories of that time first: passages published
+    in the named month gain ``weight`` x the top score, twice that within three days of a named day. A question about
+    a figure ("the surplus in February") looks at the two months after too, when such figures are published."""
+
+    def __init__(self, weight: float):
+        self.weight = weight
+
+    def __call__(self, query: str, passages: list[Passage]) -> list[Passage]:
+        asked = asked_dates(query)
+        if not passages or not self.weight or not asked:
+            return passages
+        later = 2 if names_a_figure(query) else 0
+        top = max(p.score for p in passages)
+        for p in passages:
+            day = parse_day(p.published)
+            if day is None:
+                continue
+            near = [a for a in asked if 0 <= _months_after(a, day) <= later]
+            if near:
+                exact = any(a.day and day.month == a.month and 0 <= day.day - a.day <= 3 for a in near)
+                p.score += self.weight * top * (2 if exact else 1)
+        return sorted(passages, key=lambda p: (-p.score, p.chunk_id))
+
+
+def _months_after(asked, day) -> int:
+    """How many months after the asked month a day falls (the asked month's own year, or any year when none is named)."""
+    if asked.year is None:
+        return (day.month - asked.month) % 12
+    return (day.year * 12 + day.month) - (asked.year * 12 + asked.month)
+
+
 class CollapseCopies:
     """One copy of a syndicated story: passages of its other copies are dropped, their outlets kept as `also`."""
 
@@ -196,7 +229,7 @@ class Retriever:
             "dense": DenseRetriever(store, embedder, settings.k, settings.dense_overfetch, settings.count_cache_min),
             "bm25": BM25Retriever(store),
         }
-        self.postprocessors = [RecencyBoost(settings.recency_weight), CollapseCopies(store.docs)]
+        self.postprocessors = [RecencyBoost(settings.recency_weight), DateScope(settings.date_weight), CollapseCopies(store.docs)]
 
     @classmethod
     def from_settings(cls, settings, store: Store, embedder) -> Retriever:

@@ -72,6 +72,7 @@ class RetrievalSettings(BaseModel):
     fetch_k: int = Field(40, ge=1, le=1000, description="candidates per retriever before fusion")
     rrf_k: int = Field(60, ge=1, description="reciprocal-rank-fusion constant")
     recency_weight: float = Field(0.25, ge=0, le=5, description="a question asking for the latest: the newest passage gains this x the top score")
+    date_weight: float = Field(0.5, ge=0, le=5, description="a question naming a month: passages published then gain this x the top score (twice near a named day)")
     dense_overfetch: tuple[int, ...] = Field((8, 64), description="a filtered dense query: unfiltered candidates per wanted one, tried in turn before the store's own (slow) filter")
     count_cache_min: int = Field(5_000, ge=0, description="vector counts at least this large are cached until the store changes (small ones are recounted)")
 

@@ -69,6 +69,22 @@ def test_recency_boost_only_for_questions_about_the_latest_state():
     assert [p.score for p in boost("latest?", same_day)] == [1.0, 0.5]  # nothing to tell apart
 
 
+def test_a_question_naming_a_month_ranks_that_months_stories_first():
+    from assistant.question import AskedDate, asked_dates
+    from assistant.retrieve import DateScope
+
+    assert asked_dates("What did Fitzwater say on April 8, 1987?") == [AskedDate(4, 1987, 8)]
+    assert asked_dates("What did Yeutter say in March, in his 1987 speech?") == [AskedDate(3, 1987)]
+    assert asked_dates("What did Japan offer?") == []
+    march, april, april9 = (_p("m::0", "m", 1.0, "1987-03-20"), _p("a::0", "a", 0.8, "1987-04-20"),
+                            _p("d::0", "d", 0.7, "1987-04-09"))
+    scope = DateScope(0.5)
+    assert [p.doc_id for p in scope("What did Japan offer?", [march, april, april9])] == ["m", "a", "d"]  # not asked
+    assert [p.doc_id for p in scope("What did Fitzwater say on April 8, 1987?", [march, april, april9])] == ["d", "a", "m"]
+    figure = [_p("f::0", "f", 1.0, "1987-01-10"), _p("r::0", "r", 0.9, "1987-03-26")]  # February's surplus is out in March
+    assert [p.doc_id for p in DateScope(0.5)("What was the trade surplus in February 1987?", figure)] == ["r", "f"]
+
+
 class _Docs:
     def __init__(self, groups, meta):
         self.groups, self.meta = groups, meta

@@ -272,3 +272,10 @@ def test_a_reason_after_the_event_and_a_follow_up_keeps_the_asked_party_and_quar
     assert follow.periods["periods"] == {"q4"} and follow.periods["years"] == {1986} and "australia" in follow.entities
     assert not follow.bears("Britain's current account deficit was 760 mln stg in the fourth quarter of 1986.",
                             title="U.K. trade deficit widens", passage="Britain's deficit widened.")
+
+
+def test_one_sides_deficit_answers_for_the_others_surplus_and_a_currency_is_no_partner():
+    taiwan = analyse("How big was Taiwan's trade surplus with the U.S. in the first two months of 1987?")
+    assert taiwan.bears("Washington is pressing Taiwan to open its markets as a way of cutting its trade deficit with "
+                        "the island, which rose to 2.35 billion U.S. Dlrs in the first two months of 1987.")
+    assert not taiwan.bears("Taiwan's trade surplus is expected to climb to 4.28 billion U.S. Dlrs in 1987.")
