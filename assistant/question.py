@@ -338,6 +338,28 @@ def _name_words(text: str, question_names: bool = False) -> set[str]:
     return {n for n in names if n not in _NOT_NAMES and len(n) > 1 and not n.isdigit()}
 
 
+_TITLES = {"senator", "sen", "congressman", "congresswoman", "chancellor", "ambassador", "commissioner", "king", "queen",
+           "premier", "mayor", "judge", "lord", "sir", "dame", "general", "admiral", "pope", "sheikh", "prince", "emir",
+           "treasurer", "economist", "analyst", "exchequer", "house", "committee", "council", "ministry", "department",
+           "bank", "central", "federal", "reserve", "board", "office", "agency", "association", "union", "community"}
+
+
+def absent_names(question: str, passages) -> list[str]:
+    """The question's names (capitalised words of four letters or more, not a party's) that no passage names, in its
+    title or text, nor writes out as an acronym: the question is about something the retrieved stories are not."""
+    acronyms = {w.lower() for w in re.findall(r"\b[A-Z]{2,}\b", question)}  # (often written out: USMCA)
+    in_parties = {w.lower() for p in parties_named(question) for w in re.findall(r"[A-Za-z]+", p)} | {
+        w.lower() for a, b in zip(question.split(), question.split()[1:]) if party_named(f"{a} {b}".strip(",.?'s’"))
+        for w in (a, b)}
+    names = [n for n in sorted(_name_words(question, question_names=True)) if len(n) >= 4 and n.isalpha()
+             and not party_named(n) and n not in acronyms | in_parties | _GENERIC_NAME_WORDS | _TITLES]
+    if not names or not passages:
+        return []
+    text = " ".join(f"{p.title or ''} {p.text}" for p in passages)
+    words = _name_words(text)
+    return [n for n in names if n not in words and not any(w.startswith(n) for w in words) and not _spelled_out(n, text)]
+
+
 def _spelled_out(acronym: str, text: str) -> bool:
     """Is the acronym ('cptpp') written out in the text ('Comprehensive and Progressive Agreement for Trans-Pacific Partnership')?"""
     if not (2 <= len(acronym) <= 8 and acronym.isalpha()):

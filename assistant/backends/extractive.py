@@ -18,7 +18,7 @@ from ingest.dates import parse_day
 from ingest.sentences import split_sentences
 from ingest.settings import AnswerSettings
 
-from ..question import analyse_parts, continues, inherit, months, names_a_figure, wants_recent, years_meant
+from ..question import absent_names, analyse_parts, continues, inherit, months, names_a_figure, wants_recent, years_meant
 from ..scoring import STOPWORDS, content_words, sentence_score, years_in
 from ..types import Draft, DraftSentence, Passage, as_of
 
@@ -115,6 +115,10 @@ class ExtractiveBackend:
         floor = self.min_score + (self.settings.extractive_unknown_penalty if self.unknown_terms(question) else 0.0)
         if not scored or scored[0][0] < floor:
             return Draft([], answerable=False, backend=self.name)
+        unseen = absent_names(own, [p for p in passages if p is not None])
+        if unseen and self.answer_bearing:  # Hitachi's ban is not answered by Toshiba's
+            return Draft([], answerable=False, backend=self.name, missing=[f"anything about {unseen[0]}"],
+                         note=f"no retrieved story names {', '.join(unseen)}")
         alone = {(c[1], c[2]): c[0] for c in scored}  # (the bonus below orders; only a sentence's own score answers)
         scored = _focused(scored, passages, self.settings.extractive_story_bonus)
         # only sentences that hold what is asked (a date for "when", a figure for "how much",

@@ -279,3 +279,15 @@ def test_one_sides_deficit_answers_for_the_others_surplus_and_a_currency_is_no_p
     assert taiwan.bears("Washington is pressing Taiwan to open its markets as a way of cutting its trade deficit with "
                         "the island, which rose to 2.35 billion U.S. Dlrs in the first two months of 1987.")
     assert not taiwan.bears("Taiwan's trade surplus is expected to climb to 4.28 billion U.S. Dlrs in 1987.")
+
+
+def test_a_name_no_retrieved_story_holds_is_reported_not_substituted():
+    from assistant.question import absent_names
+    from assistant.types import Passage
+
+    text = "Three U.S. senators proposed a ban on all Toshiba imports over its sales to the Soviet Union."
+    p = Passage("c1", "d1", text, 0, len(text), 20, title="Senators seek Toshiba ban", source="Wire")
+    assert absent_names("Which U.S. senators proposed a ban on all Hitachi imports?", [p]) == ["hitachi"]
+    assert absent_names("Which U.S. senators proposed a ban on all Toshiba imports?", [p]) == []
+    # titles, parties written in two words and acronyms are not names a story must repeat
+    assert absent_names("What did Senator Garn say about Toshiba sales to the United States under the USMCA?", [p]) == ["garn"]
