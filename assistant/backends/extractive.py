@@ -18,7 +18,7 @@ from ingest.dates import parse_day
 from ingest.sentences import split_sentences
 from ingest.settings import AnswerSettings
 
-from ..question import absent_names, analyse_parts, continues, inherit, months, names_a_figure, wants_recent, years_meant
+from ..question import absent_names, analyse_parts, continues, inherit, months, names_a_figure, parts, wants_recent, years_meant
 from ..scoring import STOPWORDS, content_words, sentence_score, years_in
 from ..types import Draft, DraftSentence, Passage, as_of
 
@@ -151,14 +151,21 @@ class ExtractiveBackend:
         missing: list[str] = []
         chosen = self._choose(scored)
         if len(asks) > 1 and self.answer_bearing:
-            for a in asks:
-                if any(bears(a, c) for c in chosen):
+            said = {(c[1], c[2]) for c in chosen}
+            for a, text in zip(asks, parts(question.split(" (following up on:")[0])):
+                # each part is scored on its own words ("what is its cleanup plan expected to cost?"): its best
+                # sentence joins the answer unless one already said holds what it asks
+                own = sorted(self.score(text, passages, sents), key=lambda t: (-t[0], t[1], t[2]))
+                best = next((c for c in own if bears(a, c)), None)
+                if best is not None and (best[1], best[2]) in said:
                     continue
-                extra = next((c for c in scored if c[0] >= self.min_score and bears(a, c) and c not in chosen), None)
-                if extra is None:
+                if a.kind != "open" and any(bears(a, c) for c in chosen):
+                    continue
+                if best is None or best[0] < self.min_score:
                     missing.append(a.asks)
-                else:
-                    chosen.append(extra)
+                    continue
+                chosen.append(next((c for c in scored if (c[1], c[2]) == (best[1], best[2])), best))
+                said.add((best[1], best[2]))
         if self.answer_bearing:
             chosen = _run_on(chosen, sents, asks, self.max_sentences + 2, self._details(scored, asks))
         # in date order when the quotes come from different days, each led by its date
