@@ -291,3 +291,20 @@ def test_a_name_no_retrieved_story_holds_is_reported_not_substituted():
     assert absent_names("Which U.S. senators proposed a ban on all Toshiba imports?", [p]) == []
     # titles, parties written in two words and acronyms are not names a story must repeat
     assert absent_names("What did Senator Garn say about Toshiba sales to the United States under the USMCA?", [p]) == ["garn"]
+
+
+def test_each_part_of_a_question_is_scored_on_its_own_words(embedder):
+    from assistant.backends.extractive import ExtractiveBackend
+    from assistant.types import Draft, Passage
+
+    text = ("ALZA Corp said it has notified state regulators of a plan to remedy groundwater contamination it detected "
+            "at a site in Stanford Research Park.\n\n"
+            "A preliminary water sample showed water contaminated some years ago with the industrial solvent chloroform.\n\n"
+            "The company said the contamination does not affect drinking water on the site.\n\n"
+            "The plan is expected to cost a maximum of 750,000 dlrs, the company said.")
+    p = Passage("c1", "d1", text, 0, len(text), 80, title="Alza sets contamination plan", source="Wire")
+    draft = [e for e in ExtractiveBackend(embedder).stream(
+        "Which contaminant did ALZA Corp find at its Stanford Research Park site, and what is its cleanup plan "
+        "expected to cost at most?", [p]) if isinstance(e, Draft)][0]
+    said = " ".join(s.text for s in draft.sentences)
+    assert "750,000 dlrs" in said and "drinking water" not in said, said  # (the cost: the second part's own best)
