@@ -357,7 +357,8 @@ def absent_names(question: str, passages) -> list[str]:
         return []
     text = " ".join(f"{p.title or ''} {p.text}" for p in passages)
     words = _name_words(text)
-    return [n for n in names if n not in words and not any(w.startswith(n) for w in words) and not _spelled_out(n, text)]
+    gone = [n for n in names if n not in words and not any(w.startswith(n) for w in words) and not _spelled_out(n, text)]
+    return [next((w for w in re.findall(r"[\w'’.-]+", question) if w.lower().strip(".").startswith(n)), n) for n in gone]
 
 
 def _spelled_out(acronym: str, text: str) -> bool:
