@@ -374,3 +374,12 @@ def test_a_stance_toward_a_party_on_an_unlisted_trade_issue_is_filed_under_other
     assert rule_statements({"doc_id": "t", "title": "", "text": "The European Community is willing to offer limited concessions."}, vocab) == []
     assert rule_statements({"doc_id": "t", "title": "",
                             "text": "France offered Germany a seat on the board of the new space agency."}, vocab) == []
+
+
+@pytest.mark.parametrize("sentence, party", [
+    ("Seoul is positively considering buying Alaskan oil to narrow its trade gap with the United States, Huh said.", "South Korea"),
+    ("Abe said Trump had assured him that Washington did not intend to impose tariffs on Japanese cars.", "United States"),
+])
+def test_an_offer_can_be_a_purchase_or_an_assurance(vocab, sentence, party):
+    st = rule_statements({"doc_id": "t", "title": "", "text": sentence}, vocab)
+    assert any(s.party == party and s.stance == "offer" for s in st), [(s.party, s.stance) for s in st]
