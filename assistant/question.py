@@ -348,17 +348,18 @@ def absent_names(question: str, passages) -> list[str]:
     """The question's names (capitalised words of four letters or more, not a party's) that no passage names, in its
     title or text, nor writes out as an acronym: the question is about something the retrieved stories are not."""
     acronyms = {w.lower() for w in re.findall(r"\b[A-Z]{2,}\b", question)}  # (often written out: USMCA)
+    words = [re.sub(r"(?:['’]s)?[,.?;:]*$", "", w) for w in question.split()]
     in_parties = {w.lower() for p in parties_named(question) for w in re.findall(r"[A-Za-z]+", p)} | {
-        w.lower() for a, b in zip(question.split(), question.split()[1:]) if party_named(f"{a} {b}".strip(",.?'s’"))
-        for w in (a, b)}
+        w.lower() for a, b in zip(words, words[1:]) if party_named(f"{a} {b}") for w in (a, b)}
     names = [n for n in sorted(_name_words(question, question_names=True)) if len(n) >= 4 and n.isalpha()
              and not party_named(n) and n not in acronyms | in_parties | _GENERIC_NAME_WORDS | _TITLES]
     if not names or not passages:
         return []
     text = " ".join(f"{p.title or ''} {p.text}" for p in passages)
-    words = _name_words(text)
-    gone = [n for n in names if n not in words and not any(w.startswith(n) for w in words) and not _spelled_out(n, text)]
-    return [next((w for w in re.findall(r"[\w'’.-]+", question) if w.lower().strip(".").startswith(n)), n) for n in gone]
+    named = _name_words(text)
+    gone = [n for n in names if n not in named and not any(w.startswith(n) for w in named) and not _spelled_out(n, text)]
+    return [next((re.sub(r"['’]s$", "", w) for w in re.findall(r"[\w'’.-]+", question) if w.lower().strip(".").startswith(n)), n)
+            for n in gone]
 
 
 def _spelled_out(acronym: str, text: str) -> bool:
