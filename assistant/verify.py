@@ -32,6 +32,7 @@ from ingest.sentences import split_sentences
 from ingest.settings import AnswerSettings
 
 from . import entail
+from .question import years_meant
 from .scoring import content_words, sentence_score, years_in
 from .types import Answer, AnswerSentence, Citation, Draft, Passage, day_words
 
@@ -429,8 +430,9 @@ class Verifier:
               notes: list[str]) -> tuple[list[AnswerSentence], list[Citation]]:
         """Whole-answer checks: the asked year, and (for generated drafts) relevance to the question."""
         years = years_in(question)
-        if kept and years and not any(y in (c.published or "")[:4] or y in c.text for c in cites for y in years):
-            # the question asks about a year none of the cited sources is from or mentions
+        if kept and years and not any(y in (c.published or "")[:4] or y in c.text or int(y) in years_meant(c.text, c.published)
+                                      for c in cites for y in years):
+            # the question asks about a year none of the cited sources is from or mentions ('last year' in a 1987 story is 1986)
             notes.append(f"the cited sources are not about {', '.join(sorted(years))}")
             return [], []
         if kept and mode != "extractive":  # extractive already selected by this measure

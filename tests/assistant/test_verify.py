@@ -87,6 +87,17 @@ def test_answer_about_another_year_is_refused(sample_assistant, passages):
     assert not right_year.refused
 
 
+def test_last_year_in_a_dated_story_is_the_year_before(sample_assistant):
+    from assistant.types import Passage
+
+    text = "The Soviet Union was last year hit by the fall in world oil prices, which cut its export revenue, Stein said."
+    p = Passage("c1", "d1", text, 0, len(text), 25, title="Soviet trade", source="Wire", published="1987-03-02")
+    draft = Draft([DraftSentence(text, [1])])
+    v = sample_assistant.verifier
+    assert not v.check(draft, [p], "Why was Soviet export revenue hit in 1986?", "extractive", {}).refused
+    assert v.check(draft, [p], "Why was Soviet export revenue hit in 1985?", "extractive", {}).refused
+
+
 def test_citation_holding_a_fact_is_kept_even_if_less_similar(sample_assistant):
     """Two citations: the closer one lacks the number, the other holds it; both must stay (found by the eval judge)."""
     from assistant.types import Passage
