@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .entail import party_named
-from .scoring import content_words, years_in
+from .scoring import content_words, years_in, years_meant
 
 DATA = Path(__file__).with_name("data") / "questions.json"
 _GENERIC_NAME_WORDS = {"the", "japan's", "u.s.", "president", "minister", "secretary", "chairman", "official", "officials",
@@ -55,7 +55,6 @@ def periods(text: str) -> set[str]:
 
 _MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December|"
                     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?")
-_RELATIVE_YEAR = re.compile(r"\b(last|this|next) year\b|\b(?:19|20)\d\d\b", re.IGNORECASE)  # ('a year earlier' compares)
 _OWN_YEAR = re.compile(r"\b(?:in|for|during) (last|this|next) year\b|\b(last|this|next) year['’]s\b", re.IGNORECASE)
 
 
@@ -155,19 +154,6 @@ def names_a_figure(question: str) -> bool:
     rules = _rules()
     return any(a.kind == "how-much" for a in analyse_parts(question)) or any(
         re.search(rf"\b{m}s?\b", question, re.IGNORECASE) for m in rules.measures)
-
-
-def years_meant(text: str, published: str | None = None) -> set[int]:
-    """Years a text names, with 'last year' / 'this year' / 'a year earlier' read against the publication date."""
-    base = int(published[:4]) if published and published[:4].isdigit() else None
-    out = set()
-    for m in _RELATIVE_YEAR.finditer(text):
-        word = (m.group(1) or "").lower()
-        if m.group(0)[:2] in ("19", "20"):
-            out.add(int(m.group(0)))
-        elif base is not None:
-            out.add(base + {"last": -1, "this": 0, "next": 1}[word])
-    return out
 
 
 @dataclass

@@ -18,6 +18,22 @@ def years_in(text: str) -> set[str]:
     return set(re.findall(r"\b(?:19|20)\d\d\b", text))
 
 
+_RELATIVE_YEAR = re.compile(r"\b(last|this|next) year\b|\b(?:19|20)\d\d\b", re.IGNORECASE)  # ('a year earlier' compares)
+
+
+def years_meant(text: str, published: str | None = None) -> set[int]:
+    """Years a text names, with 'last year' / 'this year' / 'a year earlier' read against the publication date."""
+    base = int(published[:4]) if published and published[:4].isdigit() else None
+    out = set()
+    for m in _RELATIVE_YEAR.finditer(text):
+        word = (m.group(1) or "").lower()
+        if m.group(0)[:2] in ("19", "20"):
+            out.add(int(m.group(0)))
+        elif base is not None:
+            out.add(base + {"last": -1, "this": 0, "next": 1}[word])
+    return out
+
+
 def sentence_score(similarity: float, q_words: set, words: set, context: set = frozenset(),
                    weights: tuple[float, float, float] = AnswerSettings().score_weights) -> float:
     """How well a sentence answers a question: meaning plus shared content words

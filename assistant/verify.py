@@ -32,8 +32,7 @@ from ingest.sentences import split_sentences
 from ingest.settings import AnswerSettings
 
 from . import entail
-from .question import years_meant
-from .scoring import content_words, sentence_score, years_in
+from .scoring import content_words, sentence_score, years_in, years_meant
 from .types import Answer, AnswerSentence, Citation, Draft, Passage, day_words
 
 log = logging.getLogger(__name__)
