@@ -26,13 +26,14 @@ from ..types import Draft, DraftSentence, Passage, as_of
 @dataclass
 class Shortlist:
     """What may answer a question: (score, passage number, sentence order, sentence) best first,
-    the question's parts, the passages (None where excluded) and their sentences, and the test
-    of whether a candidate holds what a part asks."""
+    the question's parts (analysed, and as written), the passages (None where excluded) and their
+    sentences, and the test of whether a candidate holds what a part asks."""
     scored: list[tuple]
     asks: list
     passages: list[Passage | None]
     sents: dict[int, list[str]]
     bears: Callable[[object, tuple], bool]
+    texts: list[str]
 
 
 class ExtractiveBackend:
@@ -139,7 +140,7 @@ class ExtractiveBackend:
         fresh = [c for c in scored if c[3] not in avoid]
         if fresh and fresh[0][0] >= floor:  # (when only what was said answers it, it is said again)
             scored = fresh
-        return Shortlist(scored, asks, passages, sents, bears)
+        return Shortlist(scored, asks, passages, sents, bears, parts(own))
 
     def stream(self, question: str, passages: list[Passage], avoid: frozenset[str] = frozenset()) -> Iterator[str | Draft]:
         """``avoid``: sentences already said in this conversation (a follow-up answers the new part only)."""
@@ -152,11 +153,11 @@ class ExtractiveBackend:
         chosen = self._choose(scored)
         if len(asks) > 1 and self.answer_bearing:
             said = {(c[1], c[2]) for c in chosen}
-            for a, text in zip(asks, parts(question.split(" (following up on:")[0])):
+            for a, text in zip(asks, short.texts):
                 # each part is scored on its own words ("what is its cleanup plan expected to cost?"): its best
                 # sentence joins the answer unless one already said holds what it asks
-                own = sorted(self.score(text, passages, sents), key=lambda t: (-t[0], t[1], t[2]))
-                best = next((c for c in own if bears(a, c)), None)
+                by_part = sorted(self.score(text, passages, sents), key=lambda t: (-t[0], t[1], t[2]))
+                best = next((c for c in by_part if bears(a, c)), None)
                 if best is not None and (best[1], best[2]) in said:
                     continue
                 if a.kind != "open" and any(bears(a, c) for c in chosen):

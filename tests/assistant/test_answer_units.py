@@ -167,21 +167,18 @@ def test_conflicting_figures_from_two_outlets_are_named_not_rounding_or_one_sour
     out = flag_conflicts(clash)
     assert out.sentences[-1].composed and out.sentences[-1].citations == [1, 2]
     assert "Wire A (2019-05-01) reports $58.6 billion, while Wire B (2019-05-02) reports $62 billion" in out.sentences[-1].text
-    rounding = _answer(("The Japan trade deficit with the United States reached $58.6 billion last year.", [1]),
-                       ("The Japan trade deficit with the United States reached $59 billion last year.", [2]))
-    assert find_conflicts(rounding) == []  # the same figure, rounded
-    same_doc = _answer(("The Japan trade deficit with the United States reached $58.6 billion last year.", [1]),
-                       ("The Japan trade deficit with the United States reached $62 billion last year.", [3]))
-    assert find_conflicts(same_doc) == []  # one story's own two figures are not a dispute between sources
-    other_topic = _answer(("The Japan trade deficit with the United States reached $58.6 billion.", [1]),
-                          ("Canada bought $62 billion of lumber.", [2]))
-    assert find_conflicts(other_topic) == []
-    other_period = _answer(("Taiwan's imports of U.S. farm produce in 1986 amounted to 1.41 billion dlrs.", [1]),
-                           ("Taiwan's imports of U.S. goods in the second quarter of 1987 are expected to reach 7.75 billion dlrs.", [2]))
-    assert find_conflicts(other_period) == []  # another year's figure is not a second version of this one
-    other_party = _answer(("The pact would raise Canada's gross national product by 5 pct, the study said.", [1]),
-                          ("The pact would raise U.S. gross national product by 1 pct, the study said.", [2]))
-    assert find_conflicts(other_party) == []
+    deficit = "The Japan trade deficit with the United States reached $58.6 billion last year."
+    not_conflicts = [  # (first sentence, second sentence, the second's citation)
+        (deficit, "The Japan trade deficit with the United States reached $59 billion last year.", 2),  # the same figure, rounded
+        (deficit, "The Japan trade deficit with the United States reached $62 billion last year.", 3),  # one story's own two figures
+        ("The Japan trade deficit with the United States reached $58.6 billion.", "Canada bought $62 billion of lumber.", 2),
+        ("Taiwan's imports of U.S. farm produce in 1986 amounted to 1.41 billion dlrs.",  # another year's figure
+         "Taiwan's imports of U.S. goods in the second quarter of 1987 are expected to reach 7.75 billion dlrs.", 2),
+        ("The pact would raise Canada's gross national product by 5 pct, the study said.",  # another party's figure
+         "The pact would raise U.S. gross national product by 1 pct, the study said.", 2),
+    ]
+    for a, b, n in not_conflicts:
+        assert find_conflicts(_answer((a, [1]), (b, [n]))) == [], (a, b)
 
 
 def test_bad_ask_arguments_exit_2_with_a_message(capsys):
