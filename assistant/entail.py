@@ -354,6 +354,10 @@ def compare(claim: str, evidence: str, vocab: Vocabulary | None = None) -> Verdi
     if edit:
         return edit
 
+    swapped = _number_swap(c, evidence, v)
+    if swapped:
+        return swapped
+
     # direction: one side of an antonym pair in the claim, the other in the span
     for left, right in v.antonyms:
         if v.converse(left, right):
@@ -417,6 +421,58 @@ def _aligned_edit(c: Text, e: Text, v: Vocabulary) -> Verdict | None:
         if p_c and p_e and not (p_c & p_e) and p_c <= e.parties():
             return Verdict("contradicted", f"roles: the claim has {sorted(p_c)[0]} where the source has {sorted(p_e)[0]}",
                            sorted(p_e)[0])
+    return None
+
+
+_SCALE_FACTORS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_SPELLED = {w: float(k) for k, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+
+
+def _amounts(t: Text, v: Vocabulary, start: int = 0, end: int | None = None) -> set[float]:
+    """The figures among tokens [start, end) as values, scale applied ("1.5 bln" and "1,500 mln" are one amount);
+    spelled numbers up to twelve count too ("eight pct")."""
+    out = set()
+    for k in range(start, len(t.tokens) if end is None else end):
+        tok = t.tokens[k]
+        if tok[0].isdigit():
+            try:
+                value = float(tok.replace(",", ""))
+            except ValueError:
+                continue
+        elif tok in _SPELLED:
+            value = _SPELLED[tok]
+        else:
+            continue
+        scale = v.scales.get(t.tokens[k + 1]) if k + 1 < len(t.tokens) else None
+        out.add(round(value * _SCALE_FACTORS.get(scale or "", 1.0), 6))
+    return out
+
+
+def _number_swap(c: Text, evidence: str, v: Vocabulary) -> Verdict | None:
+    """A figure put in another's place: the claim is a span sentence's wording with one of its figures replaced
+    by one that sentence does not hold ("stood at 7-3/4 pct" where the source says "stood at eight pct").
+    Figures are compared as values, scale applied, and the wording with every figure masked."""
+    from ingest.sentences import split_sentences
+
+    def masked(t: Text) -> list[str]:
+        return ["#" if t.tokens[k][0].isdigit() or t.tokens[k] in _SPELLED else v.scales.get(t.tokens[k], s)
+                for k, s in enumerate(t.stems)]
+
+    mine = masked(c)
+    best, ratio = None, ALIGNED
+    for a, b in split_sentences(evidence):
+        e = Text(evidence[a:b], v)
+        r = SequenceMatcher(None, mine, masked(e), autojunk=False).ratio()
+        if r >= ratio:
+            best, ratio = e, r
+    if best is None:
+        return None
+    e, all_c, all_e = best, _amounts(c, v), _amounts(best, v)
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, c.stems, e.stems, autojunk=False).get_opcodes():
+        said, source = _amounts(c, v, i1, i2), _amounts(e, v, j1, j2)
+        if tag == "replace" and i2 - i1 <= 3 and j2 - j1 <= 3 and said and source and not said & all_e and not source & all_c:
+            return Verdict("contradicted", f"number: the claim says '{' '.join(c.tokens[i1:i2])}' where the source says "
+                                           f"'{' '.join(e.tokens[j1:j2])}'", " ".join(e.tokens[j1:j2]))
     return None
 
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .entail import party_named
-from .scoring import content_words, years_in, years_meant
+from .scoring import content_words, spelled_out, years_in, years_meant
 
 DATA = Path(__file__).with_name("data") / "questions.json"
 _GENERIC_NAME_WORDS = {"the", "japan's", "u.s.", "president", "minister", "secretary", "chairman", "official", "officials",
@@ -193,7 +193,7 @@ class Ask:
         if self.entities and not self.entities & _name_words(" ".join((sentence, before, title, passage))):
             return False  # a figure or date about someone else
         near = " ".join((sentence, before, title))
-        if self.primary and self.primary not in _name_words(near) and not _spelled_out(self.primary, near):
+        if self.primary and self.primary not in _name_words(near) and not spelled_out(self.primary, near):
             return False  # Conoco's figure does not answer a question about Exxon
         if self.primary and self.primary not in _name_words(sentence) and _COMPANY.search(sentence):
             return False  # nor does it when a sentence about Exxon came before: the sentence names its own company
@@ -343,20 +343,9 @@ def absent_names(question: str, passages) -> list[str]:
         return []
     text = " ".join(f"{p.title or ''} {p.text}" for p in passages)
     named = _name_words(text)
-    gone = [n for n in names if n not in named and not any(w.startswith(n) for w in named) and not _spelled_out(n, text)]
+    gone = [n for n in names if n not in named and not any(w.startswith(n) for w in named) and not spelled_out(n, text)]
     return [next((re.sub(r"['’]s$", "", w) for w in re.findall(r"[\w'’.-]+", question) if w.lower().strip(".").startswith(n)), n)
             for n in gone]
-
-
-def _spelled_out(acronym: str, text: str) -> bool:
-    """Is the acronym ('cptpp') written out in the text ('Comprehensive and Progressive Agreement for Trans-Pacific Partnership')?"""
-    if not (2 <= len(acronym) <= 8 and acronym.isalpha()):
-        return False
-    for run in re.findall(r"(?:[A-Z][\w'’]*(?:[\s-]+(?:(?:and|for|of|the|on|de|du)\s+)*)?)+", text):
-        initials = iter(w[0].lower() for w in re.split(r"[\s-]+", run) if w[:1].isupper())
-        if all(ch in initials for ch in acronym):  # a subsequence of the run's initials
-            return True
-    return False
 
 
 def _first_name(question: str) -> str | None:

@@ -56,3 +56,14 @@ def _stem(w: str) -> str:
         if w.endswith(suf) and len(w) - len(suf) >= 3:
             return w[: -len(suf)] + ("y" if suf == "ies" else "")
     return w
+
+
+def spelled_out(acronym: str, text: str) -> bool:
+    """Is the acronym ('cptpp') written out in the text ('Comprehensive and Progressive Agreement for Trans-Pacific Partnership')?"""
+    if not (2 <= len(acronym) <= 8 and acronym.isalpha()):
+        return False
+    for run in re.findall(r"(?:[A-Z][\w'’]*(?:[\s-]+(?:(?:and|for|of|the|on|de|du)\s+)*)?)+", text):
+        initials = iter(w[0].lower() for w in re.split(r"[\s-]+", run) if w[:1].isupper())
+        if all(ch in initials for ch in acronym):  # a subsequence of the run's initials
+            return True
+    return False

@@ -17,6 +17,7 @@ order they first appear.
 from __future__ import annotations
 
 import calendar
+import datetime
 import json
 import logging
 import re
@@ -32,7 +33,7 @@ from ingest.sentences import split_sentences
 from ingest.settings import AnswerSettings
 
 from . import entail
-from .scoring import content_words, sentence_score, years_in, years_meant
+from .scoring import content_words, sentence_score, spelled_out, years_in, years_meant
 from .types import Answer, AnswerSentence, Citation, Draft, Passage, day_words
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,35 @@ def missing_dates(sentence: str, passage_text: str, published) -> list[str]:
     stated, months = _stated_dates(passage_text, published)
     return [calendar.month_name[mo] + (f" {day}" if day else "") for mo, day in sorted(claimed, key=str)
             if ((mo, day) not in stated if day else mo not in months)]
+
+
+_PAST_ON_DAY = re.compile(rf"\b(?:\w+ed|began|took|met|held|made|won|signed|rose|fell|paid|sold|bought|gave|went)\b"
+                         rf"(?:\s+[\w,'’.-]+){{0,3}}?\s+(?:on|from|since)\s+(?:{_MONTH}\s+(\d{{1,2}})|(\d{{1,2}})\s+{_MONTH})\b")
+_FUTURE = re.compile(r"\b(?:will|would|is to|are to|was to|were to|to be|scheduled|planned|plans?|due|set to|expected|next|until|"
+                     r"deadline|effective|take effect|takes effect|proposed|could|may|might)\b", re.I)
+
+
+def done_after(sentence: str, published, passage_text: str = "") -> str | None:
+    """The day a sentence says something was done ("the visit began on April 29") when that day comes after the
+    passage's publication day and the passage speaks of that day as to come ("will visit ... from April 29"): a story
+    of 26 March can report the visit as planned, not as begun. None otherwise, or when the sentence's own clause
+    speaks of the future ("is due to begin on April 29")."""
+    if published is None or re.search(r"\blast year\b|\ba year (?:ago|earlier)\b", sentence):
+        return None
+    for m in _PAST_ON_DAY.finditer(sentence):
+        if _FUTURE.search(sentence[max(0, m.start() - 40):m.end()]):
+            continue
+        month, day = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        year = next((int(y) for y in re.findall(r"\b(1[89]\d\d|20\d\d)\b", sentence[m.end():m.end() + 8])), published.year)
+        try:
+            when = datetime.date(year, _month(month), int(day))
+        except ValueError:
+            continue
+        ahead = [a for a, b in split_sentences(passage_text) if (when.month, when.day) in dates(passage_text[a:b], any_case=True)
+                 and _FUTURE.search(passage_text[a:b])]
+        if when > published and ahead:
+            return f"{calendar.month_name[when.month]} {when.day}, {when.year}"
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -227,6 +257,9 @@ def name_found(name: str, haystack: str) -> bool:
         base = low.removesuffix(suffix)
         if base != low and len(base) >= 4 and " " not in low and re.search(rf"(?<![a-z0-9]){re.escape(base)}", haystack):
             return True
+    # a compound of names: each found ("U.S.-Japan" where the passage names the United States and Japan)
+    if re.fullmatch(r"[A-Z][\w.]*(?:-[A-Z][\w.]*)+", name):
+        return all(name_found(part, haystack) for part in name.split("-"))
     # multi-word names: every word of length > 2 present ("Robert Lighthizer" vs "Lighthizer")
     parts = [w for w in re.findall(r"[a-z][a-z'’.-]+", low) if len(w) > 2]
     return bool(parts) and all(p.rstrip(".") in haystack for p in parts) and len(parts) > 1
@@ -288,7 +321,7 @@ class Verifier:
         hay_numbers = source_numbers(" ".join(filter(None, [passage.text, passage.title, passage.published, dated])))
         quoted = len(sentence) > 20 and plain(sentence).rstrip(".") in plain(passage.text)  # the passage's own words
         missing = [] if quoted else [x for x in numbers(sentence) if x not in hay_numbers]
-        missing += [] if quoted else [x for x in names(sentence) if not name_found(x, hay)]
+        missing += [] if quoted else [x for x in names(sentence) if not name_found(x, hay) and not (len(x) >= 3 and x.isupper() and spelled_out(x.lower(), passage.text))]
         missing += [] if quoted else missing_dates(sentence, " ".join(filter(None, [passage.text, passage.title])), day)
         sims = span_vecs @ sentence_vec if len(spans) else np.zeros(0)
         best = int(np.argmax(sims)) if len(sims) else -1
@@ -296,6 +329,9 @@ class Verifier:
         span = spans[best] if best >= 0 else (0, len(passage.text))
         verdict = entail.compare(sentence, passage.text[span[0]:span[1]]) if best >= 0 and sim >= self.min_support \
             and not quoted else entail.Verdict("supported")
+        after = None if quoted or verdict.verdict != "supported" else done_after(sentence, day, passage.text)
+        if after:
+            verdict = entail.Verdict("not_stated", f"tense: a story of {dated or 'its date'} cannot report as done what fell on {after}")
         return Support(n, sim, missing, span, verdict.verdict, verdict.reason)
 
     def judge(self, claim: str, passages: list[Passage]) -> Judgement:

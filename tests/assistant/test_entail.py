@@ -179,3 +179,22 @@ def test_words_given_to_another_speaker_are_a_contradiction():
     assert compare("Baldrige said a proposed takeover of Fairchild Semiconductor should be reviewed.", src).verdict == "supported"
     assert compare("Zimmerman said the bill removes protection from Canadian companies.",
                    "He said the bill removes protection from Canadian companies.").verdict == "supported"
+
+
+@pytest.mark.parametrize("claim, source, verdict", [
+    # a figure of the sentence replaced by one it does not hold (the story's other sentence has 7-3/4)
+    ("The intervention rate has stood at 7 3/4 pct since it was raised from 7-1/4 pct on January 2.",
+     "The bank cut its rate to 7-3/4 pct. The intervention rate has stood at eight pct since it was raised from 7-1/4 pct "
+     "on January 2.", "contradicted"),
+    ("The deficit was 1.6 billion dlrs in March, the ministry said.", "The deficit was 1,500 mln dlrs in March, the ministry said.",
+     "contradicted"),
+    # the same amount written another way, or the sentence's figures in another order
+    ("The deficit was 1.5 billion dlrs in March, the ministry said.", "The deficit was 1,500 mln dlrs in March, the ministry said.",
+     "supported"),
+    ("The rate has stood at 8 pct since it was raised from 7-1/4 pct.", "The rate has stood at eight pct since it was raised from "
+     "7-1/4 pct.", "supported"),
+    ("Exports rose 14.6 pct to 10.91 billion dlrs in February.", "Exports rose to 10.91 billion dlrs in February, up 14.6 pct.",
+     "supported"),
+])
+def test_a_figure_put_in_another_figures_place(claim, source, verdict):
+    assert compare(claim, source).verdict == verdict

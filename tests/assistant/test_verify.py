@@ -194,3 +194,33 @@ def test_paraphrases_that_keep_their_facts_stay_supported():
     assert compare("The dollar will slide further.", "The dollar is expected to slide further.").verdict == "not_stated"
     assert name_found("Indonesian", "the indonesia government's reform") and name_found("Japanese", "japan said")
     assert not name_found("Peruvian", "chile said")
+
+
+def test_a_story_cannot_report_as_done_what_it_says_is_to_come(embedder):
+    """A story of 26 March says a visit will start on April 29: it supports the plan, not "the visit began on April 29"."""
+    from assistant.types import Passage
+    from assistant.verify import Verifier, done_after
+
+    text = ("Prime Minister Yasuhiro Nakasone will make an official week-long visit to the United States from April 29, "
+            "officials said. He met the envoy on March 20.")
+    p = Passage("c1", "d1", text, 0, len(text), 0, source="Reuters", published="1987-03-26")
+    v = Verifier(embedder)
+    began = v.judge("Nakasone's official visit to the United States began on April 29.", [p])
+    assert began.verdict == "not_stated" and "April 29" in began.reason
+    assert v.judge("Nakasone will make an official visit to the United States from April 29.", [p]).verdict == "supported"
+    day = __import__("datetime").date(1987, 3, 26)
+    assert done_after("He met the envoy on March 20.", day, text) is None  # before the story: it can report it
+    assert done_after("The seasons started on June 1.", day, "The seasons begin June 1.") is None  # no word of it as to come
+
+
+def test_compound_names_and_spelled_out_acronyms_are_found(embedder):
+    from assistant.types import Passage
+    from assistant.verify import Verifier
+
+    text = ("President Donald Trump and Prime Minister Shinzo Abe signed a limited trade agreement. The United States will "
+            "cut tariffs on Japanese machine tools. The leaders signed the United States-Mexico-Canada Agreement on Friday.")
+    p = Passage("c1", "d1", text, 0, len(text), 0, source="Wire", published="2019-09-25")
+    v = Verifier(embedder)
+    assert v.judge("Trump and Abe signed a limited U.S.-Japan trade agreement.", [p]).verdict == "supported"
+    assert v.judge("The leaders signed the USMCA on Friday.", [p]).verdict == "supported"
+    assert v.judge("Trump and Abe signed a limited U.S.-Korea trade agreement.", [p]).verdict == "not_stated"
