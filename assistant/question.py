@@ -9,6 +9,7 @@ yes/no, open) keep the scorer's judgement alone.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -180,8 +181,10 @@ class Ask:
             return []
         name = re.split(r"\s+(?:of|at|from)\s+", self.speaker)[0]  # "Richard O'Brien of American Express": O'Brien
         words = [w.strip(".,'’").lower() for w in name.split()]
-        words = [w.removesuffix("'s") for w in words if w and w not in _GENERIC_NAME_WORDS and len(w) > 2]
-        return words[-1:] if words else []
+        words = [w.removesuffix("'s") for w in words if w and len(w) > 2]
+        run = list(itertools.takewhile(lambda w: w not in _GENERIC_NAME_WORDS, reversed(words)))[::-1]  # after the titles
+        # a three-word name may lead with the family name ("Rha Woong Bae" is "Rha" in the story)
+        return [run[-1], run[0]] if len(run) >= 3 else run[-1:] if run else words[-1:]
 
     def bears(self, sentence: str, before: str = "", published: str | None = None, title: str = "", passage: str = "") -> bool:
         """Does this sentence hold what is asked (``before``: the sentence preceding it, for "he said";
@@ -252,9 +255,10 @@ class Ask:
             return False  # Canada's gross national product does not answer a question about the U.S.'s
         asked_q, asked_m, asked_y = self.periods.get("periods"), self.periods.get("months"), self.periods.get("years")
         said_q, said_m = periods(sentence) or periods(title), months(sentence) or months(title)
-        said_y = {int(y) for y in years_in(sentence)}
-        if not said_y and (_OWN_YEAR.search(sentence) or not (said_m or periods(sentence))):
-            said_y = years_meant(sentence, published)  # 'last year' dates a figure when nothing else does, or when it is the figure's own year ("in last year's first quarter")
+        own = _SINCE_YEAR.sub(" ", sentence)  # "its first surplus since 1974": 1974 is no year of the figure
+        said_y = {int(y) for y in years_in(own)}
+        if not said_y and (_OWN_YEAR.search(own) or not (said_m or periods(sentence))):
+            said_y = years_meant(own, published)  # 'last year' dates a figure when nothing else does, or when it is the figure's own year ("in last year's first quarter")
         if asked_q and not said_q and _THE_QUARTER.search(sentence):
             said_q = _quarter_reported(published)  # "profit for the quarter" in an October story: the third
         if asked_q and said_q and not asked_q & said_q:
@@ -264,6 +268,9 @@ class Ask:
         if asked_y and said_y and not asked_y & said_y:
             return False
         return True
+
+
+_SINCE_YEAR = re.compile(r"\b(?:since|from)\s+(?:at least\s+|early\s+|late\s+|mid-?)?(?:19|20)\d\d\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -356,7 +363,8 @@ def _first_name(question: str) -> str | None:
     low = question.lower()
     parties = set().union(*alias_groups())
     parties |= {w for alias in parties if " " in alias and alias in low for w in alias.split()}  # 'united' of 'United States'
-    for w in re.findall(r"[\w'’.-]+", question)[1:]:
+    subject = re.split(r",?\s+according to\b", question, flags=re.IGNORECASE)[0]  # (the source named after it is no subject)
+    for w in re.findall(r"[\w'’.-]+", subject)[1:]:
         key = w.strip(".").lower().removesuffix("'s").removesuffix("’s")
         if w[:1].isupper() and key in names and not any(k in parties or k + "." in parties for k in key.split("-")):
             return key  # (countries are the entities check's: 'Japanese' and 'Tokyo' name Japan)

@@ -308,3 +308,21 @@ def test_each_part_of_a_question_is_scored_on_its_own_words(embedder):
         "expected to cost at most?", [p]) if isinstance(e, Draft)][0]
     said = " ".join(s.text for s in draft.sentences)
     assert "750,000 dlrs" in said and "drinking water" not in said, said  # (the cost: the second part's own best)
+
+
+def test_a_reference_year_a_source_and_a_family_name_first():
+    """"Its first surplus since 1974" is a figure of last year, not of 1974; the study a figure comes from
+    ("according to the Centers for Disease Control") is no subject the sentence must name; a three-word
+    name may lead with the family name, which is how the story refers back to the speaker."""
+    surplus = analyse("How large was the overall surplus in Switzerland's 1986 federal government finances?")
+    assert surplus.bears("Switzerland recorded last year its first overall surplus in government finances since 1974, "
+                         "ending with a net gain worth 905 mln Swiss francs.", published="1987-03-12")
+    assert not surplus.bears("Switzerland recorded in 1985 a shortfall of 1.06 billion francs.", published="1987-03-12")
+    risk = analyse("By how much does oral contraceptive use reduce the risk of ovarian cancer, according to the Centers "
+                   "for Disease Control study led by Dr. Howard Ory?")
+    assert risk.bears("The team led by Dr. Howard Ory found that oral contraceptive use reduces the risk of ovarian "
+                      "cancer by 40 percent.")
+    rha = analyse("What did South Korean Trade Minister Rha Woong Bae say about retaliation?")
+    assert rha.bears('Asked if South Korea would retaliate, he said "we have no thought of retaliation."',
+                     before="Rha said South Korea had also lowered many of its tariffs.")
+    assert analyse("What did U.S. Trade Representative Clayton Yeutter say about Japan?").speaker_words() == ["yeutter"]
