@@ -58,6 +58,14 @@ def _stem(w: str) -> str:
     return w
 
 
+def of_years(text: str, published: str | None, years: set[str]) -> bool:
+    """Is a passage of, or about, one of these years: published then, naming one, or saying 'last year' of one
+    ('last year' in a 1987 story is 1986)? An undated passage that names no year may be of any: it is kept."""
+    if any(y in (published or "")[:4] or y in text or int(y) in years_meant(text, published) for y in years):
+        return True
+    return not published and not years_in(text)
+
+
 def spelled_out(acronym: str, text: str) -> bool:
     """Is the acronym ('cptpp') written out in the text ('Comprehensive and Progressive Agreement for Trans-Pacific Partnership')?"""
     if not (2 <= len(acronym) <= 8 and acronym.isalpha()):

@@ -33,7 +33,7 @@ from ingest.sentences import split_sentences
 from ingest.settings import AnswerSettings
 
 from . import entail
-from .scoring import content_words, sentence_score, spelled_out, years_in, years_meant
+from .scoring import content_words, of_years, sentence_score, spelled_out, years_in
 from .types import Answer, AnswerSentence, Citation, Draft, Passage, day_words
 
 log = logging.getLogger(__name__)
@@ -465,8 +465,7 @@ class Verifier:
               notes: list[str]) -> tuple[list[AnswerSentence], list[Citation]]:
         """Whole-answer checks: the asked year, and (for generated drafts) relevance to the question."""
         years = years_in(question)
-        if kept and years and not any(y in (c.published or "")[:4] or y in c.text or int(y) in years_meant(c.text, c.published)
-                                      for c in cites for y in years):
+        if kept and years and not any(of_years(c.text, c.published, years) for c in cites):
             # the question asks about a year none of the cited sources is from or mentions ('last year' in a 1987 story is 1986)
             notes.append(f"the cited sources are not about {', '.join(sorted(years))}")
             return [], []

@@ -18,8 +18,8 @@ from ingest.dates import parse_day
 from ingest.sentences import split_sentences
 from ingest.settings import AnswerSettings
 
-from ..question import absent_names, analyse_parts, continues, inherit, months, names_a_figure, parts, wants_recent, years_meant
-from ..scoring import STOPWORDS, content_words, sentence_score, years_in
+from ..question import absent_names, analyse_parts, continues, inherit, months, names_a_figure, parts, wants_recent
+from ..scoring import STOPWORDS, content_words, of_years, sentence_score, years_in
 from ..types import Draft, DraftSentence, Passage, as_of
 
 
@@ -104,9 +104,7 @@ class ExtractiveBackend:
         years = years_in(question)
         if years:
             # a question about a given year can only rest on passages of, or about, that year
-            keep = [any(y in (p.published or "")[:4] or y in p.text or int(y) in years_meant(p.text, p.published) for y in years)
-                    for p in passages]  # ('last year' in a 1987 story is 1986)
-            passages = [p if k else None for p, k in zip(passages, keep)]
+            passages = [p if of_years(p.text, p.published, years) else None for p in passages]
         sents = _sentences(passages)
         own, _, previous = question.partition(" (following up on: ")
         asks = inherit(analyse_parts(own), previous.removesuffix(")"))

@@ -326,3 +326,14 @@ def test_a_reference_year_a_source_and_a_family_name_first():
     assert rha.bears('Asked if South Korea would retaliate, he said "we have no thought of retaliation."',
                      before="Rha said South Korea had also lowered many of its tariffs.")
     assert analyse("What did U.S. Trade Representative Clayton Yeutter say about Japan?").speaker_words() == ["yeutter"]
+
+
+def test_an_undated_page_naming_no_year_may_answer_for_any_year():
+    """The seed page carries no date and names no year: a question about 2019 may rest on it; a dated 1987 story
+    or an undated one about 1987 may not; 'last year' in a dated story is the year before."""
+    from assistant.scoring import of_years
+
+    assert of_years("Talks resumed here Saturday with auto tariffs a sticking point.", None, {"2019"})
+    assert not of_years("Talks resumed here Saturday.", "1987-04-02T10:00:00", {"2019"})
+    assert not of_years("The 1987 accord was signed on Saturday.", None, {"2019"})
+    assert of_years("The surplus rose last year.", "1987-04-02", {"1986"})
