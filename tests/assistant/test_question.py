@@ -337,3 +337,18 @@ def test_an_undated_page_naming_no_year_may_answer_for_any_year():
     assert not of_years("Talks resumed here Saturday.", "1987-04-02T10:00:00", {"2019"})
     assert not of_years("The 1987 accord was signed on Saturday.", None, {"2019"})
     assert of_years("The surplus rose last year.", "1987-04-02", {"1986"})
+
+
+def test_a_reason_in_the_sentence_after_the_event_answers_why(embedder):
+    """The event's sentence holds no reason word; the next one gives the reason without referring back by a pronoun."""
+    from assistant.backends.extractive import ExtractiveBackend
+    from assistant.types import Draft, Passage
+
+    text = ("A sugar committee discussed the terms of a new agreement but did not debate the controversial area of "
+            "budget contributions, delegates said.\n\nProgress was made in technical areas, but with one of the main "
+            "importers, the Soviet Union, unable to attend because of prior commitments, the distribution of votes "
+            "and contributions was not raised, a spokesman said.")
+    p = Passage("c1", "d1", text, 0, len(text), 60, title="Sugar talks", source="Wire", published="1987-06-16")
+    draft = [e for e in ExtractiveBackend(embedder).stream(
+        "Why did the sugar committee not discuss budget contributions?", [p]) if isinstance(e, Draft)][0]
+    assert draft.answerable and any("Soviet Union" in s.text for s in draft.sentences), draft
