@@ -174,6 +174,8 @@ class Ask:
     topic: set = field(default_factory=set)  # a who-said question's subject words: the quote must touch one
     owners: set = field(default_factory=set)  # whose figure is asked ("U.S. gross national product"): not another party's
     partners: set = field(default_factory=set)  # the other side of a trade figure ("surplus with the U.S."): named in the answer
+    actor: str | None = None  # the party doing what is asked ("how much did France reschedule"): not another party's figure
+    counted: str | None = None  # what "how many" counts ("how many ships"): the figure must count it
 
     def speaker_words(self) -> list[str]:
         """The words of the speaker's name that identify them (surnames, not titles)."""
@@ -232,6 +234,11 @@ class Ask:
         """A quote of the named speaker about what was asked: it shares a word with the question's subject."""
         return not self.topic or bool(self.topic & content_words(f"{before} {sentence}"))
 
+    def _names_actor(self, text: str) -> bool:
+        from .verify import name_found
+
+        return name_found(self.actor, text.lower()) or spelled_out(self.actor.lower(), text)
+
     def _holds_the_figure(self, sentence: str, published: str | None, rules, title: str = "", before: str = "") -> bool:
         """A figure that is not a date, in the unit asked for, of the quantity asked for, for the period asked about
         (a sentence that names no period or month is read with its headline's: "NORTHROP 3RD QTR NET")."""
@@ -248,6 +255,10 @@ class Ask:
             plain = rules.durations.sub(" ", plain)
         if not self.bearing.search(plain):
             return False
+        if self.counted and not _counts(self.counted, plain):
+            return False  # "2.20 stg per share" does not say how many shares were sold
+        if self.actor and not self._names_actor(" ".join((sentence, before, title))) and _name_words(sentence) - self.entities:
+            return False  # West Germany's rescheduling does not answer how much France rescheduled
         if self.partners and not self.partners & _partners_of(sentence, before):
             return False  # a surplus with the world does not answer a question about the surplus with the U.S.
         said_o = owners(sentence)
@@ -273,6 +284,35 @@ class Ask:
 _SINCE_YEAR = re.compile(r"\b(?:since|from)\s+(?:at least\s+|early\s+|late\s+|mid-?)?(?:19|20)\d\d\b", re.IGNORECASE)
 
 
+_ACTOR = re.compile(r"\b(?:did|does|do|will|would|has|have|had|could|can)\s+(?:the\s+)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?)\s+"
+                    r"(?!(?:say|tell|expect|forecast|predict|estimate|report|project|see|think|believe|claim|announce)\b)[a-z]")  # (a speaker is no actor)
+_COUNT_WORDS = (r"\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+                r"hundreds?|thousands?|dozens?")
+
+
+def _actor(question: str) -> str | None:
+    """Who a figure question says acted ("How much of its debt did France reschedule?" -> France), if named."""
+    m = _ACTOR.search(question)
+    return m.group(1).removesuffix("'s").removesuffix("’s") if m else None
+
+
+def _counted(question: str) -> str | None:
+    """What "how many" counts: the first plain word after it ("How many Ultramar shares" -> share)."""
+    m = re.search(r"\b[Hh]ow many\s+((?:[A-Z][\w.'’-]*\s+)*)([a-z]+)", question)
+    if not m:
+        return None
+    word = m.group(2)
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _counts(noun: str, sentence: str) -> bool:
+    """Does the sentence speak of the counted thing ("39 ships", "passenger car sales rose to 79,249"), or of one
+    counted alike ("220 men" for soldiers), not only price it ("2.20 stg per share")?"""
+    alike = next((g for g in _rules().counted_alike if noun in g or noun + "s" in g), {noun})
+    words = "|".join(re.escape(w.removesuffix("s") if w.endswith("s") and not w.endswith("ss") else w) for w in sorted(alike | {noun}))
+    return bool(re.search(rf"(?<!per )(?<!each )(?<!a )\b(?:{words})(?:s|es)?\b", sentence, re.IGNORECASE))
+
+
 @dataclass(frozen=True)
 class _Rules:
     kinds: list
@@ -287,6 +327,7 @@ class _Rules:
     not_an_outcome: re.Pattern
     continues: re.Pattern
     continued_by: frozenset
+    counted_alike: list  # sets of nouns one "how many" question may count under another's name
 
 
 @lru_cache(maxsize=1)
@@ -300,7 +341,8 @@ def _rules() -> _Rules:
                   re.compile(data["dates"], ic), re.compile(data["durations"], ic),
                   {m: re.compile(rx, ic) for m, rx in data["measures"].items()},
                   re.compile(data["outcome"]["question"], ic), re.compile(data["outcome"]["not_an_outcome"], ic),
-                  re.compile(data["continues"], ic), frozenset(data["continued_by"]))
+                  re.compile(data["continues"], ic), frozenset(data["continued_by"]),
+                  [set(group) for group in data.get("counted_alike", [])])
 
 
 def continues(sentence: str, asks: list[Ask]) -> bool:
@@ -449,6 +491,8 @@ def analyse(question: str) -> Ask:
                 ask.partners = {p for m in _PARTNER.finditer(q) for p in parties_named(m.group(1))}
                 ask.unit = next((n for n, (in_q, _) in rules.units.items() if in_q.search(q)), None)
                 ask.duration = bool(re.search(r"\bhow (?:long|many (?:days|weeks|months|years|hours))\b", q, re.I))
+                ask.actor = _actor(q)
+                ask.counted = None if ask.unit or ask.duration else _counted(q)
                 ask.periods = {"periods": periods(q), "months": months(q), "years": {int(y) for y in years_in(q)}}
             return ask
     return Ask("open", "the answer")

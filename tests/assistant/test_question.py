@@ -352,3 +352,20 @@ def test_a_reason_in_the_sentence_after_the_event_answers_why(embedder):
     draft = [e for e in ExtractiveBackend(embedder).stream(
         "Why did the sugar committee not discuss budget contributions?", [p]) if isinstance(e, Draft)][0]
     assert draft.answerable and any("Soviet Union" in s.text for s in draft.sentences), draft
+
+
+def test_a_figure_of_another_actor_or_of_another_thing_counted_does_not_answer():
+    """"How much did France reschedule" is not answered by West Germany's rescheduling; "how many people were
+    killed" not by the quake's magnitude; a speaker ("did Iraq say") is no actor, and men count as soldiers."""
+    france = analyse("How much of Sierra Leone's debt did France reschedule in a bilateral agreement in 1987?")
+    assert france.actor == "France"
+    assert not france.bears("West Germany and Sierra Leone signed an agreement to reschedule 26 mln marks of debt.")
+    assert france.bears("France and Sierra Leone signed an agreement to reschedule 40 mln francs of debt.")
+    quake = analyse("How many people were killed in the April 1987 earthquake in northern Sumatra?")
+    assert quake.counted == "people"
+    assert not quake.bears("Fresh tremors hit northern Sumatra after an earthquake measuring 6.6 on the Richter scale.")
+    assert quake.bears("The earthquake in northern Sumatra killed 120 people, officials said.")
+    iraq = analyse("How many Iranian soldiers did Iraq say were killed in the attack east of Amarah?")
+    assert iraq.actor is None and iraq.bears("The Iranian attack east of Amarah was repulsed, leaving 220 men killed, Iraq said.")
+    shares = analyse("How many Ultramar shares did Rainbow sell?")
+    assert not shares.bears("Rainbow placed its stake in Ultramar at prices up to 2.20 stg per share.")
