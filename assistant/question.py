@@ -390,9 +390,21 @@ def absent_names(question: str, passages) -> list[str]:
              and not party_named(n) and n not in acronyms | in_parties | _GENERIC_NAME_WORDS | _TITLES]
     if not names or not passages:
         return []
+    from .verify import name_found
+
     text = " ".join(f"{p.title or ''} {p.text}" for p in passages)
-    named = _name_words(text)
-    gone = [n for n in names if n not in named and not any(w.startswith(n) for w in named) and not spelled_out(n, text)]
+    named, low = _name_words(text), text.lower()
+
+    def found(n: str) -> bool:  # ('Asian' is found as 'Asia')
+        return n in named or any(w.startswith(n) for w in named) or spelled_out(n, text) or name_found(n, low)
+
+    # one name is several capitalised words ("Tsutomu Hata", "Inter-Regional Financial Group"): it is found when
+    # one of its words is
+    runs = [{w.lower() for w in run.split()} for run in re.findall(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*", question)]
+    gone = [n for n in names if not found(n) and not any(
+        n in {w.strip(".,?").removesuffix("'s").removesuffix("’s") for w in run} and any(
+            found(w.strip(".,?").removesuffix("'s").removesuffix("’s")) for w in run if w.strip(".,?") not in _GENERIC_NAME_WORDS and len(w) >= 4)
+        for run in runs)]
     return [next((re.sub(r"['’]s$", "", w) for w in re.findall(r"[\w'’.-]+", question) if w.lower().strip(".").startswith(n)), n)
             for n in gone]
 

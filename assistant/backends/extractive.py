@@ -141,8 +141,8 @@ class ExtractiveBackend:
                 return Draft([], answerable=False, backend=self.name, missing=wanted,
                              note=f"no retrieved sentence holds {' or '.join(wanted)}")
         fresh = [c for c in scored if c[3] not in avoid]
-        if fresh and fresh[0][0] >= floor:  # (when only what was said answers it, it is said again)
-            scored = fresh
+        if fresh and fresh[0][0] >= floor and scored[0][0] - fresh[0][0] <= self.settings.extractive_margin:
+            scored = fresh  # (when only, or clearly best, what was said answers it, it is said again)
         return Shortlist(scored, asks, passages, sents, bears, parts(own))
 
     def stream(self, question: str, passages: list[Passage], avoid: frozenset[str] = frozenset()) -> Iterator[str | Draft]:

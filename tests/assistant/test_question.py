@@ -369,3 +369,36 @@ def test_a_figure_of_another_actor_or_of_another_thing_counted_does_not_answer()
     assert iraq.actor is None and iraq.bears("The Iranian attack east of Amarah was repulsed, leaving 220 men killed, Iraq said.")
     shares = analyse("How many Ultramar shares did Rainbow sell?")
     assert not shares.bears("Rainbow placed its stake in Ultramar at prices up to 2.20 stg per share.")
+
+
+def test_a_name_is_found_by_any_of_its_words_or_its_place():
+    """A misspelt first name ("Tsomu Hata"), a company's full name whose headline drops "Group", and "Asian" for
+    "Asia" are not missing; a company no story names still is."""
+    from assistant.question import absent_names
+    from assistant.types import Passage
+
+    def story(text, title=None):
+        return [Passage("c", "d", text, 0, len(text), 0, title=title)]
+
+    assert absent_names("What did Tsutomu Hata say?", story("Japan's Tsomu Hata said protectionism was strong.")) == []
+    assert absent_names("What were Inter-Regional Financial Group's earnings?",
+                        story("Shr 30 cts vs 26 cts.", title="Inter-Regional Financial<Ifg> 3Rd Qtr Oper Net")) == []
+    assert absent_names("What did officials say about Asian beef markets?", story("Asia should take more U.S. beef.")) == []
+    assert absent_names("What did Hitachi say about the ban?", story("Toshiba said the ban was unfair.")) == ["Hitachi"]
+    assert analyse("From when can the 15 billion yen bond be called?").kind == "when"
+
+
+def test_a_follow_up_answered_best_by_what_was_said_says_it_again(embedder):
+    """The sentence already said answers the follow-up far better than anything new: it is said again, rather than
+    replaced by a weaker new one (a new sentence nearly as good would be preferred)."""
+    from assistant.backends.extractive import ExtractiveBackend
+    from assistant.types import Draft, Passage
+
+    said = ("Hata told the meeting that a comprehensive economic program will be prepared after the 1987/88 budget "
+            "is approved.")
+    text = said + "\n\nThe economic planning agency said growth would slow after the budget."
+    p = Passage("c1", "d1", text, 0, len(text), 60, title="Japan to expand demand", source="Wire", published="1987-03-23")
+    draft = [e for e in ExtractiveBackend(embedder).stream(
+        "What economic program will Japan prepare after the 1987/88 budget is approved?", [p], avoid=frozenset({said}))
+        if isinstance(e, Draft)][0]
+    assert any("comprehensive economic program" in s.text for s in draft.sentences), draft
