@@ -18,7 +18,7 @@ from ingest.dates import parse_day
 from ingest.sentences import split_sentences
 from ingest.settings import AnswerSettings
 
-from ..question import absent_names, analyse_parts, continues, inherit, months, names_a_figure, parts, wants_recent
+from ..question import absent_names, analyse_parts, asked_dates, continues, inherit, months, names_a_figure, parts, wants_recent
 from ..scoring import STOPWORDS, content_words, of_years, sentence_score, years_in
 from ..types import Draft, DraftSentence, Passage, as_of
 
@@ -86,6 +86,15 @@ class ExtractiveBackend:
         asked_months = months(own) if not names_a_figure(own) else set()
         off_month = {n: bool(asked_months) and not _in_months(p.published, asked_months)
                      for n, p in enumerate(passages, 1) if p is not None}
+        # and a question naming a day ("the shortage forecast for March 5") from stories of that day or the next three,
+        # when there are any (a figure question too: a day is no reporting period)
+        days = [a for a in asked_dates(own) if a.day]
+        if len(days) != 1 or _DAY_RANGE.search(own):
+            days = []  # (a span of days, "January 1 to March 23", is a period)
+        on_day = {n: any(_near_day(p.published, a) for a in days) for n, p in enumerate(passages, 1) if p is not None}
+        penalty = {n: self.settings.extractive_month_penalty if off else 0.0 for n, off in off_month.items()}
+        if any(on_day.values()):  # (another day's story is about another day: twice the month's penalty)
+            penalty = {n: 0.0 if on_day[n] else 2 * self.settings.extractive_month_penalty for n in penalty}
         out = []
         for (n, j, s), sim in zip(cands, sims):
             words = content_words(s)
@@ -95,7 +104,7 @@ class ExtractiveBackend:
             if focus:  # the overlap share counted on the subject words instead of the whole question
                 w_overlap = self.settings.score_weights[1]
                 score += w_overlap * (len(focus & words) / len(focus) - len(q_words & words) / max(1, len(q_words)))
-            out.append((score - (self.settings.extractive_month_penalty if off_month[n] else 0.0), n, j, s))
+            out.append((score - penalty[n], n, j, s))
         return out
 
     def shortlist(self, question: str, passages: list[Passage], avoid: frozenset[str] = frozenset()) -> Shortlist | Draft:
@@ -288,6 +297,20 @@ def _quotes_whole(text: str, spans: list[tuple[int, int]], longest: int = 3) -> 
 def _previous_sentences(sents: dict[int, list[str]], back: int = 3) -> dict[tuple[int, int], str]:
     """(passage number, sentence order) -> the few sentences before it in the passage (who "he" is in "he said")."""
     return {(n, j): " ".join(ss[max(0, j - back):j]) for n, ss in sents.items() for j in range(1, len(ss))}
+
+
+_DAY_RANGE = re.compile(r"\b(?:to|through|until|and)\s+(?:[A-Z][a-z]+\.?\s+)?\d{1,2}\b|\b\d{1,2}\s*-\s*\d{1,2}\b")
+
+
+def _near_day(published: str | None, asked) -> bool:
+    """Was a story published on the asked day or within three days after it (in its year, when one is named)?"""
+    day = parse_day(published)
+    if day is None or (asked.year and day.year != asked.year):
+        return False
+    try:
+        return 0 <= (day - day.replace(month=asked.month, day=asked.day)).days <= 3
+    except ValueError:  # (30 February)
+        return False
 
 
 def _in_months(published: str | None, asked: set[str]) -> bool:

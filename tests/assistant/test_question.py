@@ -402,3 +402,17 @@ def test_a_follow_up_answered_best_by_what_was_said_says_it_again(embedder):
         "What economic program will Japan prepare after the 1987/88 budget is approved?", [p], avoid=frozenset({said}))
         if isinstance(e, Draft)][0]
     assert any("comprehensive economic program" in s.text for s in draft.sentences), draft
+
+
+def test_a_named_day_reads_that_days_stories_first_but_a_span_of_days_is_a_period(embedder):
+    from assistant.backends.extractive import ExtractiveBackend
+    from assistant.types import Passage
+
+    text = "The Bank of England forecast a shortage of around 1.15 billion stg in the money market today."
+    on = Passage("c1", "d1", text, 0, len(text), 30, title="Money market", source="Wire", published="1987-03-05T04:54:18")
+    off = Passage("c2", "d2", text, 0, len(text), 30, title="Money market", source="Wire", published="1987-03-31T03:54:26")
+    backend = ExtractiveBackend(embedder)
+    day = {c[1]: c[0] for c in backend.score("How large a shortage did the Bank of England forecast for March 5, 1987?", [on, off])}
+    assert day[1] - day[2] > 0.1
+    span = {c[1]: c[0] for c in backend.score("How large a shortage did the Bank forecast for March 1 to March 5, 1987?", [on, off])}
+    assert span[1] == pytest.approx(span[2])
