@@ -136,6 +136,10 @@ _DATED = re.compile(r"\b(?:(\d{1,2})\s+)?(January|February|March|April|May|June|
                     r"(?:,?\s+((?:19|20)\d\d))?")
 
 
+_MONTH_NAMES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+                "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+
+
 def asked_dates(question: str) -> list[AskedDate]:
     """The months (with their day and year when given) a question names: "on April 8, 1987", "in March", "17 April".
     A year named elsewhere in the question dates a month named without one ("in March, ... in 1987")."""
@@ -420,7 +424,8 @@ def _first_name(question: str) -> str | None:
     subject = re.split(r",?\s+according to\b", question, flags=re.IGNORECASE)[0]  # (the source named after it is no subject)
     for w in re.findall(r"[\w'’.-]+", subject)[1:]:
         key = w.strip(".").lower().removesuffix("'s").removesuffix("’s")
-        if w[:1].isupper() and key in names and not any(k in parties or k + "." in parties for k in key.split("-")):
+        if w[:1].isupper() and key in names and not any(k in parties or k + "." in parties or k[:3] in _MONTHS and k in _MONTH_NAMES
+                                                        for k in key.split("-")):  # (nor a month: "the January-March quarter")
             return key  # (countries are the entities check's: 'Japanese' and 'Tokyo' name Japan)
     return None
 

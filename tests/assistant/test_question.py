@@ -416,3 +416,13 @@ def test_a_named_day_reads_that_days_stories_first_but_a_span_of_days_is_a_perio
     assert day[1] - day[2] > 0.1
     span = {c[1]: c[0] for c in backend.score("How large a shortage did the Bank forecast for March 1 to March 5, 1987?", [on, off])}
     assert span[1] == pytest.approx(span[2])
+
+
+def test_a_month_range_is_no_subject_and_defending_by_saying_is_speech():
+    cut = analyse("By how much did MITI tell chipmakers to cut production for the January-March 1987 quarter?")
+    assert cut.primary != "january-march"
+    assert cut.bears("Last month, MITI told chipmakers to cut production for the January to March period by 10 pct.",
+                     published="1987-03-20")
+    lavorel = analyse("How did U.S. trade official Warren Lavorel respond to the EC's charges at GATT?")
+    assert lavorel.bears("Warren Lavorel, a U.S. Trade official, defended the policies, saying they did not violate "
+                         "GATT trade rules.")
