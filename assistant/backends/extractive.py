@@ -118,12 +118,19 @@ class ExtractiveBackend:
         own, _, previous = question.partition(" (following up on: ")
         asks = inherit(analyse_parts(own), previous.removesuffix(")"))
         focus = frozenset().union(*(a.topic for a in asks if a.kind == "who-said")) if len(asks) == 1 and self.answer_bearing else frozenset()
-        # a reason is often given in the sentence after the one naming the event ("... but did not debate budget
-        # contributions." / "With the Soviet Union unable to attend because of ..."): for a why-question, that sentence
-        # is carried like one that refers back
-        why = [a for a in asks if a.kind == "why"] if self.answer_bearing else []
+        before = _previous_sentences(sents)
+
+        def bears(a, c) -> bool:
+            p = passages[c[1] - 1]
+            return a.bears(c[3], before.get((c[1], c[2]), ""), p.published, p.title or "", p.text)
+
+        # a reason or a date is often given in the sentence after the one naming the event ("... but did not debate
+        # budget contributions." / "With the Soviet Union unable to attend because of ..."; "... will redeem all its
+        # preferred stock in two stages." / "First on July 1, ..."): for a why or when question, that sentence is
+        # carried like one that refers back
+        later = [a for a in asks if a.kind in ("why", "when")] if self.answer_bearing else []
         scored = sorted(_carried(self.score(question, passages, sents, focus), self.settings.extractive_carry,
-                                 (lambda s: any(a.bears(s) for a in why)) if why else None),
+                                 (lambda c: any(bears(a, c) for a in later)) if later else None),
                         key=lambda t: (-t[0], t[1], t[2]))
         floor = self.min_score + (self.settings.extractive_unknown_penalty if self.unknown_terms(question) else 0.0)
         if not scored or scored[0][0] < floor:
@@ -137,12 +144,6 @@ class ExtractiveBackend:
         # only sentences that hold what is asked (a date for "when", a figure for "how much",
         # the named speaker's words for "what did X say", a reason for "why") may answer; each
         # part of a multi-part question is answered or reported missing
-        before = _previous_sentences(sents)
-
-        def bears(a, c) -> bool:
-            p = passages[c[1] - 1]
-            return a.bears(c[3], before.get((c[1], c[2]), ""), p.published, p.title or "", p.text)
-
         if self.answer_bearing and any(a.kind != "open" for a in asks):
             scored = [c for c in scored if any(bears(a, c) for a in asks)]
             if not scored or max(alone[c[1], c[2]] for c in scored) < floor:
@@ -241,7 +242,7 @@ def _focused(scored: list[tuple], passages: list[Passage | None], bonus: float) 
     return sorted(out, key=lambda t: (-t[0], t[1], t[2]))
 
 
-def _carried(scored: list[tuple], drop: float, gives_reason: Callable[[str], bool] | None = None) -> list[tuple]:
+def _carried(scored: list[tuple], drop: float, answers: Callable[[tuple], bool] | None = None) -> list[tuple]:
     """A sentence that refers back ("He took the action after ...", "The meeting was part of a plan to ...") scores at
     least its predecessor's score less ``drop``: the reason or detail asked for is often the sentence after the one
     that names the event, and shares few of the question's words itself."""
@@ -249,7 +250,7 @@ def _carried(scored: list[tuple], drop: float, gives_reason: Callable[[str], boo
     out = []
     for c in scored:
         before = by_place.get((c[1], c[2] - 1))
-        if before is not None and before - drop > c[0] and (_REFERS_BACK.match(c[3]) or gives_reason and gives_reason(c[3])):
+        if before is not None and before - drop > c[0] and (_REFERS_BACK.match(c[3]) or answers and answers(c)):
             c = (before - drop, *c[1:])
         out.append(c)
     return out

@@ -426,3 +426,17 @@ def test_a_month_range_is_no_subject_and_defending_by_saying_is_speech():
     lavorel = analyse("How did U.S. trade official Warren Lavorel respond to the EC's charges at GATT?")
     assert lavorel.bears("Warren Lavorel, a U.S. Trade official, defended the policies, saying they did not violate "
                          "GATT trade rules.")
+
+
+def test_a_date_in_the_sentence_after_the_event_answers_when(embedder):
+    from assistant.backends.extractive import ExtractiveBackend
+    from assistant.types import Draft, Passage
+
+    text = ("New England Power Co said it will redeem all 250,000 shares of its 13.48 pct preferred stock in two "
+            "stages.\n\nFirst on July 1, it will redeem 225,000 shares at 110.86 dlrs per share.")
+    p = Passage("c1", "d1", text, 0, len(text), 60, title="New England Power To Redeem Preferred Shares", source="Wire",
+                published="1987-03-16")
+    draft = [e for e in ExtractiveBackend(embedder).stream(
+        "On what dates in 1987 did New England Power plan to redeem its 13.48 pct preferred stock?", [p])
+        if isinstance(e, Draft)][0]
+    assert draft.answerable and any("July 1" in s.text for s in draft.sentences), draft
