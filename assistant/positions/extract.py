@@ -38,6 +38,7 @@ _OBJECT = re.compile(r"\b(?:\w+ed|asks?|urges?|tells?|told|warns?|force|forces|p
                      r"meets|meeting|give|gives|given|giving|gave|send|sends|sent|grant|grants|leave|leaves|left)\s+(?:the\s+)?$", re.I)
 _ANAPHOR = re.compile(r"\b(?:these|those|such|this|the same)\b", re.I)  # "these measures": the issue is in the sentence before
 GENERIC_ISSUES = {"tariffs"}
+PURPOSE_ISSUES = {"trade deficit"}  # what a measure is for, not what it is about
 MAX_ISSUES = 3
 
 
@@ -124,8 +125,12 @@ def _possessive_only(s: str, p: Mention) -> bool:
 
 
 def _specific(issues: list[str]) -> list[str]:
+    """The issues without a generic one ("tariffs on microchips" is about semiconductors), unless what else is named
+    is only a purpose ("cut import taxes ... to help reduce its trade surplus" is about tariffs)."""
     seen = list(dict.fromkeys(issues))
     specific = [i for i in seen if i not in GENERIC_ISSUES]
+    if specific and all(i in PURPOSE_ISSUES for i in specific):
+        return seen[:MAX_ISSUES]
     return (specific or seen)[:MAX_ISSUES]
 
 

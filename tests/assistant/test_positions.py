@@ -383,3 +383,16 @@ def test_a_stance_toward_a_party_on_an_unlisted_trade_issue_is_filed_under_other
 def test_an_offer_can_be_a_purchase_or_an_assurance(vocab, sentence, party):
     st = rule_statements({"doc_id": "t", "title": "", "text": sentence}, vocab)
     assert any(s.party == party and s.stance == "offer" for s in st), [(s.party, s.stance) for s in st]
+
+
+def test_tariffs_cut_to_reduce_a_surplus_are_about_tariffs(vocab):
+    """'Tariffs' gives way to a sector ("tariffs on microchips" is about semiconductors) but not to a purpose:
+    cutting import taxes to reduce a surplus is an offer on tariffs."""
+    doc = {"doc_id": "x", "title": "South Korea cuts import taxes", "text": (
+        "South Korea will cut import taxes on 50 goods, including construction equipment, to help reduce its trade "
+        "surplus with the United States, the Finance Ministry said today.")}
+    issues = {i for d in decisions(doc, vocab) if d.gate is None for i in d.issues}
+    assert "tariffs" in issues
+    chips = {"doc_id": "y", "title": "U.S. chip tariffs", "text": "The United States will impose 100 pct tariffs on Japanese "
+             "semiconductors, officials said."}
+    assert {i for d in decisions(chips, vocab) if d.gate is None for i in d.issues} == {"semiconductors"}
