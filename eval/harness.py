@@ -27,6 +27,8 @@ from .stats import percentile
 
 REFUSE_KINDS = {"unanswerable", "furniture", "trap"}  # the sources do not answer: the right answer is a refusal
 
+RECALL_K = 10  # the retrieval target is gold-story recall at 10 (issue 16)
+
 
 @dataclass
 class Question:
@@ -89,11 +91,18 @@ def fact_found(variants: list[str], text: str) -> bool:
     return any(v.lower() in low for v in variants)
 
 
-def score_question(q: Question, answer: Answer, k: int, judge: Judge) -> dict:
+def _ranked_docs(passages) -> list[str]:
     # a syndicated copy folded into the passage that was retrieved counts as retrieved (and cited) with it
-    ranked = list(dict.fromkeys(d for p in answer.retrieved for d in [p.doc_id, *(a["doc_id"] for a in p.also)]))
+    return list(dict.fromkeys(d for p in passages for d in [p.doc_id, *(a["doc_id"] for a in p.also)]))
+
+
+def score_question(q: Question, answer: Answer, k: int, judge: Judge, wide: list | None = None) -> dict:
+    """``wide``: the passages a retrieval of RECALL_K returns for the same question (recall at RECALL_K, the
+    retrieval target; the answer rests on the first k)."""
+    ranked = _ranked_docs(answer.retrieved)
     gold = set(q.doc_ids)
     recall_k = len(gold & set(ranked[:k])) / len(gold) if gold else None
+    recall_wide = len(gold & set(_ranked_docs(wide))) / len(gold) if gold and wide is not None else None
     rr = next((1.0 / i for i, d in enumerate(ranked, 1) if d in gold), 0.0) if gold else None
     facts = [f[0] for f in q.must_include if fact_found(f, answer.text)]
     fact_share = len(facts) / len(q.must_include) if q.must_include else None
@@ -111,7 +120,7 @@ def score_question(q: Question, answer: Answer, k: int, judge: Judge) -> dict:
         "substituted": substituted, "near_miss": near_miss, "question": q.question, "answer": answer.text, "refused": answer.refused,
         "mode": answer.mode, "model": answer.model, "notes": answer.notes,
         "retrieved": ranked, "cited": sorted(cited_docs), "gold": q.doc_ids,
-        "recall_at_k": recall_k, "rr": rr, "facts_found": facts, "fact_share": fact_share,
+        "recall_at_k": recall_k, f"recall_at_{RECALL_K}": recall_wide, "rr": rr, "facts_found": facts, "fact_share": fact_share,
         "citation_recall": c_recall, "citation_precision": c_precision,
         "refusal_ok": refusal_ok, "correct": correct,
         "latency_ms": answer.timings.get("total_ms", 0.0), "timings": answer.timings,
@@ -137,6 +146,7 @@ def summarize(rows: list[dict], planned: int, judge: str = "verifier", interrupt
             "substitutions": sum(1 for r in rs if r.get("substituted")),
             "near_misses": sum(1 for r in rs if r.get("near_miss")),
             "recall_at_k": _mean(r["recall_at_k"] for r in rs),
+            f"recall_at_{RECALL_K}": _mean(r.get(f"recall_at_{RECALL_K}") for r in rs),
             "mrr": _mean(r["rr"] for r in rs),
             "fact_share": _mean(r["fact_share"] for r in rs),
             "citation_recall": _mean(r["citation_recall"] for r in rs),
@@ -150,6 +160,11 @@ def summarize(rows: list[dict], planned: int, judge: str = "verifier", interrupt
             "all": block(rows),
             "by_kind": {k: block([r for r in rows if r["kind"] == k]) for k in kinds},
             "modes": sorted({r["mode"] for r in rows}), "models": sorted({str(r["model"]) for r in rows if r["model"]})}
+
+
+def _filters(q: Question) -> Filters:
+    f = q.filters
+    return Filters(tuple(f.get("sources", ())), f.get("since"), f.get("until"), tuple(f.get("doc_ids", ())))
 
 
 def run(assistant, questions: list[Question], mode: str | None = None, k: int = 6, progress: bool = True,
@@ -168,10 +183,8 @@ def run(assistant, questions: list[Question], mode: str | None = None, k: int = 
         if q.previous_id:  # a follow-up: the conversation so far is the question it follows and its answer
             prev = answers.get(q.previous_id) or ask(by_id[q.previous_id])
             history = [(by_id[q.previous_id].question, prev.text)]
-        f = q.filters
-        filters = Filters(tuple(f.get("sources", ())), f.get("since"), f.get("until"), tuple(f.get("doc_ids", ())))
         t0 = time.perf_counter()
-        answer = assistant.ask(q.question, filters=filters, mode=mode, k=k, history=history)
+        answer = assistant.ask(q.question, filters=_filters(q), mode=mode, k=k, history=history)
         answer.timings.setdefault("total_ms", (time.perf_counter() - t0) * 1000)
         answers[q.id] = answer
         return answer
@@ -179,7 +192,8 @@ def run(assistant, questions: list[Question], mode: str | None = None, k: int = 
     try:
         for q in tqdm(questions, desc="eval", unit="q", disable=not progress):
             answer = answers.get(q.id) or ask(q)
-            rows.append(score_question(q, answer, k, judge))
+            wide = assistant.retriever.retrieve(answer.standalone_question or q.question, _filters(q), k=max(k or assistant.retriever.k, RECALL_K)).passages
+            rows.append(score_question(q, answer, k, judge, wide))
     except KeyboardInterrupt:
         interrupted = True
     return rows, summarize(rows, len(questions), judge.name, interrupted)

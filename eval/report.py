@@ -10,7 +10,7 @@ import tomllib
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.toml")
 METRICS = ("correct", "refusal_ok", "recall_at_k", "mrr", "fact_share", "citation_recall", "citation_precision")
 COLUMNS = ("n",) + METRICS + ("facts_all", "gold_cited", "refused_when_unanswerable", "substitutions", "near_misses",
-                             "latency_p50_ms", "latency_p95_ms")
+                             "latency_p50_ms", "latency_p95_ms", "recall_at_10")
 
 
 def _fmt(v) -> str:

@@ -35,6 +35,9 @@ def test_sample_dataset_passes_gate(sample_store_dir, embedder):
     rows, summary = _run(sample_store_dir, "sample.jsonl", embedder)
     assert summary["questions_run"] == 14 and not summary["interrupted"]
     assert _gate(summary, "sample.jsonl") == []
+    # recall at 10 comes from a wider retrieval of the same question: never below recall at the k answered from
+    assert all(r["recall_at_10"] >= r["recall_at_k"] for r in rows if r["recall_at_k"] is not None)
+    assert summary["all"]["recall_at_10"] >= summary["all"]["recall_at_k"]
 
 
 def test_seed_dataset_passes_gate(seed_store, embedder):
