@@ -182,6 +182,8 @@ class ExtractiveBackend:
                 said.add((best[1], best[2]))
         if self.answer_bearing:
             chosen = _run_on(chosen, sents, asks, self.max_sentences + 2, self._details(scored, asks))
+            if any(a.kind == "why" for a in asks):
+                chosen = _causes(chosen, sents)
         # in date order when the quotes come from different days, each led by its date
         dated = len({(passages[c[1] - 1].published or "")[:10] for c in chosen}) > 1 or wants_recent(question)
         if dated:
@@ -267,6 +269,23 @@ def _run_on(chosen: list[tuple], sents: dict[int, list[str]], asks, limit: int, 
         if len(out) < limit and nxt and (n, j + 1) not in have and (continues(nxt, asks) or details == (n, j + 1)):
             out.append((c[0], n, j + 1, nxt))
             have.add((n, j + 1))
+    return out
+
+
+_AFTER_THAT = re.compile(r"\W*(?:after that|as a result|consequently|because of (?:this|that)|since then|following (?:this|that)|"
+                         r"this (?:led|prompted|forced|caused)|that (?:led|prompted|forced|caused))\b", re.IGNORECASE)
+
+
+def _causes(chosen: list[tuple], sents: dict[int, list[str]]) -> list[tuple]:
+    """For a why-question: a quoted sentence that starts from what came before ("After that, ... was named acting
+    chief executive") is preceded by that sentence, which holds the cause (the chief executive's stroke)."""
+    have = {(c[1], c[2]) for c in chosen}
+    out = list(chosen)
+    for c in chosen:
+        n, j = c[1], c[2]
+        if j and _AFTER_THAT.match(c[3]) and (n, j - 1) not in have:
+            out.append((c[0], n, j - 1, sents[n][j - 1].strip()))
+            have.add((n, j - 1))
     return out
 
 

@@ -440,3 +440,16 @@ def test_a_date_in_the_sentence_after_the_event_answers_when(embedder):
         "On what dates in 1987 did New England Power plan to redeem its 13.48 pct preferred stock?", [p])
         if isinstance(e, Draft)][0]
     assert draft.answerable and any("July 1" in s.text for s in draft.sentences), draft
+
+
+def test_a_why_answer_starting_from_what_came_before_brings_the_cause(embedder):
+    from assistant.backends.extractive import ExtractiveBackend
+    from assistant.types import Draft, Passage
+
+    text = ("M/A-Com named Thomas Burke chief executive.\n\nIts former chief executive Richard DiBona suffered a stroke in "
+            "February 1986.\n\nAfter that, director Frank Brand was named acting chief executive and director Irving "
+            "Hellman was named acting chairman.")
+    p = Passage("c1", "d1", text, 0, len(text), 60, title="M/A-Com names chief", source="Wire", published="1987-04-02")
+    draft = [e for e in ExtractiveBackend(embedder).stream(
+        "Why had M/A-Com been run by an acting chief executive and acting chairman?", [p]) if isinstance(e, Draft)][0]
+    assert any("stroke" in s.text for s in draft.sentences), draft
