@@ -142,9 +142,8 @@ def done_after(sentence: str, published, passage_text: str = "") -> str | None:
             when = datetime.date(year, _month(month), int(day))
         except ValueError:
             continue
-        ahead = [a for a, b in split_sentences(passage_text) if (when.month, when.day) in dates(passage_text[a:b], any_case=True)
-                 and _FUTURE.search(passage_text[a:b])]
-        if when > published and ahead:
+        if when > published and any((when.month, when.day) in dates(passage_text[a:b], any_case=True) and _FUTURE.search(passage_text[a:b])
+                                    for a, b in split_sentences(passage_text)):
             return f"{calendar.month_name[when.month]} {when.day}, {when.year}"
     return None
 
@@ -265,6 +264,11 @@ def name_found(name: str, haystack: str) -> bool:
     return bool(parts) and all(p.rstrip(".") in haystack for p in parts) and len(parts) > 1
 
 
+def _written_out(name: str, text: str) -> bool:
+    """An acronym of three letters or more the text writes out ("USMCA": "United States-Mexico-Canada Agreement")."""
+    return len(name) >= 3 and name.isupper() and spelled_out(name.lower(), text)
+
+
 @dataclass
 class Support:
     n: int  # passage number (1-based, as drafted)
@@ -321,7 +325,7 @@ class Verifier:
         hay_numbers = source_numbers(" ".join(filter(None, [passage.text, passage.title, passage.published, dated])))
         quoted = len(sentence) > 20 and plain(sentence).rstrip(".") in plain(passage.text)  # the passage's own words
         missing = [] if quoted else [x for x in numbers(sentence) if x not in hay_numbers]
-        missing += [] if quoted else [x for x in names(sentence) if not name_found(x, hay) and not (len(x) >= 3 and x.isupper() and spelled_out(x.lower(), passage.text))]
+        missing += [] if quoted else [x for x in names(sentence) if not name_found(x, hay) and not _written_out(x, passage.text)]
         missing += [] if quoted else missing_dates(sentence, " ".join(filter(None, [passage.text, passage.title])), day)
         sims = span_vecs @ sentence_vec if len(spans) else np.zeros(0)
         best = int(np.argmax(sims)) if len(sims) else -1
