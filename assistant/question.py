@@ -470,11 +470,15 @@ def analyse_parts(question: str) -> list[Ask]:
     return asks
 
 
-def inherit(asks: list[Ask], previous: str) -> list[Ask]:
+def inherit(asks: list[Ask], previous: str, own: str = "") -> list[Ask]:
     """A follow-up's asks with what they leave unsaid taken from the question they follow ("And what was the deficit
-    in that quarter?" after one about Australia's fourth quarter: Australia's, the fourth quarter's)."""
+    in that quarter?" after one about Australia's fourth quarter: Australia's, the fourth quarter's). ``own``: the
+    follow-up as written; one that names a quantity without asking "how much" ("And its operating net for the
+    nine months?") asks for a figure all the same."""
     if not previous.strip():
         return asks
+    if own and len(asks) == 1 and asks[0].kind == "open" and names_a_figure(own):
+        asks = [analyse(f"How much: {own}")]
     before = analyse(previous)
     for a in asks:
         if a.kind not in ("how-much", "when"):

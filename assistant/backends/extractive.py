@@ -116,7 +116,7 @@ class ExtractiveBackend:
             passages = [p if of_years(p.text, p.published, years) else None for p in passages]
         sents = _sentences(passages)
         own, _, previous = question.partition(" (following up on: ")
-        asks = inherit(analyse_parts(own), previous.removesuffix(")"))
+        asks = inherit(analyse_parts(own), previous.removesuffix(")"), own)
         focus = frozenset().union(*(a.topic for a in asks if a.kind == "who-said")) if len(asks) == 1 and self.answer_bearing else frozenset()
         before = _previous_sentences(sents)
 

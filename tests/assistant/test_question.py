@@ -453,3 +453,16 @@ def test_a_why_answer_starting_from_what_came_before_brings_the_cause(embedder):
     draft = [e for e in ExtractiveBackend(embedder).stream(
         "Why had M/A-Com been run by an acting chief executive and acting chairman?", [p]) if isinstance(e, Draft)][0]
     assert any("stroke" in s.text for s in draft.sentences), draft
+
+
+def test_a_follow_up_naming_a_quantity_asks_for_its_figure_of_the_same_subject():
+    """"And what coupon did the bonds carry?" after a question about Metal Box's bonds asks for a figure, of Metal
+    Box's bonds: another issuer's coupon does not answer it."""
+    from assistant.question import analyse_parts, inherit
+
+    q = "And what coupon did the bonds carry?"
+    follow = inherit(analyse_parts(q), "How large was the convertible eurobond Metal Box launched in March 1987?", q)[0]
+    assert follow.kind == "how-much" and follow.measures == ["coupon"] and follow.primary == "metal"
+    assert follow.bears("The coupon has been fixed at five pct, the lead manager said.", title="Metal Box eurobond terms set")
+    assert not follow.bears("Genentech's bonds pay a coupon of 5-3/4 pct, the lead manager said.", title="Genentech bond")
+    assert analyse_parts("And its operating net for the nine months?")[0].kind == "open"  # (only as a follow-up)
