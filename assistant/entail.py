@@ -425,7 +425,11 @@ def _aligned_edit(c: Text, e: Text, v: Vocabulary) -> Verdict | None:
 
 
 _SCALE_FACTORS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-_SPELLED = {w: float(k) for k, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+SPELLED_NUMBERS = {w: float(k) for k, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
+                                                    "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
+SPELLED_NUMBERS.update({"thirty": 30.0, "forty": 40.0, "fifty": 50.0, "sixty": 60.0, "seventy": 70.0, "eighty": 80.0, "ninety": 90.0,
+                        "hundred": 100.0, "half": 0.5, "quarter": 0.25})
+_SPELLED = {w: x for w, x in SPELLED_NUMBERS.items() if 0 <= x <= 12 and x == int(x)}  # figures a swap is read in ("eight pct")
 
 
 def _amounts(t: Text, v: Vocabulary, start: int = 0, end: int | None = None) -> set[float]:

@@ -9,6 +9,7 @@ yes/no, open) keep the scorer's judgement alone.
 
 from __future__ import annotations
 
+import calendar
 import itertools
 import json
 import re
@@ -136,8 +137,7 @@ _DATED = re.compile(r"\b(?:(\d{1,2})\s+)?(January|February|March|April|May|June|
                     r"(?:,?\s+((?:19|20)\d\d))?")
 
 
-_MONTH_NAMES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-                "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+_MONTH_NAMES = {m.lower() for m in calendar.month_name[1:]} | set(_MONTHS) | {"sept"}
 
 
 def asked_dates(question: str) -> list[AskedDate]:
@@ -478,7 +478,8 @@ def inherit(asks: list[Ask], previous: str, own: str = "") -> list[Ask]:
     if not previous.strip():
         return asks
     if own and len(asks) == 1 and asks[0].kind == "open" and names_a_figure(own):
-        asks = [analyse(f"How much: {own}")]
+        rules = _rules()
+        asks = [_figure_ask(Ask("how-much", "the figure", None, rules.bearing.get("the figure")), own.strip(), rules)]
     before = analyse(previous)
     for a in asks:
         if a.kind not in ("how-much", "when"):
@@ -500,22 +501,30 @@ def analyse(question: str) -> Ask:
             speaker = m.groupdict().get("speaker")
             ask = Ask(kind, asks.format(speaker=speaker or "the speaker"), speaker, rules.bearing.get(asks))
             ask.outcome = bool(rules.outcome.search(q))
-            if kind in ("how-much", "when"):
+            if kind == "when":
                 ask.primary = _first_name(q)
-            if kind == "how-much":  # (a date's sentence often names no one: "talks began on Monday")
-                ask.entities = _name_words(q, question_names=True)
-                ask.measures = [m for m in rules.measures if re.search(rf"\b{m}s?\b", q, re.IGNORECASE)]
+            if kind == "how-much":
+                _figure_ask(ask, q, rules)
             if kind == "who-said":
                 ask.topic = _topic_words(q, speaker or "", rules)
             if kind == "yes-no":
                 ask.words = content_words(q)
-            if kind == "how-much":
-                ask.owners = owners(q)
-                ask.partners = {p for m in _PARTNER.finditer(q) for p in parties_named(m.group(1))}
-                ask.unit = next((n for n, (in_q, _) in rules.units.items() if in_q.search(q)), None)
-                ask.duration = bool(re.search(r"\bhow (?:long|many (?:days|weeks|months|years|hours))\b", q, re.I))
-                ask.actor = _actor(q)
-                ask.counted = None if ask.unit or ask.duration else _counted(q)
-                ask.periods = {"periods": periods(q), "months": months(q), "years": {int(y) for y in years_in(q)}}
             return ask
     return Ask("open", "the answer")
+
+
+def _figure_ask(ask: Ask, q: str, rules: _Rules) -> Ask:
+    """A figure question's particulars: its subject, the names and quantity it gives, whose figure and with whom,
+    the unit, what is counted, who acted, the period (a date's sentence often names no one, a figure's must)."""
+    ask.outcome = bool(rules.outcome.search(q))
+    ask.primary = _first_name(q)
+    ask.entities = _name_words(q, question_names=True)
+    ask.measures = [m for m in rules.measures if re.search(rf"\b{m}s?\b", q, re.IGNORECASE)]
+    ask.owners = owners(q)
+    ask.partners = {p for m in _PARTNER.finditer(q) for p in parties_named(m.group(1))}
+    ask.unit = next((n for n, (in_q, _) in rules.units.items() if in_q.search(q)), None)
+    ask.duration = bool(re.search(r"\bhow (?:long|many (?:days|weeks|months|years|hours))\b", q, re.I))
+    ask.actor = _actor(q)
+    ask.counted = None if ask.unit or ask.duration else _counted(q)
+    ask.periods = {"periods": periods(q), "months": months(q), "years": {int(y) for y in years_in(q)}}
+    return ask

@@ -166,10 +166,7 @@ def numbers(text: str) -> set[str]:
     return {_norm_number(n) for n in _NUMBER.findall(text)}
 
 
-_SPELLED = {w: str(k) for k, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-                                            "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
-_SPELLED.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
-                 "ninety": "90", "hundred": "100", "half": "0.5", "quarter": "0.25"})
+_SPELLED = {w: _norm_number(str(x)) for w, x in entail.SPELLED_NUMBERS.items()}  # "two" -> "2", "half" -> "0.5"
 
 
 def source_numbers(text: str) -> set[str]:
