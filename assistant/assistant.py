@@ -43,7 +43,7 @@ class Assistant:
         self.embedder = embedder
         self.retriever = retriever
         self.verifier = verifier
-        self.backends = backends or Backends(settings, embedder, self._known_word)
+        self.backends = backends or Backends(settings, embedder, self._known_word, self._word_weight)
         # run in order on every verified answer
         self.answer_steps: list[Callable[[Answer], Answer]] = [flag_conflicts, date_weekdays]
         self._warm = False
@@ -115,6 +115,9 @@ class Assistant:
 
     def _known_word(self, word: str) -> bool:
         return self.store.lexical().knows(word)
+
+    def _word_weight(self, word: str) -> float:
+        return self.store.lexical().weight(word)
 
     def check_question(self, question: str) -> str:
         if question is None or not str(question).strip():

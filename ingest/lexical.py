@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -181,6 +182,19 @@ class LexicalIndex:
         stem = _stemmer()
         w = word.lower()
         return (stem.stemWord(w) if stem else w) in self.retriever.vocab_dict
+
+    def weight(self, word: str) -> float:
+        """How rare a word is among the stored chunks: log((chunks + 1) / (chunks holding it + 1)), after the
+        index's stemming (a word no chunk holds weighs most)."""
+        if self.retriever is None:
+            return 0.0
+        held = getattr(self, "_held", None)
+        if held is None:
+            held = self._held = np.diff(self.retriever.scores["indptr"])
+        stem = _stemmer()
+        w = word.lower()
+        row = self.retriever.vocab_dict.get(stem.stemWord(w) if stem else w)
+        return math.log((len(self.chunk_ids) + 1) / ((0 if row is None else int(held[row])) + 1))
 
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
         """(chunk_id, score) best first; only chunks with a positive score."""

@@ -12,7 +12,7 @@ from .extractive import ExtractiveBackend
 NAMES: tuple[str, ...] = get_args(BackendName)
 
 
-def make_backend(name: str, settings, embedder, known_word=None) -> AnswerBackend:
+def make_backend(name: str, settings, embedder, known_word=None, word_weight=None) -> AnswerBackend:
     """The backend called `name`; `auto` = openai if a URL is set, else local if
     llama-cpp-python is installed, else extractive."""
     if name not in NAMES:
@@ -25,7 +25,7 @@ def make_backend(name: str, settings, embedder, known_word=None) -> AnswerBacken
 
             name = "local" if LocalBackend.available() else "extractive"
     if name == "extractive":
-        return ExtractiveBackend.from_settings(settings, embedder, known_word)
+        return ExtractiveBackend.from_settings(settings, embedder, known_word, word_weight)
     if name == "local":
         from .local import LocalBackend
 
@@ -40,8 +40,8 @@ class Backends:
 
     ``register(name, backend)`` adds or replaces one (another model, a test double)."""
 
-    def __init__(self, settings, embedder, known_word=None):
-        self.settings, self.embedder, self.known_word = settings, embedder, known_word
+    def __init__(self, settings, embedder, known_word=None, word_weight=None):
+        self.settings, self.embedder, self.known_word, self.word_weight = settings, embedder, known_word, word_weight
         self._made: dict[str, AnswerBackend] = {}
 
     def register(self, name: str, backend: AnswerBackend) -> None:
@@ -49,7 +49,7 @@ class Backends:
 
     def get(self, name: str) -> AnswerBackend:
         if name not in self._made:
-            self._made[name] = make_backend(name, self.settings, self.embedder, self.known_word)
+            self._made[name] = make_backend(name, self.settings, self.embedder, self.known_word, self.word_weight)
         return self._made[name]
 
 

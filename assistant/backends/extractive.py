@@ -14,11 +14,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
+import numpy as np
+
 from ingest.dates import parse_day
 from ingest.sentences import split_sentences
 from ingest.settings import AnswerSettings
 
 from ..question import absent_names, analyse_parts, asked_dates, continues, inherit, months, names_a_figure, parts, wants_recent
+from ..ranker import Ranker, measures
 from ..scoring import STOPWORDS, content_words, of_years, sentence_score, years_in
 from ..types import Draft, DraftSentence, Passage, as_of
 
@@ -39,7 +42,7 @@ class Shortlist:
 class ExtractiveBackend:
     name = "extractive"
 
-    def __init__(self, embedder, settings: AnswerSettings | None = None, known_word=None, **overrides):
+    def __init__(self, embedder, settings: AnswerSettings | None = None, known_word=None, word_weight=None, **overrides):
         """`settings` is the ``answer`` part of Settings; `overrides` replace single ones (``extractive_min_score=0.3``)."""
         self.embedder = embedder
         s = (settings or AnswerSettings()).model_copy(update=overrides)
@@ -48,12 +51,15 @@ class ExtractiveBackend:
         # known_word(w) -> bool: is w anywhere in the corpus? A question about a
         # thing the corpus never names needs a clearly better match to be answered.
         self.known_word = known_word
+        # word_weight(w) -> float: how rare w is in the store (the ranker's measure of a shared word)
+        self.word_weight = word_weight
+        self.ranker = Ranker.load() if s.extractive_ranker else None
         self.min_score = s.extractive_min_score
         self.max_sentences = s.extractive_max_sentences
 
     @classmethod
-    def from_settings(cls, settings, embedder, known_word=None) -> ExtractiveBackend:
-        return cls(embedder, settings.answer, known_word=known_word)
+    def from_settings(cls, settings, embedder, known_word=None, word_weight=None) -> ExtractiveBackend:
+        return cls(embedder, settings.answer, known_word=known_word, word_weight=word_weight)
 
     def unknown_terms(self, question: str) -> list[str]:
         if self.known_word is None:
@@ -153,6 +159,8 @@ class ExtractiveBackend:
         fresh = [c for c in scored if c[3] not in avoid]
         if fresh and fresh[0][0] >= floor and scored[0][0] - fresh[0][0] <= self.settings.extractive_margin:
             scored = fresh  # (when only, or clearly best, what was said answers it, it is said again)
+        if self.ranker is not None and self.answer_bearing and len(scored) > 1:
+            scored = self._led(own, scored, passages)
         return Shortlist(scored, asks, passages, sents, bears, parts(own))
 
     def stream(self, question: str, passages: list[Passage], avoid: frozenset[str] = frozenset()) -> Iterator[str | Draft]:
@@ -199,6 +207,21 @@ class ExtractiveBackend:
             yield s.text + " " + "".join(f"[{n}]" for n in s.citations) + " "
         yield Draft(sentences, answerable=True, backend=self.name, missing=missing)
 
+    def measures(self, question: str, scored: list[tuple], passages: list[Passage | None]):
+        """The ranker's measures of each shortlisted candidate (see ranker.py)."""
+        vecs = self.embedder.embed([question] + [c[3] for c in scored])  # (cached: score() embedded them)
+        titles = {n: p.title or "" for n, p in enumerate(passages, 1) if p is not None}
+        return measures(question, scored, titles, [float(x) for x in vecs[1:] @ vecs[0]], self.word_weight)
+
+    def _led(self, question: str, scored: list[tuple], passages: list[Passage | None]) -> list[tuple]:
+        """The shortlist led by the candidate the ranker finds likeliest to answer; it takes the best score, so that
+        what joins it is what joined the best before (the margin still bounds the answer)."""
+        chance = self.ranker.chance(self.measures(question, scored[:RANKED], passages))
+        best = int(np.argmax(chance))
+        if best == 0:
+            return scored
+        return [(scored[0][0], *scored[best][1:])] + [c for k, c in enumerate(scored) if k != best]
+
     def _details(self, scored: list[tuple], asks) -> tuple | None:
         """(passage, sentence) of the sentence after the best one, when the question asks what someone said,
         did or wants (not a date or a figure) and that sentence is on the question's subject too: a story's
@@ -228,6 +251,8 @@ class ExtractiveBackend:
             chosen.append(cand)
         return chosen
 
+
+RANKED = 40  # the ranker reads this many of the best shortlisted candidates
 
 _REFERS_BACK = re.compile(r"\W*(?:he|she|it|they|this|that|these|such|the (?:action|move|meeting|decision|plan|measure|step|"
                           r"proposal|agreement|accord|change|increase|rise|fall|decline|cut|company|ministry|bank|office))\b",
