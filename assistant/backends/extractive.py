@@ -178,7 +178,7 @@ class ExtractiveBackend:
                 # each part is scored on its own words ("what is its cleanup plan expected to cost?"): its best
                 # sentence joins the answer unless one already said holds what it asks
                 by_part = sorted(self.score(text, passages, sents), key=lambda t: (-t[0], t[1], t[2]))
-                best = next((c for c in by_part if bears(a, c)), None)
+                best = self._best(text, [c for c in by_part if bears(a, c)], passages)
                 if best is not None and (best[1], best[2]) in said:
                     continue
                 if a.kind != "open" and any(bears(a, c) for c in chosen):
@@ -221,6 +221,14 @@ class ExtractiveBackend:
         if best == 0:
             return scored
         return [(scored[0][0], *scored[best][1:])] + [c for k, c in enumerate(scored) if k != best]
+
+    def _best(self, question: str, scored: list[tuple], passages: list[Passage | None]) -> tuple | None:
+        """The candidate the ranker finds likeliest to answer (the first when there is no ranker), or None."""
+        if len(scored) < 2 or self.ranker is None:
+            return scored[0] if scored else None
+        chance = self.ranker.chance(self.measures(question, scored[:RANKED], passages))
+        best = scored[int(np.argmax(chance))]
+        return best if best[0] >= self.min_score else scored[0]
 
     def _details(self, scored: list[tuple], asks) -> tuple | None:
         """(passage, sentence) of the sentence after the best one, when the question asks what someone said,
