@@ -253,6 +253,12 @@ def test_a_forecast_another_companys_figure_and_spending_in_money():
     assert not spend.bears("For example, Conoco Inc will spend 400 mln dlrs on the Gulf of Mexico's deepest platform.",
                            before="Exxon plans more drilling in the Gulf of Mexico.")
     assert spend.bears("It will spend 400 mln dlrs on drilling in the Gulf of Mexico, Exxon said.")
+    # (dev question D-023) how much money someone committed is an amount of money, not a count of cities
+    committed = analyse("How much money did Linclay itself commit to the real estate partnership it co-sponsored?")
+    assert committed.unit == "money"
+    assert not committed.bears("The partnership is co-sponsored by a subsidiary of Linclay, a national real estate firm "
+                               "which has developed properties in 25 cities.")
+    assert committed.bears("Linclay committed 20 mln dlrs to the real estate partnership.")
 
 
 def test_a_reason_after_the_event_and_a_follow_up_keeps_the_asked_party_and_quarter(embedder):
