@@ -280,12 +280,16 @@ class Ask:
             return False  # the third quarter's profit does not answer a question about the fourth
         if asked_m and said_m and not asked_m & said_m:
             return False
-        if asked_y and said_y and not asked_y & said_y:
-            return False
+        if asked_y and said_y and not asked_y & (said_y | {int(y) for y in years_in(sentence)}):
+            return False  # (a year compared with may be asked for: "7.2 billion in 1986, against 4.1 billion in 1985")
         return True
 
 
-_SINCE_YEAR = re.compile(r"\b(?:since|from)\s+(?:at least\s+|early\s+|late\s+|mid-?)?(?:19|20)\d\d\b", re.IGNORECASE)
+_SINCE_YEAR = re.compile(r"\b(?:since|from)\s+(?:at least\s+|early\s+|late\s+|mid-?)?(?:19|20)\d\d\b"
+                         # the figure compared with, to the end of its clause ("... from 15.73 billion in January and
+                         # 12.23 billion in February 1986", "against 4.1 billion in 1985")
+                         r"|\b(?:from|against|compared with|compared to|versus|vs\.?)\s+(?:a |an )?[$£¥]?\d[^,;]*",
+                         re.IGNORECASE)
 
 
 # "did France reschedule": the name after the auxiliary, unless a verb of saying or expecting follows it ("did Iraq say":

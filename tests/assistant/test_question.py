@@ -334,6 +334,25 @@ def test_a_reference_year_a_source_and_a_family_name_first():
     assert analyse("What did U.S. Trade Representative Clayton Yeutter say about Japan?").speaker_words() == ["yeutter"]
 
 
+def test_a_figure_compared_with_another_years_and_a_possessive_figure_question():
+    """(dev E-074, E-076, E-047) "Malaysia's ... reserves" is a figure question however many words name the quantity;
+    the year of the figure it is compared with ("from ... in February 1986") is not the figure's year, though a
+    question about that year may still be answered by it."""
+    reserves = analyse("What were Malaysia's gold and foreign exchange reserves at the end of February 1987?")
+    assert reserves.kind == "how-much" and reserves.measures == ["reserves"]
+    said = ("Malaysia's gold and foreign exchange reserves rose to 16.07 billion ringgit in February from 15.73 billion "
+            "in January and 12.23 billion in February 1986, the central bank said.")
+    assert reserves.bears(said, published="1987-03-12")
+    assert not analyse("What were Malaysia's gold and foreign exchange reserves at the end of March 1987?").bears(
+        said, published="1987-03-12")  # (February's figure does not answer for March)
+    korea = "South Korea had a trade surplus of 7.2 billion dlrs with the United States in 1986, against 4.1 billion in 1985."
+    assert analyse("What was South Korea's trade surplus with the United States in 1985?").bears(korea, published="1987-04-21")
+    assert not analyse("What was South Korea's trade surplus with the United States in 1987?").bears(korea, published="1987-04-21")
+    assert analyse("What was Austria's current account balance for the first half of 1987?").kind == "how-much"
+    assert analyse("What second-quarter net income per share did Adolph Coors actually report?").outcome
+    assert analyse("What did Japan say about the tariffs?").kind == "who-said"
+
+
 def test_an_undated_page_naming_no_year_may_answer_for_any_year():
     """The seed page carries no date and names no year: a question about 2019 may rest on it; a dated 1987 story
     or an undated one about 1987 may not; 'last year' in a dated story is the year before."""
