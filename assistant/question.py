@@ -35,12 +35,15 @@ def wants_recent(question: str) -> bool:
 
 
 _PERIOD = re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th)[- ](quarter|qtr|half)\b|\bq([1-4])\b|\bh([12])\b|"
-                     r"\b(nine|six|three|12|twelve) months\b|\b(full|whole|fiscal|calendar)[- ]year\b", re.IGNORECASE)
+                     r"\b(nine|six|three|12|twelve|two|four|five|seven|eight|ten|eleven|[2-9]|1[01]) months\b|\b(full|whole|fiscal|calendar)[- ]year\b", re.IGNORECASE)
+_SPAN_MONTHS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                "eleven": 11, "twelve": 12}
 _ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 
 
 def periods(text: str) -> set[str]:
-    """Reporting periods a text names: 'q4', 'h1', '9m', 'fy' ('fourth quarter', 'first half', 'nine months', 'full year')."""
+    """Reporting periods a text names: 'q4', 'h1', '9m', '4m', 'fy' ('fourth quarter', 'first half', 'nine months', 'first
+    four months', 'full year')."""
     out = set()
     for m in _PERIOD.finditer(text):
         if m.group(1):
@@ -48,8 +51,9 @@ def periods(text: str) -> set[str]:
         elif m.group(3) or m.group(4):
             out.add(f"q{m.group(3)}" if m.group(3) else f"h{m.group(4)}")
         elif m.group(5):
-            n = {"nine": 9, "six": 6, "three": 3, "12": 12, "twelve": 12}[m.group(5).lower()]
-            out.add("fy" if n == 12 else "h1" if n == 6 else "q1" if n == 3 else "9m")
+            word = m.group(5).lower()
+            n = int(word) if word.isdigit() else _SPAN_MONTHS[word]
+            out.add("fy" if n == 12 else "h1" if n == 6 else "q1" if n == 3 else f"{n}m")  # ("first four months": 4m)
         else:
             out.add("fy")
     return out

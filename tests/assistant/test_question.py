@@ -348,7 +348,14 @@ def test_a_figure_compared_with_another_years_and_a_possessive_figure_question()
     korea = "South Korea had a trade surplus of 7.2 billion dlrs with the United States in 1986, against 4.1 billion in 1985."
     assert analyse("What was South Korea's trade surplus with the United States in 1985?").bears(korea, published="1987-04-21")
     assert not analyse("What was South Korea's trade surplus with the United States in 1987?").bears(korea, published="1987-04-21")
-    assert analyse("What was Austria's current account balance for the first half of 1987?").kind == "how-much"
+    austria = analyse("What was Austria's current account balance for the first half of 1987?")
+    assert austria.kind == "how-much"
+    assert not austria.bears("Austria's current account surplus grew to 11.0 billion schillings in the first four months "
+                             "this year, the National Bank said.", published="1987-06-18")  # four months are no half
+    gold = analyse("What annual gold production did Giant Bay Resources project for its Gordon Lake deposit in 1987?")
+    assert gold.measures == ["production"]
+    assert not gold.bears("Giant Bay said a study of its Gordon Lake deposit indicated a recovery of 95 pct of the gold.")
+    assert gold.bears("Giant Bay expects Gordon Lake to produce 30,000 ounces of gold a year from 1987.")
     assert analyse("What second-quarter net income per share did Adolph Coors actually report?").outcome
     assert analyse("What did Japan say about the tariffs?").kind == "who-said"
 
