@@ -179,6 +179,7 @@ class Ask:
     primary: str | None = None  # the first name in the question ("Exxon"): a figure's sentence, the one before or the headline names it
     measures: list = field(default_factory=list)  # quantities the question names ("dividend"): a figure must be one of them
     outcome: bool = False  # "what did X actually ...": a promise, plan or forecast does not answer
+    done: bool = False  # "when did the Senate pass it?": a sentence about what is still to come does not answer
     topic: set = field(default_factory=set)  # a who-said question's subject words: the quote must touch one
     owners: set = field(default_factory=set)  # whose figure is asked ("U.S. gross national product"): not another party's
     partners: set = field(default_factory=set)  # the other side of a trade figure ("surplus with the U.S."): named in the answer
@@ -212,6 +213,8 @@ class Ask:
             return False  # nor does it when a sentence about Exxon came before: the sentence names its own company
         if self.outcome and rules.not_an_outcome.search(sentence):
             return False  # what was promised or forecast is not what happened
+        if self.done and rules.to_come.search(sentence):
+            return False  # "is due to lose its authority in 1989" does not say when the Senate passed the bill
         if self.kind == "yes-no":
             shared = len(self.words & content_words(sentence)) / len(self.words) if self.words else 1.0
             return shared >= 0.5 and not rules.hedged.search(sentence)
@@ -337,6 +340,8 @@ class _Rules:
     measures: dict  # name -> what a sentence about it says
     outcome: re.Pattern
     not_an_outcome: re.Pattern
+    done_when: re.Pattern  # "when did the Senate pass ...": asks when something happened
+    to_come: re.Pattern  # "will", "is due to", "wants": what has not happened yet
     continues: re.Pattern
     continued_by: frozenset
     counted_alike: list  # sets of nouns one "how many" question may count under another's name
@@ -353,6 +358,7 @@ def _rules() -> _Rules:
                   re.compile(data["dates"], ic), re.compile(data["durations"], ic),
                   {m: re.compile(rx, ic) for m, rx in data["measures"].items()},
                   re.compile(data["outcome"]["question"], ic), re.compile(data["outcome"]["not_an_outcome"], ic),
+                  re.compile(data["outcome"]["done_when"], ic), re.compile(data["outcome"]["to_come"], ic),
                   re.compile(data["continues"], ic), frozenset(data["continued_by"]),
                   [set(group) for group in data.get("counted_alike", [])])
 
@@ -511,6 +517,7 @@ def analyse(question: str) -> Ask:
             ask.outcome = bool(rules.outcome.search(q))
             if kind == "when":
                 ask.primary = _first_name(q)
+                ask.done = bool(rules.done_when.search(q))
             if kind == "how-much":
                 _figure_ask(ask, q, rules)
             if kind == "who-said":

@@ -360,6 +360,18 @@ def test_a_figure_compared_with_another_years_and_a_possessive_figure_question()
     assert analyse("What did Japan say about the tariffs?").kind == "who-said"
 
 
+def test_when_something_happened_is_not_answered_by_what_is_still_to_come():
+    """(dev E-091) "On what date did the full Senate pass the bill?" asks for a done event: a sentence about what is
+    due or wanted does not answer it; a question about a plan or a statement still may be."""
+    passed = analyse("On what date did the full Senate pass Howard Metzenbaum's airline merger bill?")
+    assert passed.kind == "when" and passed.done
+    assert not passed.bears("The Transportation Department is due to lose its authority in 1989, but Howard Metzenbaum "
+                            "wants it shifted now.")
+    assert passed.bears("The Senate passed Howard Metzenbaum's airline merger bill on June 3, 1987.")
+    for asked in ("When was the visit due to begin?", "When did Japan say it would cut chip output?"):
+        assert not analyse(asked).done
+
+
 def test_an_undated_page_naming_no_year_may_answer_for_any_year():
     """The seed page carries no date and names no year: a question about 2019 may rest on it; a dated 1987 story
     or an undated one about 1987 may not; 'last year' in a dated story is the year before."""
