@@ -178,10 +178,12 @@ class ExtractiveBackend:
                 # each part is scored on its own words ("what is its cleanup plan expected to cost?"): its best
                 # sentence joins the answer unless one already said holds what it asks
                 by_part = sorted(self.score(text, passages, sents), key=lambda t: (-t[0], t[1], t[2]))
-                best = self._best(text, [c for c in by_part if bears(a, c)], passages)
-                if best is not None and (best[1], best[2]) in said:
-                    continue
-                if a.kind != "open" and any(bears(a, c) for c in chosen):
+                holding = [c for c in by_part if bears(a, c)]
+                best = self._best(text, holding, passages)
+                # the part is answered when its own best sentence (the ranker's pick or the best-scoring one) is
+                # already quoted; another quoted sentence holding a figure does not answer it ("862 foreign goods"
+                # is no answer to how many of them Washington had asked for)
+                if any((c[1], c[2]) in said for c in [best, *(holding[:1] if a.kind != "open" else [])] if c is not None):
                     continue
                 if best is None or best[0] < self.min_score:
                     missing.append(a.asks)

@@ -510,3 +510,21 @@ def test_a_follow_up_naming_a_quantity_asks_for_its_figure_of_the_same_subject()
     assert follow.bears("The coupon has been fixed at five pct, the lead manager said.", title="Metal Box eurobond terms set")
     assert not follow.bears("Genentech's bonds pay a coupon of 5-3/4 pct, the lead manager said.", title="Genentech bond")
     assert analyse_parts("And its operating net for the nine months?")[0].kind == "open"  # (only as a follow-up)
+
+
+
+def test_each_figure_of_a_multi_part_question_is_its_own(reuters_trade_store, embedder):
+    """Dev question E-025 over the 551 Reuters trade stories: the first part's sentence ("862 foreign goods") holds a
+    figure, but not how many of those goods Washington had asked for; that part brings its own sentence."""
+    import json
+    from pathlib import Path
+
+    from assistant.assistant import Assistant
+    from ingest.settings import Settings
+
+    data, _, _ = reuters_trade_store
+    rec = next(json.loads(line) for line in (Path(__file__).resolve().parents[2] / "eval" / "datasets" / "archive.jsonl")
+               .read_text(encoding="utf-8").splitlines() if '"E-025"' in line)
+    assert rec["split"] == "dev"
+    answer = Assistant.from_settings(Settings.load(data_dir=data), embedder=embedder).ask(rec["question"], mode="extractive")
+    assert "862" in answer.text and "60 items" in answer.text, answer.text
