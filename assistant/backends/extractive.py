@@ -159,7 +159,7 @@ class ExtractiveBackend:
         fresh = [c for c in scored if c[3] not in avoid]
         if fresh and fresh[0][0] >= floor and scored[0][0] - fresh[0][0] <= self.settings.extractive_margin:
             scored = fresh  # (when only, or clearly best, what was said answers it, it is said again)
-        if self.ranker is not None and self.answer_bearing and len(scored) > 1:
+        if self.answer_bearing:
             scored = self._led(own, scored, passages)
         return Shortlist(scored, asks, passages, sents, bears, parts(own))
 
@@ -176,7 +176,7 @@ class ExtractiveBackend:
             said = {(c[1], c[2]) for c in chosen}
             for a, text in zip(asks, short.texts):
                 # each part is scored on its own words ("what is its cleanup plan expected to cost?"): its best
-                # sentence joins the answer unless one already said holds what it asks
+                # sentence joins the answer
                 by_part = sorted(self.score(text, passages, sents), key=lambda t: (-t[0], t[1], t[2]))
                 holding = [c for c in by_part if bears(a, c)]
                 best = self._best(text, holding, passages)
@@ -215,21 +215,25 @@ class ExtractiveBackend:
         titles = {n: p.title or "" for n, p in enumerate(passages, 1) if p is not None}
         return measures(question, scored, titles, [float(x) for x in vecs[1:] @ vecs[0]], self.word_weight)
 
+    def _likeliest(self, question: str, scored: list[tuple], passages: list[Passage | None]) -> int:
+        """Index of the candidate the ranker finds likeliest to answer (0 without a ranker or a choice)."""
+        if self.ranker is None or len(scored) < 2:
+            return 0
+        return int(np.argmax(self.ranker.chance(self.measures(question, scored[:RANKED], passages))))
+
     def _led(self, question: str, scored: list[tuple], passages: list[Passage | None]) -> list[tuple]:
         """The shortlist led by the candidate the ranker finds likeliest to answer; it takes the best score, so that
         what joins it is what joined the best before (the margin still bounds the answer)."""
-        chance = self.ranker.chance(self.measures(question, scored[:RANKED], passages))
-        best = int(np.argmax(chance))
+        best = self._likeliest(question, scored, passages)
         if best == 0:
             return scored
         return [(scored[0][0], *scored[best][1:])] + [c for k, c in enumerate(scored) if k != best]
 
     def _best(self, question: str, scored: list[tuple], passages: list[Passage | None]) -> tuple | None:
-        """The candidate the ranker finds likeliest to answer (the first when there is no ranker), or None."""
-        if len(scored) < 2 or self.ranker is None:
-            return scored[0] if scored else None
-        chance = self.ranker.chance(self.measures(question, scored[:RANKED], passages))
-        best = scored[int(np.argmax(chance))]
+        """The candidate the ranker finds likeliest to answer, if it clears the floor (else the first), or None."""
+        if not scored:
+            return None
+        best = scored[self._likeliest(question, scored, passages)]
         return best if best[0] >= self.min_score else scored[0]
 
     def _details(self, scored: list[tuple], asks) -> tuple | None:
