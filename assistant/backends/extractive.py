@@ -194,12 +194,14 @@ class ExtractiveBackend:
             chosen = _run_on(chosen, sents, asks, self.max_sentences + 2, self._details(scored, asks))
             if any(a.kind == "why" for a in asks):
                 chosen = _causes(chosen, sents)
-        # in date order when the quotes come from different days, each led by its date
         dated = len({(passages[c[1] - 1].published or "")[:10] for c in chosen}) > 1 or wants_recent(question)
+        # the passage holding the best answer is read first (unless the question asks how things moved: a timeline),
+        # then the others, in date order when they come from different days
+        first = chosen[0][1] if chosen and not wants_recent(question) else None
         if dated:
-            chosen.sort(key=lambda c: ((passages[c[1] - 1].published or "")[:10], c[1], c[2]))
+            chosen.sort(key=lambda c: (c[1] != first, (passages[c[1] - 1].published or "")[:10], c[1], c[2]))
         else:
-            chosen.sort(key=lambda c: (c[1], c[2]))
+            chosen.sort(key=lambda c: (c[1] != first, c[1], c[2]))
         sentences, lead = [], None
         for c in chosen:  # dated quotes are grouped by date: "As of 26 May 2019:" leads the first of that day only
             day = _as_of(passages[c[1] - 1]) if dated else ""
