@@ -2,8 +2,9 @@
 
 Each sentence of each passage is scored by cosine similarity to the question
 (the embedder) and by lexical overlap with the question's content words;
-near-duplicates (syndicated copies) are dropped; the best few are quoted with
-their citations, in passage order. Nothing scores high enough -> refusal.
+near-duplicates (syndicated copies) are dropped; a learned ranker (ranker.py) picks
+the lead among the sentences that may answer; the best few are quoted with their
+citations, the lead's passage first. Nothing scores high enough -> refusal.
 Deterministic and instant; also the fallback for the generative backends.
 """
 
