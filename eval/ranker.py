@@ -93,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     backend = assistant.backend("extractive")
     backend.ranker = None  # the backend's own order is what the model learns to re-rank
     items = candidates(assistant, backend, questions)
+    if len(items) < 2 * args.folds:
+        print(f"only {len(items)} {args.split} questions of {args.dataset} have a retrieved candidate holding a key fact; "
+              f"at least {2 * args.folds} are needed (is TRADECHAT_DATA_DIR a store of the whole archive?)", file=sys.stderr)
+        return 2
     own, cv = first_right(items), cross_validate(items, args.folds)
     print(f"{len(items)} questions of {len(questions)} ({args.split}) have a candidate holding a key fact")
     print(f"first candidate holds the most key facts: backend's order {own:.3f}, ranker cross-validated {cv:.3f}")

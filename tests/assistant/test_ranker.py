@@ -64,6 +64,16 @@ def test_eval_ranker_never_learns_from_the_test_split(capsys):
     assert "frozen" in capsys.readouterr().err
 
 
+def test_eval_ranker_over_an_empty_store_says_what_is_missing_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    from eval.ranker import main
+
+    monkeypatch.setenv("TRADECHAT_DATA_DIR", str(tmp_path / "empty"))
+    before = DATA.read_bytes()
+    assert main(["--write"]) == 2
+    assert "TRADECHAT_DATA_DIR" in capsys.readouterr().err
+    assert DATA.read_bytes() == before
+
+
 def test_on_real_stories_the_ranker_leads_with_the_asked_figure(reuters_trade_store, embedder):
     """Dev question B-096 over the 551 Reuters trade stories: the backend's own order leads with Seoul's whole
     2.6 billion dlr list; the ranker leads with the 480 mln dlrs the government and public bodies would buy."""
