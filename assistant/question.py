@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .entail import party_named
+from .entail import SPELLED_NUMBERS, party_named
 from .scoring import content_words, spelled_out, years_in, years_meant
 
 DATA = Path(__file__).with_name("data") / "questions.json"
@@ -34,10 +34,9 @@ def wants_recent(question: str) -> bool:
     return bool(_RECENCY.search(question))
 
 
+_SPAN_MONTHS = {w: int(x) for w, x in SPELLED_NUMBERS.items() if 2 <= x <= 12 and x == int(x)}  # "four months": 4
 _PERIOD = re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th)[- ](quarter|qtr|half)\b|\bq([1-4])\b|\bh([12])\b|"
-                     r"\b(nine|six|three|12|twelve|two|four|five|seven|eight|ten|eleven|[2-9]|1[01]) months\b|\b(full|whole|fiscal|calendar)[- ]year\b", re.IGNORECASE)
-_SPAN_MONTHS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-                "eleven": 11, "twelve": 12}
+                     rf"\b({'|'.join(_SPAN_MONTHS)}|[2-9]|1[0-2]) months\b|\b(full|whole|fiscal|calendar)[- ]year\b", re.IGNORECASE)
 _ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 
 

@@ -46,6 +46,7 @@ def measures(question: str, scored: list[tuple], titles: dict[int, str], sims: l
     total = sum(rare.values()) or 1.0
     q_words = content_words(question)
     top = scored[0][0] if scored else 0.0
+    headline = {n: _tokens(t) for n, t in titles.items()}  # (read once per passage, not per candidate)
     rows = []
     for c, sim in zip(scored, sims):
         score, n, j, s = c[:4]
@@ -53,7 +54,7 @@ def measures(question: str, scored: list[tuple], titles: dict[int, str], sims: l
         shared = q_tokens & toks
         rows.append([score, top - score, sim, len(q_words & content_words(s)) / max(1, len(q_words)),
                      sum(rare[w] for w in shared) / total,
-                     sum(rare[w] for w in q_tokens & (toks | _tokens(titles.get(n, "")))) / total,
+                     sum(rare[w] for w in q_tokens & (toks | headline.get(n, set()))) / total,
                      max((rare[w] for w in shared), default=0.0), 1 / n, float(j == 0), min(j, 20) / 20,
                      math.log(max(1, len(s.split()))), float(any(ch.isdigit() for ch in s)), float('"' in s)])
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))

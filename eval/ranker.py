@@ -20,6 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.backends.extractive import RANKED
+from assistant.ranker import DATA, Ranker
+from assistant.types import Draft
+
 from .harness import _filters, fact_found, load_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,9 +36,9 @@ def candidates(assistant, backend, questions) -> list[dict]:
     for q in questions:
         passages = assistant.retriever.retrieve(q.question, _filters(q), None).passages
         short = backend.shortlist(q.question, passages)
-        if not hasattr(short, "scored"):
+        if isinstance(short, Draft):
             continue  # refused: nothing to rank
-        scored = short.scored[:40]
+        scored = short.scored[:RANKED]  # (what the backend shows the ranker)
         share = np.array([sum(fact_found(f, c[3]) for f in q.must_include) / len(q.must_include) for c in scored])
         if share.max() > 0:
             out.append({"id": q.id, "rows": backend.measures(q.question, scored, short.passages), "best": share >= share.max()})
@@ -49,8 +53,6 @@ def fit(items: list[dict]):
     y = np.concatenate([it["best"] for it in items]).astype(int)
     scaler = StandardScaler().fit(x)
     model = LogisticRegression(C=C, max_iter=5000).fit(scaler.transform(x), y)
-    from assistant.ranker import Ranker
-
     return Ranker(scaler.mean_, np.where(scaler.scale_ > 0, scaler.scale_, 1.0), model.coef_[0], float(model.intercept_[0]))
 
 
@@ -85,7 +87,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"--folds must be 2 or more, not {args.folds}", file=sys.stderr)
         return 2
     from assistant.assistant import Assistant
-    from assistant.ranker import DATA
 
     questions = [q for q in load_dataset(args.dataset, args.split)
                  if q.split == args.split and q.kind not in ("follow-up", "unanswerable", "trap") and q.must_include]

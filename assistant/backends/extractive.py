@@ -22,7 +22,8 @@ from ingest.sentences import split_sentences
 from ingest.settings import AnswerSettings
 
 from ..question import absent_names, analyse_parts, asked_dates, continues, inherit, months, names_a_figure, parts, wants_recent
-from ..ranker import Ranker, measures
+from ..ranker import Ranker
+from ..ranker import measures as ranker_measures
 from ..scoring import STOPWORDS, content_words, of_years, sentence_score, years_in
 from ..types import Draft, DraftSentence, Passage, as_of
 
@@ -216,7 +217,7 @@ class ExtractiveBackend:
         """The ranker's measures of each shortlisted candidate (see ranker.py)."""
         vecs = self.embedder.embed([question] + [c[3] for c in scored])  # (cached: score() embedded them)
         titles = {n: p.title or "" for n, p in enumerate(passages, 1) if p is not None}
-        return measures(question, scored, titles, [float(x) for x in vecs[1:] @ vecs[0]], self.word_weight)
+        return ranker_measures(question, scored, titles, [float(x) for x in vecs[1:] @ vecs[0]], self.word_weight)
 
     def _likeliest(self, question: str, scored: list[tuple], passages: list[Passage | None]) -> int:
         """Index of the candidate the ranker finds likeliest to answer (0 without a ranker or a choice)."""
