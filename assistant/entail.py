@@ -66,6 +66,7 @@ class Vocabulary:
     converses: set[frozenset[str]]
     reporting: tuple[str, ...]
     titles: set[str]
+    stances: list[set[str]]  # reporting verbs that say more than 'said' (admitted, warned), by group
 
     @classmethod
     def load(cls, *extra: Path) -> Vocabulary:
@@ -95,6 +96,7 @@ class Vocabulary:
             prepositions=set(data["prepositions"]), passive=set(data["passive"]), lemmas=data["lemmas"],
             reporting=tuple(data.get("reporting", [])), titles={w.lower() for w in data.get("speaker_titles", [])},
             converses={frozenset(stem(data["lemmas"].get(w, w)) for w in pair) for pair in data.get("converses", [])},
+            stances=[{stem(w) for w in group} for group in data.get("stance_verbs", [])],
         )
 
     def converse(self, left: set[str], right: set[str]) -> bool:
@@ -387,6 +389,12 @@ def compare(claim: str, evidence: str, vocab: Vocabulary | None = None) -> Verdi
         other = {u for n, u in eq if n == num and u != unit}
         if other:
             return Verdict("contradicted", f"scale: {num} {unit} in the claim, {num} {sorted(other)[0]} in the source", num)
+
+    # stance: the claim has a speaker admit or warn where the span only says so
+    for group in v.stances:
+        mine = {s for s in c.content & group if s not in c.negated}
+        if mine and not e.content & group:
+            return Verdict("not_stated", f"stance: the claim says '{c.word(sorted(mine)[0])}', the source does not", sorted(mine)[0])
 
     # modality: the span only says it may / is planned to happen
     for stem, cue in e.hedged.items():

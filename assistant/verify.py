@@ -46,6 +46,7 @@ _GENERIC = {
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
     "April", "May", "June", "July", "August", "September", "October", "November", "December", "President",
     "Minister", "Prime", "Secretary", "Representative", "Trade", "I", "No", "Yes", "There", "Some", "Other",
+    "What", "Which", "Who", "Where", "Why", "How", "We", "Our", "My", "You", "Your", "If", "Unless", "Although",
 }
 ALIASES_FILE = Path(__file__).with_name("data") / "aliases.json"
 
@@ -54,6 +55,20 @@ _MONTH = (r"(Jan(?:uary|\.)?|Feb(?:ruary|\.)?|March|Mar\.|April|Apr\.|May|June|J
 _MONTH_DAY = re.compile(rf"\b{_MONTH}(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?![,.]?\d)(?!\s*(?:pct|percent|%|mln|bln)))?")
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b")
 _DAY_MONTH_ANY_CASE, _MONTH_DAY_ANY_CASE = (re.compile(x.pattern, re.I) for x in (_DAY_MONTH, _MONTH_DAY))
+_DAY_ORDINALS = {w: n for n, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth "
+    "sixteenth seventeenth eighteenth nineteenth twentieth".split(), 1)} | {"thirtieth": 30}
+_ORDINAL_DAY = re.compile(rf"\b(?:the\s+)?((?:twenty|thirty)[\s-]+)?({'|'.join(_DAY_ORDINALS)})\s+of\s+{_MONTH}\b", re.I)
+
+
+def _ordinal_days(text: str) -> list[tuple[int, int]]:
+    """(month, day) of dates written in words: "the fourth of March", "the twenty-first of May"."""
+    out = []
+    for m in _ORDINAL_DAY.finditer(text):
+        day = _DAY_ORDINALS[m.group(2).lower()] + (20 if (m.group(1) or "").lower().startswith("twenty") else 30 if m.group(1) else 0)
+        if 1 <= day <= 31:
+            out.append((_month(m.group(3)), day))
+    return out
 _MAY_AS_MONTH = re.compile(r"(?:\b(?:in|since|until|by|of|last|next|early|late|mid|from|through|to|between|and)[\s-]+)$", re.I)
 
 
@@ -97,7 +112,7 @@ def dates(text: str, any_case: bool = False) -> set[tuple[int, int | None]]:
         if m.group(1).lower() == "may" and day is None and not _MAY_AS_MONTH.search(text[:m.start()]):
             continue  # "May" the verb
         out.add((_month(m.group(1)), day))
-    return out
+    return out | set(_ordinal_days(text))
 
 
 @lru_cache(maxsize=256)  # a passage is checked against every sentence that cites it
@@ -171,7 +186,8 @@ _SPELLED = {w: _norm_number(str(x)) for w, x in entail.SPELLED_NUMBERS.items()} 
 
 def source_numbers(text: str) -> set[str]:
     """The numbers a source states, spelled ones too ("two pct" states 2): a claim's figure is looked up here."""
-    return numbers(text) | {_SPELLED[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _SPELLED}
+    return (numbers(text) | {_SPELLED[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _SPELLED}
+            | {str(day) for _, day in _ordinal_days(text)})
 
 
 _OPENERS = {"Below", "Above", "Consequently", "Meanwhile", "Separately", "Overall", "Instead", "Still", "Yet", "Thus", "Hence",

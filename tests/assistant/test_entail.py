@@ -127,6 +127,30 @@ def test_contractions_and_quoted_negations_are_caught(claim, source):
     assert compare(claim, source).verdict == "contradicted"
 
 
+@pytest.mark.parametrize("claim, source", [
+    # 'unless', 'as opposed to' and 'avoid' negate like 'without', 'rather than' and 'not'
+    ("Without a cheaper yen, he said, exports will not recover.", "Unless the yen gets cheaper, exports will not recover, he said."),
+    ("He backed talks as opposed to sanctions.", "He backed talks rather than sanctions."),
+    ("Tokyo will try to avoid producing surplus rice.", "Tokyo will try not to produce surplus rice."),
+    # pressing or calling on someone to act is as tentative as urging them
+    ("The minister pressed Seoul to open its beef market.", "The minister urged Seoul to open its beef market."),
+    ("The lobby called on Congress to impose quotas.", "The lobby urged Congress to impose quotas."),
+])
+def test_idiomatic_negations_and_requests_stay_supported(claim, source):
+    assert compare(claim, source).verdict == "supported"
+
+
+@pytest.mark.parametrize("claim, source", [
+    ("Officials admitted Japan was cutting output.", "Officials said Japan was cutting output."),
+    ("The minister warned Europe that debt payments may stop.", "The minister said debt payments may stop."),
+])
+def test_a_stance_the_source_does_not_give_is_not_stated(claim, source):
+    """'admitted' and 'warned' say more than 'said': the source must say so too (its words in the vocabulary)."""
+    v = compare(claim, source)
+    assert v.verdict == "not_stated" and v.reason.startswith("stance")
+    assert compare(claim, source.replace(" said", " acknowledged" if "admitted" in claim else " warned")).verdict == "supported"
+
+
 def test_opposite_words_about_different_things_are_no_direction_conflict():
     src = "The subcommittee voted to expand the President's authority to block foreign takeovers of U.S. companies."
     assert compare("The subcommittee approved widening the President's power over foreign takeovers.", src).verdict == "supported"

@@ -129,6 +129,7 @@ def test_names_read_possessives_hyphens_abbreviations_and_openers():
 
     assert names("In March the surplus was 1.45 bln dlrs, versus February's 1.32 bln.") == set()
     assert names("The IMF- and World Bank-sponsored meetings open today.") == {"IMF", "World Bank"}
+    assert names('He said: "What matters is whether Tokyo acts."') == {"Tokyo"}  # a quoted question word is no name
     assert "U.S." in names("The U.S., Taiwan's main partner, objected.")
     assert names("Speaking to reporters, the minister said it would fall.") == set()
     assert names("Consequently, exports fell.") == set()
@@ -161,7 +162,7 @@ def test_a_date_the_passage_does_not_give_is_not_stated(embedder):
     """A wrong day or month is an invented detail; the story's own date, a lower-case wire date and a stated
     period ("the first two months") count as given."""
     from assistant.types import Passage
-    from assistant.verify import Verifier, missing_dates
+    from assistant.verify import Verifier, missing_dates, source_numbers
 
     text = ("Brazil and Argentina signed a grain accord on March 3, officials said. The surplus in the first two months "
             "of the year was 1.2 billion dlrs.")
@@ -175,6 +176,11 @@ def test_a_date_the_passage_does_not_give_is_not_stated(embedder):
     assert missing_dates("It was signed on March 5.", "It was signed today.", __import__("datetime").date(1987, 3, 5)) == []
     assert missing_dates("The rescheduling was signed on Feb. 27.", "the rescheduling signed feb. 27 ended it", None) == []
     assert missing_dates("Prices may rise.", "Prices could rise.", None) == []  # "may" the verb is no month
+    # a day written in words is that day ("the fourth of March" gives March 4), and its number is stated
+    assert missing_dates("Talks resumed on March 4.", "Talks resumed on the fourth of March.", None) == []
+    assert missing_dates("Talks resumed on March 5.", "Talks resumed on the fourth of March.", None) == ["March 5"]
+    assert missing_dates("It ends on May 21.", "It ends on the twenty-first of May.", None) == []
+    assert "4" in source_numbers("on the fourth of March") and "4" not in source_numbers("the fourth round")
 
 
 def test_paraphrases_that_keep_their_facts_stay_supported():
