@@ -44,6 +44,11 @@ SCOPE = 1  # content words a negation covers: its head ("would not boost", "no a
 HEDGE_SCOPE = 2  # content words a hedge covers: "is likely to continue to grow" hedges 'grow' too
 
 
+_PART_OF_MONTH = re.compile(r"\b(?:first|last|final)\s+(\w+)\s+(days|weeks)\s+of\s+(January|February|March|April|May|June|July|"
+                            r"August|September|October|November|December)\b", re.I)
+_PARTIAL_WORDS = re.compile(r"\b(?:days|weeks|interim|partial|part of|early|mid|late)\b", re.I)
+
+
 @dataclass
 class Verdict:
     verdict: str  # "supported" | "contradicted" | "not_stated"
@@ -390,6 +395,11 @@ def compare(claim: str, evidence: str, vocab: Vocabulary | None = None) -> Verdi
         if other:
             return Verdict("contradicted", f"scale: {num} {unit} in the claim, {num} {sorted(other)[0]} in the source", num)
 
+    # period: the span's figure covers part of a month ("the first 20 days of February"), the claim the whole month
+    part = _PART_OF_MONTH.search(evidence)
+    if part and re.search(rf"\b{part.group(3)[:3]}", claim, re.I) and not _PARTIAL_WORDS.search(claim):
+        return Verdict("not_stated", f"period: the source gives only {part.group(0)}", part.group(0))
+
     # stance: the claim has a speaker admit or warn where the span only says so
     for group in v.stances:
         mine = {s for s in c.content & group if s not in c.negated}
@@ -493,7 +503,8 @@ def _speaker(sentence: str, v: Vocabulary) -> str | None:
     verbs = "|".join(map(re.escape, v.reporting))
     s = sentence.strip().rstrip(".").rstrip()
     for pattern in (rf"[,\"”]\s*([^,\"”]{{2,100}}?)\s+(?:{verbs})\b[^,\"”]*$",  # "..., Lyng told reporters."
-                    r",\s*(?:said|says)\s+([^\"”]{2,120})$",  # "..., said Commerce Secretary Malcolm Baldrige."
+                    r",\s*(?:said|says)\s+(?![^\"”]*\b(?:would|will|was|were|is|are|had|has|have|that|could|may|might|should)\b)"
+                    r"([^\"”]{2,120})$",  # "..., said Commerce Secretary Malcolm Baldrige." (not ", said Japan would ...")
                     rf"^\W*([A-Z][^\"“”]{{1,120}}?)\s+(?:{verbs})\b",  # "The Foreign Ministry official said ..."
                     r"\baccording to ([^,\"”]{2,100})"):
         m = re.search(pattern, s)
@@ -509,6 +520,15 @@ def _telling(phrase: str, v: Vocabulary) -> set[str]:
     return {w for w in words if len(w) > 1 and w not in v.titles and w not in parties and w + "." not in parties and not common_word(w)}
 
 
+_BODY = re.compile(r"((?:[A-Z][\w'’-]*\s+(?:and\s+|of\s+)?)+)(?:Ministry|Department|Agency|Office|Commission|Council|Board)\b")
+
+
+def _body(phrase: str) -> set[str]:
+    """The words naming the body a speaker speaks for: {'foreign'} in 'the Foreign Ministry official'."""
+    return {w.lower() for m in _BODY.finditer(phrase) for w in re.findall(r"[A-Z][\w'’-]*", m.group(1))
+            if w.lower() not in ("the", "a", "an")}
+
+
 def _speaker_swap(claim: str, evidence: str, v: Vocabulary) -> tuple[str, str] | None:
     """(claim's speaker, source's speaker) when the span sentence saying the claim's words names a
     different speaker, and neither text names the other's."""
@@ -516,7 +536,8 @@ def _speaker_swap(claim: str, evidence: str, v: Vocabulary) -> tuple[str, str] |
 
     said = _speaker(claim, v)
     mine = _telling(said, v) if said else set()
-    if not mine:
+    body = _body(said) if said and not mine else set()  # "the Foreign Ministry official": no name, a body
+    if not mine and not body:
         return None
     c = Text(claim, v)
     best, overlap = None, 0.0
@@ -528,6 +549,11 @@ def _speaker_swap(claim: str, evidence: str, v: Vocabulary) -> tuple[str, str] |
     if best is None or overlap < ROLE_OVERLAP:
         return None
     theirs_phrase = _speaker(best, v)
+    if body:  # a speaker described by a body: the source's speaker of these words, if it names one, names the same
+        other = _body(theirs_phrase or "")
+        if other and not body & other:
+            return said.strip(), theirs_phrase.strip(" ,;")
+        return None
     theirs = _telling(theirs_phrase, v) if theirs_phrase else set()
     claim_words = {w.lower().strip(".,").removesuffix("'s") for w in claim.split()}
     if theirs and not (mine & {w.lower().strip(".,") for w in theirs_phrase.split()}) and not (theirs & claim_words):

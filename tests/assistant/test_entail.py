@@ -151,6 +151,20 @@ def test_a_stance_the_source_does_not_give_is_not_stated(claim, source):
     assert compare(claim, source.replace(" said", " acknowledged" if "admitted" in claim else " warned")).verdict == "supported"
 
 
+def test_another_body_a_plan_and_part_of_a_month_are_caught():
+    """From dev natural errors: the words of a trade ministry's vice minister given to 'the Foreign Ministry
+    official'; a cut the source says was being planned, told as done; a figure for the first 20 days of a month
+    given as the month's."""
+    src = "Taro Sato, Vice Minister of the International Trade and Industry Ministry, said Japan would weigh GATT action."
+    swap = compare("The Foreign Ministry official said Japan would weigh GATT action.", src)
+    assert swap.verdict == "contradicted" and swap.reason.startswith("attribution")
+    assert compare("The Trade and Industry Ministry official said Japan would weigh GATT action.", src).verdict == "supported"
+    assert compare("The central bank cut its discount rate.", "The central bank was planning to cut its discount rate.").verdict == "not_stated"
+    src = "Korea's trade surplus in the first 20 days of May rose to 1.2 bln dlrs, the ministry said."
+    assert compare("Korea's trade surplus in May rose to 1.2 bln dlrs.", src).verdict == "not_stated"
+    assert compare("Korea's surplus in the first 20 days of May rose to 1.2 bln dlrs.", src).verdict == "supported"
+
+
 def test_opposite_words_about_different_things_are_no_direction_conflict():
     src = "The subcommittee voted to expand the President's authority to block foreign takeovers of U.S. companies."
     assert compare("The subcommittee approved widening the President's power over foreign takeovers.", src).verdict == "supported"
