@@ -17,6 +17,7 @@ order they first appear.
 from __future__ import annotations
 
 import calendar
+import difflib
 import datetime
 import json
 import logging
@@ -274,7 +275,12 @@ def name_found(name: str, haystack: str) -> bool:
         return all(name_found(part, haystack) for part in name.split("-"))
     # multi-word names: every word of length > 2 present ("Robert Lighthizer" vs "Lighthizer")
     parts = [w for w in re.findall(r"[a-z][a-z'’.-]+", low) if len(w) > 2]
-    return bool(parts) and all(p.rstrip(".") in haystack for p in parts) and len(parts) > 1
+    return bool(parts) and all(p.rstrip(".") in haystack or _misspelt(p.rstrip("."), haystack) for p in parts) and len(parts) > 1
+
+
+def _misspelt(word: str, haystack: str) -> bool:
+    """A long word of a name the source misspells by a letter or two ("Coodination" for "Coordination")."""
+    return len(word) >= 7 and bool(difflib.get_close_matches(word, set(re.findall(r"[a-z]{6,}", haystack)), n=1, cutoff=0.9))
 
 
 def _written_out(name: str, text: str) -> bool:

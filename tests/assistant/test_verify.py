@@ -125,11 +125,14 @@ def test_a_quote_led_by_its_story_date_is_supported(sample_assistant, passages):
 
 
 def test_names_read_possessives_hyphens_abbreviations_and_openers():
-    from assistant.verify import names
+    from assistant.verify import name_found, names
 
     assert names("In March the surplus was 1.45 bln dlrs, versus February's 1.32 bln.") == set()
     assert names("The IMF- and World Bank-sponsored meetings open today.") == {"IMF", "World Bank"}
     assert names('He said: "What matters is whether Tokyo acts."') == {"Tokyo"}  # a quoted question word is no name
+    # a source's typo in a long word of a name ("Coodination") does not make the name missing; a short word must match
+    assert name_found("Management and Coordination Agency", "the management and coodination agency said")
+    assert not name_found("Management and Cooperation Agency", "the management and coodination agency said")
     assert "U.S." in names("The U.S., Taiwan's main partner, objected.")
     assert names("Speaking to reporters, the minister said it would fall.") == set()
     assert names("Consequently, exports fell.") == set()
