@@ -558,7 +558,15 @@ def _speaker_swap(claim: str, evidence: str, v: Vocabulary) -> tuple[str, str] |
     claim_words = {w.lower().strip(".,").removesuffix("'s") for w in claim.split()}
     if theirs and not (mine & {w.lower().strip(".,") for w in theirs_phrase.split()}) and not (theirs & claim_words):
         return said.strip(), theirs_phrase.strip()
+    if theirs_phrase and not theirs and _party_named_in(theirs_phrase) and not mine & {w.lower().strip(".,'’s") for w in best.split()}:
+        return said.strip(), theirs_phrase.strip()  # a country's words ("The U.S. warned") given to a named person
     return None
+
+
+def _party_named_in(phrase: str) -> bool:
+    """Is the phrase a party's name and little else ('The U.S.', 'Japan', 'the European Community')?"""
+    words = [w for w in re.findall(r"[\w.'’-]+", phrase) if w.lower() not in ("the", "a")]
+    return 0 < len(words) <= 3 and party_named(" ".join(words)) is not None
 
 
 def _kept_wording(c: Text, e: Text) -> float:

@@ -154,13 +154,17 @@ def test_a_stance_the_source_does_not_give_is_not_stated(claim, source):
 
 def test_another_body_a_plan_and_part_of_a_month_are_caught():
     """From dev natural errors: the words of a trade ministry's vice minister given to 'the Foreign Ministry
-    official'; a cut the source says was being planned, told as done; a figure for the first 20 days of a month
+    official', and a country's warning given to its named trade chief; a cut the source says was being planned, told as done; a figure for the first 20 days of a month
     given as the month's."""
     src = "Taro Sato, Vice Minister of the International Trade and Industry Ministry, said Japan would weigh GATT action."
     swap = compare("The Foreign Ministry official said Japan would weigh GATT action.", src)
     assert swap.verdict == "contradicted" and swap.reason.startswith("attribution")
     assert compare("The Trade and Industry Ministry official said Japan would weigh GATT action.", src).verdict == "supported"
     assert compare("The central bank cut its discount rate.", "The central bank was planning to cut its discount rate.").verdict == "not_stated"
+    src = "The U.S. warned its partners that their surpluses must fall by autumn."
+    named = compare("Trade Representative Jane Roe warned partners that their surpluses must fall by autumn.", src)
+    assert named.verdict == "contradicted" and "The U.S." in named.reason  # a country's words given to a person
+    assert compare("Washington warned partners that their surpluses must fall by autumn.", src).verdict == "supported"
     src = "Korea's trade surplus in the first 20 days of May rose to 1.2 bln dlrs, the ministry said."
     assert compare("Korea's trade surplus in May rose to 1.2 bln dlrs.", src).verdict == "not_stated"
     assert compare("Korea's surplus in the first 20 days of May rose to 1.2 bln dlrs.", src).verdict == "supported"
