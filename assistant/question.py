@@ -75,6 +75,7 @@ _OWNED = re.compile(r"\b(?:gross (?:national|domestic) product|gnp|gdp|(?:trade 
 _PARTNER = re.compile(r"\b(?:surplus(?:es)?|deficits?|trade|exports?|imports?|shipments?)\s+(?:with|to|from)\s+((?:the\s+)?\S+(?:\s+[A-Z]\S*)?)")
 
 
+_PAIR = re.compile(r"\b([A-Z][\w.]*)-([A-Z][\w.]*)\s+(?:trade|surplus|deficit|exports?|imports?|shipments?|commerce)\b")
 _TRADE_FIGURE = re.compile(r"\b(?:surplus(?:es)?|deficits?|trade|exports?|imports?|shipments?)\b", re.IGNORECASE)
 
 
@@ -93,6 +94,14 @@ def _partners_of(sentence: str, before: str) -> set[str]:
     if not nouns:
         return parties_named(before)
     return set().union(*(parties_named(plain[max(0, m.start() - 100):m.end() + 45]) for m in nouns))
+
+
+def _names_side(name: str, text: str) -> bool:
+    """Does the text name this side of a pair ("Sweden": Sweden, Swedish, or another name of its party)?"""
+    party = party_named(name)
+    names = [name] + ([party] if party else [])
+    return any(re.search(rf"\b{re.escape(n.rstrip('.')[:max(4, len(n.rstrip('.')) - 2)])}", text, re.IGNORECASE) for n in names) \
+        or bool(party and party in parties_named(text))
 
 
 def parties_named(text: str) -> set[str]:
@@ -184,6 +193,7 @@ class Ask:
     partners: set = field(default_factory=set)  # the other side of a trade figure ("surplus with the U.S."): named in the answer
     actor: str | None = None  # the party doing what is asked ("how much did France reschedule"): not another party's figure
     counted: str | None = None  # what "how many" counts ("how many ships"): the figure must count it
+    pair: set = field(default_factory=set)  # both sides of "China-Sweden trade": the figure's sentence names both
 
     def speaker_words(self) -> list[str]:
         """The words of the speaker's name that identify them (surnames, not titles)."""
@@ -269,6 +279,8 @@ class Ask:
             return False  # "2.20 stg per share" does not say how many shares were sold
         if self.actor and not self._names_actor(" ".join((sentence, before, title))) and _name_words(sentence) - self.entities:
             return False  # West Germany's rescheduling does not answer how much France rescheduled
+        if self.pair and not all(_names_side(side, f"{before} {sentence}") for side in self.pair):
+            return False  # China-Taiwan trade does not answer a question about China-Sweden trade
         if self.partners and not self.partners & _partners_of(sentence, before):
             return False  # a surplus with the world does not answer a question about the surplus with the U.S.
         said_o = owners(sentence)
@@ -536,6 +548,11 @@ def _figure_ask(ask: Ask, q: str, rules: _Rules) -> Ask:
     ask.measures = [m for m in rules.measures if re.search(rf"\b{m}s?\b", q, re.IGNORECASE)]
     ask.owners = owners(q)
     ask.partners = {p for m in _PARTNER.finditer(q) for p in parties_named(m.group(1))}
+    pair = _PAIR.search(q)
+    if pair:  # "Brazil-Sweden trade": each side is a name of the question, the first its subject
+        ask.pair = {pair.group(1), pair.group(2)}
+        ask.entities = (ask.entities - {f"{pair.group(1)}-{pair.group(2)}".lower()}) | {n.lower() for n in ask.pair}
+        ask.primary = pair.group(1).lower() if ask.primary in (None, f"{pair.group(1)}-{pair.group(2)}".lower()) else ask.primary
     ask.unit = next((n for n, (in_q, _) in rules.units.items() if in_q.search(q)), None)
     ask.duration = bool(re.search(r"\bhow (?:long|many (?:days|weeks|months|years|hours))\b", q, re.I))
     ask.actor = _actor(q)

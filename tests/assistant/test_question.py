@@ -215,6 +215,18 @@ def test_a_figure_must_be_the_asked_partys_and_with_the_asked_partner():
     assert not korea.bears("South Korea's trade surplus -- 4.5 billion dlrs in 1986 -- helped it repay loans from U.S. banks.")
 
 
+def test_a_pair_of_traders_and_a_total_value_are_asked_for():
+    """'China-Sweden trade': a figure of China-Taiwan trade does not answer it; a 'total value' is money, so a
+    percentage does not either."""
+    pair = analyse("What was the total value of Brazil-Sweden trade in 1986?")
+    assert pair.unit == "money" and pair.pair == {"Brazil", "Sweden"}
+    assert pair.bears("Trade between Brazil and Sweden totalled 1.2 billion dlrs in 1986, the Swedish embassy said.")
+    assert pair.bears("Brazil's trade with Sweden totalled 1.2 billion dlrs in 1986.")
+    assert not pair.bears("Trade between Brazil and Argentina totalled 1.2 billion dlrs in 1986.")
+    assert not pair.bears("Brazil and Sweden agreed on a 50 pct rise in trade over six years.")  # no money figure
+    assert analyse("What was the value of the index in May?").unit is None
+
+
 def test_the_quarter_of_a_company_report_and_a_month_named_only_in_the_headline():
     q4 = analyse("What profit did Northrop report for the fourth quarter of 1987?")
     said = "The company said its operating profit for the quarter totaled 100.8 mln dlrs."
