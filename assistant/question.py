@@ -352,6 +352,7 @@ class _Rules:
     outcome: re.Pattern
     not_an_outcome: re.Pattern
     done_when: re.Pattern  # "when did the Senate pass ...": asks when something happened
+    done_what: re.Pattern  # "what came of the proposal?": asks what happened
     to_come: re.Pattern  # "will", "is due to", "wants": what has not happened yet
     continues: re.Pattern
     continued_by: frozenset
@@ -369,7 +370,8 @@ def _rules() -> _Rules:
                   re.compile(data["dates"], ic), re.compile(data["durations"], ic),
                   {m: re.compile(rx, ic) for m, rx in data["measures"].items()},
                   re.compile(data["outcome"]["question"], ic), re.compile(data["outcome"]["not_an_outcome"], ic),
-                  re.compile(data["outcome"]["done_when"], ic), re.compile(data["outcome"]["to_come"], ic),
+                  re.compile(data["outcome"]["done_when"], ic), re.compile(data["outcome"]["done_what"], ic),
+                  re.compile(data["outcome"]["to_come"], ic),
                   re.compile(data["continues"], ic), frozenset(data["continued_by"]),
                   [set(group) for group in data.get("counted_alike", [])])
 
@@ -536,7 +538,10 @@ def analyse(question: str) -> Ask:
             if kind == "yes-no":
                 ask.words = content_words(q)
             return ask
-    return Ask("open", "the answer")
+    done = bool(rules.done_what.search(q))  # "what came of the proposal?": what is still to come does not answer
+    ask = Ask("open", "the outcome" if done else "the answer")
+    ask.done = done
+    return ask
 
 
 def _figure_ask(ask: Ask, q: str, rules: _Rules) -> Ask:

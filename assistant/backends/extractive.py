@@ -122,9 +122,17 @@ class ExtractiveBackend:
         if years:
             # a question about a given year can only rest on passages of, or about, that year
             passages = [p if of_years(p.text, p.published, years) else None for p in passages]
-        sents = _sentences(passages)
         own, _, previous = question.partition(" (following up on: ")
         asks = inherit(analyse_parts(own), previous.removesuffix(")"), own)
+        if self.answer_bearing and any(a.done and a.kind == "open" for a in asks):
+            # "what did the council decide at its September meeting?": a story from before that month cannot report it
+            first = min((f"{d.year:04d}-{d.month:02d}" for d in asked_dates(own) if d.year), default=None)
+            passages = [p if p is None or not p.published or p.published[:7] >= first else None
+                        for p in passages] if first else passages
+            if not any(passages):
+                return Draft([], answerable=False, backend=self.name, missing=["the outcome"],
+                             note=f"no retrieved story is from {first} or later")
+        sents = _sentences(passages)
         focus = frozenset().union(*(a.topic for a in asks if a.kind == "who-said")) if len(asks) == 1 and self.answer_bearing else frozenset()
         before = _previous_sentences(sents)
 

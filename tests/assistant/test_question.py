@@ -540,3 +540,26 @@ def test_each_figure_of_a_multi_part_question_is_its_own(reuters_trade_store, em
     assert rec["split"] == "dev"
     answer = Assistant.from_settings(Settings.load(data_dir=data), embedder=embedder).ask(rec["question"], mode="extractive")
     assert "862" in answer.text and "60 items" in answer.text, answer.text
+
+
+def test_what_came_of_a_dated_meeting_needs_a_story_from_then_or_later(embedder):
+    """A preview cannot report a decision: asked what a meeting in September decided, stories from June refuse."""
+    from assistant.backends.extractive import ExtractiveBackend
+    from assistant.types import Draft, Passage
+
+    preview = ("Malaysia will ask fellow producers to fund more research into new uses for tin. "
+               "The proposal would be presented at a producers' meeting to be held in Kuala Lumpur in September.")
+    report = ("Tin producers meeting in Kuala Lumpur agreed to double their funding for research into new uses "
+              "for the metal, delegates said.")
+    q = "What did the tin producers decide about research funding at their September 1987 meeting in Kuala Lumpur?"
+    assert analyse(q).done and analyse(q).asks == "the outcome"
+    backend = ExtractiveBackend(embedder, extractive_min_score=0.2)
+    june = Passage("c1", "d1", preview, 0, len(preview), 0, title="Malaysia to seek tin research funds", published="1987-06-10")
+    draft = [e for e in backend.stream(q, [june]) if isinstance(e, Draft)][0]
+    assert not draft.answerable and draft.missing == ["the outcome"]
+    sept = Passage("c2", "d2", report, 0, len(report), 0, title="Tin producers double research funds", published="1987-09-18")
+    draft = [e for e in backend.stream(q, [june, sept]) if isinstance(e, Draft)][0]
+    assert draft.answerable and "double their funding" in " ".join(x.text for x in draft.sentences)
+    # 'would be presented' and 'to be held' are still to come: they do not say when something happened
+    when = analyse("When did the producers hold their meeting?")
+    assert when.done and not when.bears("The proposal would be presented at a meeting to be held in September.")
