@@ -279,6 +279,9 @@ class Ask:
             return False  # "2.20 stg per share" does not say how many shares were sold
         if self.actor and not self._names_actor(" ".join((sentence, before, title))) and _name_words(sentence) - self.entities:
             return False  # West Germany's rescheduling does not answer how much France rescheduled
+        if self.actor and party_named(self.actor) and not self._names_actor(sentence) and \
+                parties_named(sentence) - {party_named(self.actor)} - parties_named(" ".join(self.entities)):
+            return False  # Japan's beef quota does not answer how much beef South Korea agreed to import
         if self.pair and not all(_names_side(side, f"{before} {sentence}") for side in self.pair):
             return False  # China-Taiwan trade does not answer a question about China-Sweden trade
         if self.partners and not self.partners & _partners_of(sentence, before):

@@ -217,7 +217,7 @@ def test_a_figure_must_be_the_asked_partys_and_with_the_asked_partner():
 
 def test_a_pair_of_traders_and_a_total_value_are_asked_for():
     """'China-Sweden trade': a figure of China-Taiwan trade does not answer it; a 'total value' is money, so a
-    percentage does not either."""
+    percentage does not either; another country's figure does not answer for the country that acted."""
     pair = analyse("What was the total value of Brazil-Sweden trade in 1986?")
     assert pair.unit == "money" and pair.pair == {"Brazil", "Sweden"}
     assert pair.bears("Trade between Brazil and Sweden totalled 1.2 billion dlrs in 1986, the Swedish embassy said.")
@@ -225,6 +225,10 @@ def test_a_pair_of_traders_and_a_total_value_are_asked_for():
     assert not pair.bears("Trade between Brazil and Argentina totalled 1.2 billion dlrs in 1986.")
     assert not pair.bears("Brazil and Sweden agreed on a 50 pct rise in trade over six years.")  # no money figure
     assert analyse("What was the value of the index in May?").unit is None
+    beef = analyse("How many tonnes of U.S. beef did South Korea agree to import in 1987?")
+    korea = "South Korea lifted its ban on U.S. beef last month."
+    assert not beef.bears("Japan holds its beef imports to a quota of 58,400 tonnes in fiscal 1987.", before=korea)
+    assert beef.bears("Seoul agreed to import 14,500 tonnes of U.S. beef in 1987, officials said.", before=korea)
 
 
 def test_the_quarter_of_a_company_report_and_a_month_named_only_in_the_headline():
