@@ -194,6 +194,7 @@ class Ask:
     actor: str | None = None  # the party doing what is asked ("how much did France reschedule"): not another party's figure
     counted: str | None = None  # what "how many" counts ("how many ships"): the figure must count it
     pair: set = field(default_factory=set)  # both sides of "China-Sweden trade": the figure's sentence names both
+    parties: set = field(default_factory=set)  # the parties the question names ("New York" names the United States)
 
     def speaker_words(self) -> list[str]:
         """The words of the speaker's name that identify them (surnames, not titles)."""
@@ -216,9 +217,9 @@ class Ask:
         if self.entities and not self.entities & _name_words(" ".join((sentence, before, title, passage))):
             return False  # a figure or date about someone else
         near = " ".join((sentence, before, title))
-        if self.primary and self.primary not in _name_words(near) and not spelled_out(self.primary, near):
-            return False  # Conoco's figure does not answer a question about Exxon
-        if self.primary and self.primary not in _name_words(sentence) and _COMPANY.search(sentence):
+        if self.primary and not {self.primary, self.primary + "s"} & _name_words(near) and not spelled_out(self.primary, near):
+            return False  # Conoco's figure does not answer a question about Exxon ("Colombians" do name the Colombian)
+        if self.primary and not {self.primary, self.primary + "s"} & _name_words(sentence) and _COMPANY.search(sentence):
             return False  # nor does it when a sentence about Exxon came before: the sentence names its own company
         if self.outcome and rules.not_an_outcome.search(sentence):
             return False  # what was promised or forecast is not what happened
@@ -280,7 +281,7 @@ class Ask:
         if self.actor and not self._names_actor(" ".join((sentence, before, title))) and _name_words(sentence) - self.entities:
             return False  # West Germany's rescheduling does not answer how much France rescheduled
         if self.actor and party_named(self.actor) and not self._names_actor(sentence) and \
-                parties_named(sentence) - {party_named(self.actor)} - parties_named(" ".join(self.entities)):
+                parties_named(sentence) - {party_named(self.actor)} - self.parties:
             return False  # Japan's beef quota does not answer how much beef South Korea agreed to import
         if self.pair and not all(_names_side(side, f"{before} {sentence}") for side in self.pair):
             return False  # China-Taiwan trade does not answer a question about China-Sweden trade
@@ -556,6 +557,7 @@ def _figure_ask(ask: Ask, q: str, rules: _Rules) -> Ask:
     ask.measures = [m for m in rules.measures if re.search(rf"\b{m}s?\b", q, re.IGNORECASE)]
     ask.owners = owners(q)
     ask.partners = {p for m in _PARTNER.finditer(q) for p in parties_named(m.group(1))}
+    ask.parties = parties_named(q)
     pair = _PAIR.search(q)
     if pair:  # "Brazil-Sweden trade": each side is a name of the question, the first its subject
         ask.pair = {pair.group(1), pair.group(2)}

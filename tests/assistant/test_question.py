@@ -225,6 +225,12 @@ def test_a_pair_of_traders_and_a_total_value_are_asked_for():
     assert not pair.bears("Trade between Brazil and Argentina totalled 1.2 billion dlrs in 1986.")
     assert not pair.bears("Brazil and Sweden agreed on a 50 pct rise in trade over six years.")  # no money figure
     assert analyse("What was the value of the index in May?").unit is None
+    # "at what price/coupon ... were they priced" asks for figures; "Colombians" names the Colombian coffee asked about
+    terms = analyse("At what conversion price and coupon were Acme Corp's 100 mln dlr debentures priced?")
+    assert terms.kind == "how-much" and not terms.bears("Acme Corp said it filed for a 100 mln dlr convertible debenture offering.".replace("100 mln dlr ", ""))
+    coffee = analyse("At what price did Colombian coffee sell in New York on April 7, 1987?")
+    assert coffee.bears("Colombians sold for 108.50 cents a lb in New York, dealers said.", published="1987-04-07")
+    assert analyse("At what point did the talks collapse?").kind == "open"
     beef = analyse("How many tonnes of U.S. beef did South Korea agree to import in 1987?")
     korea = "South Korea lifted its ban on U.S. beef last month."
     assert not beef.bears("Japan holds its beef imports to a quota of 58,400 tonnes in fiscal 1987.", before=korea)
