@@ -109,6 +109,11 @@ class Vocabulary:
         return any(pair <= left | right and pair & left and pair & right for pair in self.converses)
 
 
+def stemmer():
+    """The Snowball English stemmer the rules compare words with."""
+    return _stemmer()
+
+
 @lru_cache(maxsize=1)
 def _stemmer():
     import Stemmer
@@ -558,7 +563,10 @@ def _speaker_swap(claim: str, evidence: str, v: Vocabulary) -> tuple[str, str] |
     claim_words = {w.lower().strip(".,").removesuffix("'s") for w in claim.split()}
     if theirs and not (mine & {w.lower().strip(".,") for w in theirs_phrase.split()}) and not (theirs & claim_words):
         return said.strip(), theirs_phrase.strip()
-    if theirs_phrase and not theirs and _party_named_in(theirs_phrase) and not mine & {w.lower().strip(".,'’s") for w in best.split()}:
+    in_best = {w.lower().strip(".,'’s") for w in best.split()}
+    surname = re.findall(r"[A-Z][\w'’-]+", said)[-1:]  # "... Clayton Yeutter": a person named by an alias of a party is still named
+    if theirs_phrase and not theirs and _party_named_in(theirs_phrase) and not mine & in_best \
+            and not {w.lower() for w in surname} & in_best:
         return said.strip(), theirs_phrase.strip()  # a country's words ("The U.S. warned") given to a named person
     return None
 

@@ -34,11 +34,12 @@ from ingest.sentences import split_sentences
 from ingest.settings import AnswerSettings
 
 from . import entail
-from .scoring import content_words, of_years, sentence_score, spelled_out, years_in
+from .scoring import STOPWORDS, content_words, of_years, sentence_score, spelled_out, years_in
 from .types import Answer, AnswerSentence, Citation, Draft, Passage, day_words
 
 log = logging.getLogger(__name__)
 
+_CONTENT = re.compile(r"[a-z][a-z'-]*[a-z]{2}")  # a content word's candidates: three letters or more
 _NUMBER = re.compile(r"(?:\d+[ -])?\d+/\d+|\d+(?:[.,]\d+)*")  # "7 3/4" and "7-1/4" are one number each
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’.-]*(?:\s+[A-Z][a-zA-Z'’.-]*)*")
 _GENERIC = {
@@ -377,6 +378,9 @@ class Verifier:
         good = [x for x in close if not x.conflicts]
         if good and not missing:
             x = max(good, key=lambda x: x.similarity)
+            few = self._few_words(claim, passages, x.similarity)
+            if few:
+                return Judgement("not_stated", x.n, x.span, few)
             return Judgement("supported", x.n, x.span, "facts found in a close span")
         hedged = [x for x in close if x.verdict == "not_stated"]
         if hedged:
@@ -386,6 +390,18 @@ class Verifier:
             x = max(close, key=lambda x: x.similarity)
             return Judgement("not_stated", x.n, x.span, f"not in the passages: {', '.join(sorted(missing))}")
         return Judgement("not_stated", reason="no passage says it")
+
+    def _few_words(self, claim: str, passages: list[Passage], similarity: float) -> str:
+        """Why a claim is not stated though a span is close: its passages hold too few of its content words
+        ("Japan must stop dumping chips in third countries" against a passage about output cuts). Empty when fine."""
+        if similarity >= self.settings.words_check_below:
+            return ""
+        stem = entail.stemmer().stemWord
+        mine = {stem(w) for w in _CONTENT.findall(claim.lower()) if w not in STOPWORDS}
+        theirs = {stem(w) for p in passages for w in _CONTENT.findall(f"{p.text} {p.title or ''}".lower())}
+        share = len(mine & theirs) / len(mine) if mine else 1.0
+        return f"words: the passages hold {len(mine & theirs)} of its {len(mine)} content words" \
+            if share < self.settings.min_words_shared else ""
 
     def supports(self, sentence: str, passages: list[Passage]) -> bool:
         """Do these passages, together, support the sentence (facts found, a close span, no contradiction)?"""
@@ -456,6 +472,8 @@ class Verifier:
             return None
         good = [x for x in sups if x.similarity >= self.min_support and not x.conflicts]
         ok = bool(good) and not union_missing
+        if ok and self._few_words(s.text, [passages[x.n - 1] for x in sups], max(x.similarity for x in good)):
+            ok = False  # its passages hold too few of its words (a close topic is not a stated claim)
         if not ok:
             # small models often cite the neighbour of the right passage: if
             # another retrieved passage fully supports the sentence, cite it instead

@@ -104,6 +104,8 @@ class AnswerSettings(BaseModel):
     min_relevance: float = Field(0.42, ge=0, le=1, description="verifier: an answer whose best sentence scores below this against the question is refused")
     recite_min_support: float = Field(0.6, ge=0, le=1, description="verifier: another passage must support a miscited sentence this well to be cited instead")
     citation_margin: float = Field(0.1, ge=0, le=1, description="verifier: keep a citation supporting within this of the best one")
+    min_words_shared: float = Field(0.3, ge=0, le=1, description="verifier: a sentence whose content words its passages hold less than this share of is not stated ...")
+    words_check_below: float = Field(0.65, ge=0, le=1, description="verifier: ... unless its closest span is at least this similar")
     show_flagged: bool = Field(False, description="show unsupported sentences flagged instead of dropping them")
     score_weights: tuple[float, float, float] = Field(
         (0.6, 0.25, 0.15), description="sentence score = weights . (cosine to the question, share of question words, the same counting headline/outlet/date)")
