@@ -17,8 +17,8 @@ order they first appear.
 from __future__ import annotations
 
 import calendar
-import difflib
 import datetime
+import difflib
 import json
 import logging
 import re
@@ -57,6 +57,7 @@ _MONTH = (r"(Jan(?:uary|\.)?|Feb(?:ruary|\.)?|March|Mar\.|April|Apr\.|May|June|J
 _MONTH_DAY = re.compile(rf"\b{_MONTH}(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?![,.]?\d)(?!\s*(?:pct|percent|%|mln|bln)))?")
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b")
 _DAY_MONTH_ANY_CASE, _MONTH_DAY_ANY_CASE = (re.compile(x.pattern, re.I) for x in (_DAY_MONTH, _MONTH_DAY))
+_MAY_AS_MONTH = re.compile(r"(?:\b(?:in|since|until|by|of|last|next|early|late|mid|from|through|to|between|and)[\s-]+)$", re.I)
 _DAY_ORDINALS = {w: n for n, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth "
     "sixteenth seventeenth eighteenth nineteenth twentieth".split(), 1)} | {"thirtieth": 30}
@@ -71,7 +72,6 @@ def _ordinal_days(text: str) -> list[tuple[int, int]]:
         if 1 <= day <= 31:
             out.append((_month(m.group(3)), day))
     return out
-_MAY_AS_MONTH = re.compile(r"(?:\b(?:in|since|until|by|of|last|next|early|late|mid|from|through|to|between|and)[\s-]+)$", re.I)
 
 
 def _month(word: str) -> int:
@@ -478,7 +478,8 @@ class Verifier:
             # small models often cite the neighbour of the right passage: if
             # another retrieved passage fully supports the sentence, cite it instead
             others = [self.support(s.text, n, passages[n - 1], svec, *by_n[n]) for n in by_n if n not in valid]
-            best = max((x for x in others if not x.missing and not x.conflicts), key=lambda x: x.similarity, default=None)
+            best = max((x for x in others if not x.missing and not x.conflicts
+                        and not self._few_words(s.text, [passages[x.n - 1]], x.similarity)), key=lambda x: x.similarity, default=None)
             if best is not None and best.similarity >= max(self.min_support, self.settings.recite_min_support):
                 sups, ok = [best], True
                 tally.repaired += 1
