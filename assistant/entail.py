@@ -71,7 +71,7 @@ class Vocabulary:
     converses: set[frozenset[str]]
     reporting: tuple[str, ...]
     titles: set[str]
-    stances: list[set[str]]  # reporting verbs that say more than 'said' (admitted, warned), by group
+    stances: list[tuple[set[str], set[str]]]  # reporting verbs that say more than 'said' (admitted), and what a source may say instead
 
     @classmethod
     def load(cls, *extra: Path) -> Vocabulary:
@@ -101,7 +101,8 @@ class Vocabulary:
             prepositions=set(data["prepositions"]), passive=set(data["passive"]), lemmas=data["lemmas"],
             reporting=tuple(data.get("reporting", [])), titles={w.lower() for w in data.get("speaker_titles", [])},
             converses={frozenset(stem(data["lemmas"].get(w, w)) for w in pair) for pair in data.get("converses", [])},
-            stances=[{stem(w) for w in group} for group in data.get("stance_verbs", [])],
+            stances=[({stem(w) for w in g["claim"]}, {stem(w) for w in g["claim"] + g.get("also_in_source", [])})
+                     for g in ({"claim": g} if isinstance(g, list) else g for g in data.get("stance_verbs", []))],
         )
 
     def converse(self, left: set[str], right: set[str]) -> bool:
@@ -406,9 +407,9 @@ def compare(claim: str, evidence: str, vocab: Vocabulary | None = None) -> Verdi
         return Verdict("not_stated", f"period: the source gives only {part.group(0)}", part.group(0))
 
     # stance: the claim has a speaker admit or warn where the span only says so
-    for group in v.stances:
-        mine = {s for s in c.content & group if s not in c.negated}
-        if mine and not e.content & group:
+    for said, heard in v.stances:
+        mine = {s for s in c.content & said if s not in c.negated}
+        if mine and not e.content & heard:
             return Verdict("not_stated", f"stance: the claim says '{c.word(sorted(mine)[0])}', the source does not", sorted(mine)[0])
 
     # modality: the span only says it may / is planned to happen

@@ -49,6 +49,7 @@ _GENERIC = {
     "April", "May", "June", "July", "August", "September", "October", "November", "December", "President",
     "Minister", "Prime", "Secretary", "Representative", "Trade", "I", "No", "Yes", "There", "Some", "Other",
     "What", "Which", "Who", "Where", "Why", "How", "We", "Our", "My", "You", "Your", "If", "Unless", "Although",
+    "Certain", "Several", "Many", "Most", "Few", "Each", "Every", "All", "Any", "Such",
 }
 ALIASES_FILE = Path(__file__).with_name("data") / "aliases.json"
 
@@ -271,6 +272,9 @@ def name_found(name: str, haystack: str) -> bool:
         base = low.removesuffix(suffix)
         if base != low and len(base) >= 4 and " " not in low and re.search(rf"(?<![a-z0-9]){re.escape(base)}", haystack):
             return True
+    # a country's name for its people's or language's ("Germany" / "West German", "Korea" / "Korean")
+    if " " not in low and len(low) >= 5 and re.search(rf"(?<![a-z0-9]){re.escape(low[:-1])}(?:s|n|ns|ian|ians|ese)?(?![a-z])", haystack):
+        return True
     # a compound of names: each found ("U.S.-Japan" where the passage names the United States and Japan)
     if re.fullmatch(r"[A-Z][\w.]*(?:-[A-Z][\w.]*)+", name):
         return all(name_found(part, haystack) for part in name.split("-"))

@@ -156,6 +156,10 @@ def test_contractions_and_quoted_negations_are_caught(claim, source):
     ("The minister pressed Seoul to open its beef market.", "The minister urged Seoul to open its beef market."),
     ("The lobby called on Congress to impose quotas.", "The lobby urged Congress to impose quotas."),
     ("Purchases so far may come close to that amount.", "Purchases to date may not be far short of that amount."),
+    ("Members should refrain from adding new barriers.", "Members should not add new barriers."),
+    ("Curbs had deprived British firms of orders.", "Curbs had denied British firms orders."),
+    ("He warned of failing to remove barriers.", "He warned that failure to remove barriers would hurt."),
+    ("The package is having little effect on the surplus.", "The package is not having much impact on the surplus."),
 ])
 def test_idiomatic_negations_and_requests_stay_supported(claim, source):
     assert compare(claim, source).verdict == "supported"
@@ -170,6 +174,10 @@ def test_a_stance_the_source_does_not_give_is_not_stated(claim, source):
     v = compare(claim, source)
     assert v.verdict == "not_stated" and v.reason.startswith("stance")
     assert compare(claim, source.replace(" said", " acknowledged" if "admitted" in claim else " warned")).verdict == "supported"
+    # a source that 'recognises' supports 'acknowledges'; a claim's own 'recognised' needs no stance in the source
+    assert compare("He said the U.S. acknowledges the need to adapt.", "He said the U.S. recognises the need to adapt.").verdict == "supported"
+    assert not compare("They called for internationally recognized rules.",
+                       "They called for internationally agreed rules.").reason.startswith("stance")
 
 
 def test_another_body_a_plan_and_part_of_a_month_are_caught():

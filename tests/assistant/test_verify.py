@@ -133,6 +133,9 @@ def test_names_read_possessives_hyphens_abbreviations_and_openers():
     # a source's typo in a long word of a name ("Coodination") does not make the name missing; a short word must match
     assert name_found("Management and Coordination Agency", "the management and coodination agency said")
     assert not name_found("Management and Cooperation Agency", "the management and coodination agency said")
+    assert name_found("Germany", "total west german exports fell") and name_found("Korea", "korean exports rose")
+    assert not name_found("Germany", "exports to gerona fell")
+    assert names("Certain officials at Danish plants said so.") == {"Danish"}  # a determiner opening the sentence is no name
     assert "U.S." in names("The U.S., Taiwan's main partner, objected.")
     assert names("Speaking to reporters, the minister said it would fall.") == set()
     assert names("Consequently, exports fell.") == set()
