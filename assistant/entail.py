@@ -90,7 +90,7 @@ class Vocabulary:
                     data[key].update(value)
                 else:
                     data[key] = data[key] + value
-        stem = _stemmer().stemWord
+        stem = stemmer().stemWord
         cues = lambda xs: sorted({tuple(x.lower().split()) for x in xs}, key=len, reverse=True)  # noqa: E731
         return cls(
             negation=cues(data["negation"]), not_negation=cues(data["not_negation"]), hedges=cues(data["hedges"]),
@@ -110,13 +110,9 @@ class Vocabulary:
         return any(pair <= left | right and pair & left and pair & right for pair in self.converses)
 
 
+@lru_cache(maxsize=1)
 def stemmer():
     """The Snowball English stemmer the rules compare words with."""
-    return _stemmer()
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
     import Stemmer
 
     return Stemmer.Stemmer("english")
@@ -167,7 +163,7 @@ class Text:
         self.tokens = [t.lower().replace("’", "'") for t in raw]
         self.names = [t.removesuffix("'s") for t in self.tokens]  # "tokyo's" names Tokyo
         self.capital = [k > 0 and t[0].isupper() for k, t in enumerate(raw)]  # names, not the word a cue covers
-        stem = _stemmer().stemWord
+        stem = stemmer().stemWord
         self.stems = [stem(vocab.lemmas.get(t, t)) for t in self.tokens]
         self.negated = self._scoped(vocab.negation, vocab)  # stem -> cue
         self.cue_at = self.negation_positions(vocab)

@@ -118,6 +118,13 @@ def dates(text: str, any_case: bool = False) -> set[tuple[int, int | None]]:
     return out | set(_ordinal_days(text))
 
 
+@lru_cache(maxsize=512)  # a passage is checked against every sentence that cites it
+def _content_stems(text: str) -> frozenset[str]:
+    """The Snowball stems of a text's content words (three letters or more, stopwords left out)."""
+    stem = entail.stemmer().stemWord
+    return frozenset(stem(w) for w in _CONTENT.findall(text.lower()) if w not in STOPWORDS)
+
+
 @lru_cache(maxsize=256)  # a passage is checked against every sentence that cites it
 def _stated_dates(passage_text: str, published) -> tuple[frozenset, frozenset]:
     """(the dates, the months) a passage gives: its own, any case, its publication day, and stated periods' months."""
@@ -400,9 +407,8 @@ class Verifier:
         ("Japan must stop dumping chips in third countries" against a passage about output cuts). Empty when fine."""
         if similarity >= self.settings.words_check_below:
             return ""
-        stem = entail.stemmer().stemWord
-        mine = {stem(w) for w in _CONTENT.findall(claim.lower()) if w not in STOPWORDS}
-        theirs = {stem(w) for p in passages for w in _CONTENT.findall(f"{p.text} {p.title or ''}".lower())}
+        mine = _content_stems(claim)
+        theirs = frozenset().union(*(_content_stems(f"{p.text} {p.title or ''}") for p in passages))
         share = len(mine & theirs) / len(mine) if mine else 1.0
         return f"words: the passages hold {len(mine & theirs)} of its {len(mine)} content words" \
             if share < self.settings.min_words_shared else ""
