@@ -36,6 +36,7 @@ _STOP = {"the", "a", "an", "it", "its", "is", "are", "was", "were", "be", "been"
          "also", "yet", "any", "so"}
 _CONTRACTION = re.compile(r"\b(ca|wo|[A-Za-z]+)n['’]t\b", re.IGNORECASE)  # can't, won't, didn't, isn't ...
 _APPROX = {"a", "an", "about", "around", "estimated", "some", "roughly", "nearly", "almost", "just", "only"}
+REWORDED_NEAR = 6  # tokens: a word of negative sense this close to a word the other text negates rewords the negation
 NEAR = 4  # tokens: a negation this close to a word in the other text covers it too ("did not think it made" / "thought it did not make")
 ROLE_OVERLAP = 0.6  # share of the claim's content words a span sentence must hold to show a role swap
 SWAP_WORDING = 0.9  # and how much of the claim must be that sentence's wording, party names aside (names moved, nothing restructured)
@@ -72,6 +73,7 @@ class Vocabulary:
     reporting: tuple[str, ...]
     titles: set[str]
     stances: list[tuple[set[str], set[str]]]  # reporting verbs that say more than 'said' (admitted), and what a source may say instead
+    negative_sense: set[str]  # stems of words whose meaning holds a negation ("confidential", "against")
 
     @classmethod
     def load(cls, *extra: Path) -> Vocabulary:
@@ -103,6 +105,7 @@ class Vocabulary:
             converses={frozenset(stem(data["lemmas"].get(w, w)) for w in pair) for pair in data.get("converses", [])},
             stances=[({stem(w) for w in g["claim"]}, {stem(w) for w in g["claim"] + g.get("also_in_source", [])})
                      for g in ({"claim": g} if isinstance(g, list) else g for g in data.get("stance_verbs", []))],
+            negative_sense={stem(w.lower()) for w in data.get("negative_sense", [])},
         )
 
     def converse(self, left: set[str], right: set[str]) -> bool:
@@ -193,7 +196,8 @@ class Text:
             cue = self._cue_at(i, vocab.negation)
             if cue and not self._before_number(cue, i + len(cue)):
                 out.update(range(i, i + len(cue)))
-                self.n_negations += 1
+                if cue != ("nor",) or "neither" not in self.tokens[:i]:  # "neither ignored nor forgotten" is one negation
+                    self.n_negations += 1
             i += len(cue) if cue else 1
         return out
 
@@ -235,6 +239,9 @@ class Text:
                     out.setdefault(self.stems[j], " ".join(cue))
                     seen += 1
                 j += 1
+            if seen and j + 1 < len(self.tokens) and self.tokens[j] in ("or", "nor") and self.tokens[j + 1] not in _STOP \
+                    and self.tokens[j + 1][0].isalpha() and not self.capital[j + 1]:
+                out.setdefault(self.stems[j + 1], " ".join(cue))  # "cannot be ignored or forgotten": both words
             i += len(cue)
         return out
 
@@ -352,8 +359,10 @@ def compare(claim: str, evidence: str, vocab: Vocabulary | None = None) -> Verdi
         for stem, cue in a.negated.items():
             # the same negation, elsewhere: near the word, or as many negations on both sides ("no figures were given" /
             # "figures were not provided"); an added or dropped negation changes the count
-            moved = b.n_negations >= a.n_negations and (b.negation_near(stem, v) or b.n_negations == a.n_negations)
-            if stem in b.content and stem not in b.negated and not moved:
+            near = b.negation_near(stem, v)
+            moved = b.n_negations >= a.n_negations and (near or b.n_negations == a.n_negations) \
+                or near and b.n_negations + _reworded_count(b, a, v) >= a.n_negations  # "meaningless" counts as "not mean"
+            if stem in b.content and stem not in b.negated and not moved and not _reworded_negation(stem, b, a, v):
                 if not _antonym_flip(stem, a, b, v):
                     return Verdict("contradicted", f"polarity: {how} '{stem}' ({cue})", stem)
 
@@ -624,6 +633,38 @@ def _same_object(c: Text, in_c: set[str], e: Text, in_e: set[str], skip: set[str
     """Opposite words far apart in the two texts are about different things ('approved widening X' / 'block Y'):
     a direction conflict needs a content word shared near both."""
     return bool(_context(c, in_c, skip) & _context(e, in_e, skip))
+
+
+_NEGATING_PREFIXES = ("un", "non", "in", "im", "ir", "il", "dis")
+
+
+def _negating_affix(t: str) -> str | None:
+    """The stem a word negates by its prefix or its suffix -less ("unresolved": 'resolv', "meaningless": 'mean')."""
+    word = stemmer().stemWord
+    if t.endswith("less") and len(t) > 7:
+        return word(t[:-4])
+    p = next((p for p in _NEGATING_PREFIXES if t.startswith(p) and len(t) > len(p) + 3), None)
+    return word(t[len(p):].lstrip("-")) if p else None
+
+
+def _reworded_count(b: Text, a: Text, v: Vocabulary) -> int:
+    """Negations ``b`` says in words ``a`` does not use: negative-sense words, and words negated by an affix whose
+    stem ``a`` holds."""
+    theirs = set(a.stems)
+    return sum(1 for t, s in zip(b.tokens, b.stems) if (s in v.negative_sense and s not in theirs)
+               or (s not in theirs and _negating_affix(t) in a.content))
+
+
+def _reworded_negation(stem: str, b: Text, a: Text, v: Vocabulary) -> bool:
+    """Does ``b`` say the negation ``a`` puts on this word in other words: a word of negative sense near it that
+    ``a`` does not use ("is not being made public" / "is being kept confidential"), or the word with a negating
+    prefix or the suffix -less ("was not resolved" / "unresolved")? An edit that only adds or drops "not" leaves no such word."""
+    theirs = set(a.stems)
+    lexical = [k for k, s in enumerate(b.stems) if s in v.negative_sense and s not in theirs and s != stem]
+    spots = [k for k, s in enumerate(b.stems) if s == stem]
+    if any(abs(k - j) <= REWORDED_NEAR for k in spots for j in lexical):
+        return True
+    return any(_negating_affix(t) == stem for t in b.tokens)  # "doesn't mean anything" / "meaningless"
 
 
 def _antonym_flip(stem: str, a: Text, b: Text, v: Vocabulary) -> bool:

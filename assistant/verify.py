@@ -202,7 +202,9 @@ def source_numbers(text: str) -> set[str]:
 
 _OPENERS = {"Below", "Above", "Consequently", "Meanwhile", "Separately", "Overall", "Instead", "Still", "Yet", "Thus", "Hence",
             "Moreover", "Furthermore", "Besides", "Later", "Earlier", "Today", "Yesterday", "Asked", "Nevertheless", "Nonetheless",
-            "Altogether", "Elsewhere", "Otherwise", "Similarly", "Likewise", "Previously", "Currently", "Recently", "Last", "Next"}
+            "Altogether", "Elsewhere", "Otherwise", "Similarly", "Likewise", "Previously", "Currently", "Recently", "Last", "Next",
+            "For", "With", "From", "By", "Of", "To", "Since", "During", "Despite", "Through", "Until", "Without", "Among",
+            "Between", "Against", "Over", "Unlike", "Like", "Given"}  # prepositions opening a sentence
 
 
 def _name_word(w: str) -> str:
@@ -219,8 +221,8 @@ def _opener(word: str, rest: str) -> bool:
     """A capitalised sentence opener that is no name: a connective, 'Speaking to ...', 'Consequently, ...'."""
     if word in _OPENERS:
         return True
-    if re.fullmatch(r"[A-Z][a-z]+ing", word):
-        return bool(_PARTICIPLE_NEXT.match(rest))
+    if re.fullmatch(r"[A-Z][a-z]+ing", word):  # "Citing officials, ...", not "Boeing said" or "Boeing shares fell"
+        return bool(_PARTICIPLE_NEXT.match(rest)) or bool(re.match(r"\s+[a-z]", rest) and not _SUBJECT_NEXT.match(rest))
     if re.fullmatch(r"[A-Z][a-z]+ed", word):
         return bool(re.match(r"\s*by\b", rest))  # "Prompted by ..."
     return bool(re.fullmatch(r"[A-Z][a-z]+ly", word)) and rest.lstrip().startswith(",")
@@ -287,7 +289,9 @@ def name_found(name: str, haystack: str) -> bool:
         return all(name_found(part, haystack) for part in name.split("-"))
     # multi-word names: every word of length > 2 present ("Robert Lighthizer" vs "Lighthizer")
     parts = [w for w in re.findall(r"[a-z][a-z'’.-]+", low) if len(w) > 2]
-    return bool(parts) and all(p.rstrip(".") in haystack or _misspelt(p.rstrip("."), haystack) for p in parts) and len(parts) > 1
+    return bool(parts) and len(parts) > 1 and all(p.rstrip(".") in haystack or _misspelt(p.rstrip("."), haystack)
+                                                  or (p.endswith(_DEMONYM_ENDINGS) and name_found(p, haystack)) for p in parts)
+    # ("Japanese Prime Minister Yasuhiro Nakasone" where the passage has "Japan's Prime Minister Yasuhiro Nakasone")
 
 
 def _misspelt(word: str, haystack: str) -> bool:

@@ -166,6 +166,43 @@ def test_idiomatic_negations_and_requests_stay_supported(claim, source):
 
 
 @pytest.mark.parametrize("claim, source", [
+    # the negation said in other words: a word of negative sense near the negated word, a prefix, the suffix -less
+    ("The buyer's identity is being kept confidential.", "The buyer's identity is not being made public."),
+    ("The firm had decided, for now, against accepting the bid.", "The firm had decided for now not to accept the bid."),
+    ("He rejected the suggestion that the government wanted the deal for unfair access.",
+     "He denied the government wanted the deal for unfair access."),
+    ("The dispute over rice remains unresolved.", "The dispute over rice has not been resolved."),
+    ("The status is meaningless; it only means Poland is treated no worse than others.",
+     "The status doesn't mean anything, only that Poland will not be treated worse than others."),
+    ("Their currencies have risen less than the yen.", "Their currencies have not risen as much as the yen."),
+    ("Farm lobbies carry little political weight.", "Farm lobbies are politically weak."),
+    # 'neither ... nor' is one negation, and a negation covers both words of 'X or Y'
+    ("The decisions could be neither ignored nor forgotten.", "The decisions cannot be ignored or forgotten."),
+    # 'not merely' and 'not without' negate nothing
+    ("The government was not merely holding its gains but cutting unemployment.",
+     "The government was holding its gains and cutting unemployment."),
+    ("Repayment would require a cooperative stand by its partners.",
+     "Repayment would come, but not without a cooperative stand by its partners."),
+    # a chance is itself tentative
+    ("Japan had little chance of reacting fast enough to avert the tariffs.",
+     "There was little chance Japan could react quickly enough to avert the tariffs."),
+])
+def test_negations_said_in_other_words_stay_supported(claim, source):
+    assert compare(claim, source).verdict == "supported"
+
+
+@pytest.mark.parametrize("claim, source", [
+    # an edit that adds or drops "not" leaves no reworded negation behind, near the word or far from it
+    ("The dispute over rice has been resolved.", "The dispute over rice has not been resolved."),
+    ("The firm had decided to accept the bid, and the talks remained far apart.",
+     "The firm had decided not to accept the bid, and the talks remained far apart."),
+    ("The buyer's identity is being made public.", "The buyer's identity is not being made public."),
+])
+def test_a_dropped_negation_is_still_caught(claim, source):
+    assert compare(claim, source).verdict == "contradicted"
+
+
+@pytest.mark.parametrize("claim, source", [
     ("Officials admitted Japan was cutting output.", "Officials said Japan was cutting output."),
     ("The minister warned Europe that debt payments may stop.", "The minister said debt payments may stop."),
 ])

@@ -135,11 +135,16 @@ def test_names_read_possessives_hyphens_abbreviations_and_openers():
     assert not name_found("Management and Cooperation Agency", "the management and coodination agency said")
     assert name_found("Germany", "total west german exports fell") and name_found("Korea", "korean exports rose")
     assert not name_found("Germany", "exports to gerona fell")
+    assert name_found("Japanese Yasuhiro Nakasone", "japan's prime minister yasuhiro nakasone said")  # a demonym in a name
+    assert not name_found("Korean Yasuhiro Nakasone", "japan's prime minister yasuhiro nakasone said")
     assert names("Certain officials at Danish plants said so.") == {"Danish"}  # a determiner opening the sentence is no name
     assert "U.S." in names("The U.S., Taiwan's main partner, objected.")
     assert names("Speaking to reporters, the minister said it would fall.") == set()
     assert names("Consequently, exports fell.") == set()
     assert names("Beijing has said no.") == {"Beijing"}
+    assert names("For January and February combined, the surplus was 1.1 bln dlrs.") == set()  # a preposition opens it
+    assert names("Citing administration officials, the paper said so.") == set()
+    assert names("Boeing shares fell.") == {"Boeing"} and names("Boeing said so.") == {"Boeing"}
 
 
 def test_a_sentence_quoted_word_for_word_is_its_own_support(embedder):
