@@ -194,6 +194,16 @@ def numbers(text: str) -> set[str]:
 _SPELLED = {w: _norm_number(str(x)) for w, x in entail.SPELLED_NUMBERS.items()}  # "two" -> "2", "half" -> "0.5"
 
 
+_SPELLED_FIGURE = re.compile(rf"\b({'|'.join(w for w in _SPELLED if ' ' not in w)})[\s-]+(?:pct|percent|per cent|percentage|"
+                             r"billion|bln|million|mln|trillion|dlrs?|dollars?|yen|tonnes?|tons?|points?|cents?|marks?|"
+                             r"francs?|stg|pounds?|lire|barrels?|bushels?)\b", re.I)
+
+
+def claim_numbers(text: str) -> set[str]:
+    """The figures a claim states, spelled ones before a unit too ("the one pct forecast" states 1)."""
+    return numbers(text) | {_SPELLED[m.group(1).lower()] for m in _SPELLED_FIGURE.finditer(text)}
+
+
 def source_numbers(text: str) -> set[str]:
     """The numbers a source states, spelled ones too ("two pct" states 2): a claim's figure is looked up here."""
     return (numbers(text) | {_SPELLED[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _SPELLED}
@@ -359,7 +369,7 @@ class Verifier:
         hay = " ".join(filter(None, [passage.text, passage.title, passage.source, passage.published, dated])).lower()
         hay_numbers = source_numbers(" ".join(filter(None, [passage.text, passage.title, passage.published, dated])))
         quoted = len(sentence) > 20 and plain(sentence).rstrip(".") in plain(passage.text)  # the passage's own words
-        missing = [] if quoted else [x for x in numbers(sentence) if x not in hay_numbers]
+        missing = [] if quoted else [x for x in claim_numbers(sentence) if x not in hay_numbers]
         missing += [] if quoted else [x for x in names(sentence) if not name_found(x, hay) and not _written_out(x, passage.text)]
         missing += [] if quoted else missing_dates(sentence, " ".join(filter(None, [passage.text, passage.title])), day)
         sims = span_vecs @ sentence_vec if len(spans) else np.zeros(0)

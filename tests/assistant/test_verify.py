@@ -124,6 +124,14 @@ def test_a_quote_led_by_its_story_date_is_supported(sample_assistant, passages):
     assert not ans.refused and len(ans.sentences) == 1, ans.notes
 
 
+def test_a_spelled_figure_before_a_unit_is_checked_like_digits():
+    from assistant.verify import claim_numbers, source_numbers
+
+    assert claim_numbers("It beat the one pct forecast; a two billion franc tranche.") == {"1", "2"}
+    assert claim_numbers("One of the two sides agreed.") == set()  # no unit: a count, not a figure
+    assert claim_numbers("Growth of three-percent") <= source_numbers("growth of 3 pct")
+
+
 def test_names_read_possessives_hyphens_abbreviations_and_openers():
     from assistant.verify import name_found, names
 
