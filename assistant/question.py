@@ -29,6 +29,21 @@ _RECENCY = re.compile(r"\b(latest|most recent|recent(ly)?|now|current(ly)?|still
                       re.IGNORECASE)
 
 
+_MONTHS_RE = "|".join(calendar.month_name[1:])
+_ACROSS = re.compile(
+    r"\baccording to (?:the )?(?:\w+ )?(?:reports|stories|accounts)\b|\b(?:reports|stories) (?:from|of|in|between|published)\b|"
+    r"\bdid (?:the|that|this) (?:figure|estimate|number|forecast|amount|total|share) (?:change|hold|stand)\b|"
+    r"\bdifferent (?:figures|estimates|numbers|accounts)\b|\bfirst (?:announced|reported|given|proposed)\b|"
+    rf"\bbetween (?:early |mid-?|late )?(?:{_MONTHS_RE})\b.*\band (?:early |mid-?|late )?(?:{_MONTHS_RE})\b|"
+    r"\bonce (?:the )?(?:terms|final)\b", re.IGNORECASE)
+
+
+def across_reports(question: str) -> bool:
+    """Does the question ask what several reports said ("according to Reuters reports from April to June", "did that
+    figure hold", "between early March and late April")? Then each report's own answer belongs in the answer."""
+    return bool(_ACROSS.search(question))
+
+
 def wants_recent(question: str) -> bool:
     """Does the question ask for the latest state ("now", "latest", "changed", ...)?"""
     return bool(_RECENCY.search(question))

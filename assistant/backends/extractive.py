@@ -21,7 +21,18 @@ from ingest.dates import parse_day
 from ingest.sentences import split_sentences
 from ingest.settings import AnswerSettings
 
-from ..question import absent_names, analyse_parts, asked_dates, continues, inherit, months, names_a_figure, parts, wants_recent
+from ..question import (
+    absent_names,
+    across_reports,
+    analyse_parts,
+    asked_dates,
+    continues,
+    inherit,
+    months,
+    names_a_figure,
+    parts,
+    wants_recent,
+)
 from ..ranker import Ranker
 from ..ranker import measures as ranker_measures
 from ..scoring import STOPWORDS, content_words, of_years, sentence_score, years_in
@@ -156,7 +167,9 @@ class ExtractiveBackend:
             return Draft([], answerable=False, backend=self.name, missing=[f"anything about {unseen[0]}"],
                          note=f"no retrieved story names {', '.join(unseen)}")
         alone = {(c[1], c[2]): c[0] for c in scored}  # (the bonus below orders; only a sentence's own score answers)
-        scored = _focused(scored, passages, self.settings.extractive_story_bonus)
+        across = self.answer_bearing and across_reports(own)
+        if not across:  # (a question about what several reports said reads each of them, not one first)
+            scored = _focused(scored, passages, self.settings.extractive_story_bonus)
         # only sentences that hold what is asked (a date for "when", a figure for "how much",
         # the named speaker's words for "what did X say", a reason for "why") may answer; each
         # part of a multi-part question is answered or reported missing
@@ -200,6 +213,9 @@ class ExtractiveBackend:
                     continue
                 chosen.append(next((c for c in scored if (c[1], c[2]) == (best[1], best[2])), best))
                 said.add((best[1], best[2]))
+        if self.answer_bearing and across_reports(question.partition(" (following up on: ")[0]):
+            chosen = _each_report(chosen, scored, passages, [lambda c, a=a: bears(a, c) for a in asks if a.kind != "open"],
+                                  self.min_score, self.max_sentences + 2)
         if self.answer_bearing:
             chosen = _run_on(chosen, sents, asks, self.max_sentences + 2, self._details(scored, asks))
             if any(a.kind == "why" for a in asks):
@@ -283,6 +299,25 @@ RANKED = 40  # the ranker reads this many of the best shortlisted candidates
 _REFERS_BACK = re.compile(r"\W*(?:he|she|it|they|this|that|these|such|the (?:action|move|meeting|decision|plan|measure|step|"
                           r"proposal|agreement|accord|change|increase|rise|fall|decline|cut|company|ministry|bank|office))\b",
                           re.IGNORECASE)
+
+
+def _each_report(chosen: list[tuple], scored: list[tuple], passages: list[Passage | None], holds: list[Callable],
+                 floor: float, limit: int) -> list[tuple]:
+    """For a question about what several reports said: each other story's best sentence holding what is asked
+    (a figure, a date) joins the answer, so that differing reports are all shown."""
+    seen = {passages[c[1] - 1].doc_id for c in chosen}
+    out = list(chosen)
+    for c in scored:
+        doc = passages[c[1] - 1].doc_id
+        if len(out) >= limit or c[0] < floor:
+            break
+        if doc in seen or (holds and not any(h(c) for h in holds)):
+            continue
+        if any(c[3] == o[3] for o in out):
+            continue
+        out.append(c)
+        seen.add(doc)
+    return out
 
 
 def _focused(scored: list[tuple], passages: list[Passage | None], bonus: float) -> list[tuple]:

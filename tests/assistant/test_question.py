@@ -573,3 +573,26 @@ def test_what_came_of_a_dated_meeting_needs_a_story_from_then_or_later(embedder)
     # 'would be presented' and 'to be held' are still to come: they do not say when something happened
     when = analyse("When did the producers hold their meeting?")
     assert when.done and not when.bears("The proposal would be presented at a meeting to be held in September.")
+
+
+def test_a_question_about_what_several_reports_said_shows_each_reports_figure(embedder):
+    """'How did the reserves grow between early March and late April?' reads every report: the later story's figure
+    joins the answer, though the first story has more sentences close to the question."""
+    from assistant.backends.extractive import ExtractiveBackend
+    from assistant.question import across_reports
+    from assistant.types import Draft, Passage
+
+    q = "How did Ruritania's foreign exchange reserves grow between early March and late April 1987?"
+    assert across_reports(q) and across_reports("What was the deficit, according to Reuters reports from May to June?")
+    assert not across_reports("What were Ruritania's foreign exchange reserves at the end of March 1987?")
+    march = ("Ruritania's foreign exchange reserves reached a record 51 billion dlrs at the start of March, the central bank "
+             "said. Ruritania's foreign exchange reserves have grown fast on trade surpluses, the central bank said. "
+             "Foreign exchange reserves were 38 billion dlrs a year earlier, it said.")
+    april = ("Exporters in Ruritania sold more dollars to banks in April, dealers said, and the central bank's holdings "
+             "stood at 56 billion dlrs by late April.")
+    passages = [Passage("c1", "d1", march, 0, len(march), 0, title="Ruritania foreign exchange reserves at record",
+                        published="1987-03-04"),
+                Passage("c2", "d2", april, 0, len(april), 0, title="Ruritania exporters sell dollars", published="1987-04-27")]
+    draft = [e for e in ExtractiveBackend(embedder).stream(q, passages) if isinstance(e, Draft)][0]
+    text = " ".join(s.text for s in draft.sentences)
+    assert "51 billion" in text and "56 billion" in text, text
