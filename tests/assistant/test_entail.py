@@ -186,6 +186,10 @@ def test_idiomatic_negations_and_requests_stay_supported(claim, source):
     # a chance is itself tentative
     ("Japan had little chance of reacting fast enough to avert the tariffs.",
      "There was little chance Japan could react quickly enough to avert the tariffs."),
+    ("Congress must resist the temptation to pass a protectionist bill.", "Congress must avoid a temptation to pass a protectionist bill."),
+    ("The meeting held out little promise of a shift.", "The meeting produced scant promise of a shift."),
+    ("Sponsors said the bill is meant to help open markets.", "Sponsors said the bill was intended to help open markets."),
+    ("The data will show whether the dollar has hit bottom.", "The data will be a deciding factor to see if the dollar has bottomed out."),
 ])
 def test_negations_said_in_other_words_stay_supported(claim, source):
     assert compare(claim, source).verdict == "supported"
