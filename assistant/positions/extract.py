@@ -128,7 +128,7 @@ def _specific(issues: list[str]) -> list[str]:
     """The issues without a purpose ("cut import taxes ... to help reduce its trade surplus" is about tariffs, not the
     surplus) and without a generic one ("tariffs on microchips" is about semiconductors), unless nothing else is named."""
     seen = list(dict.fromkeys(issues))
-    if any(i not in PURPOSE_ISSUES for i in seen):  # a measure's purpose is not its issue (the surplus it is to reduce)
+    if any(i not in PURPOSE_ISSUES for i in seen):  # the surplus a measure is to reduce gives way to what it is about
         seen = [i for i in seen if i not in PURPOSE_ISSUES]
     specific = [i for i in seen if i not in GENERIC_ISSUES]
     return (specific or seen)[:MAX_ISSUES]
