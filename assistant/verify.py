@@ -194,7 +194,8 @@ def numbers(text: str) -> set[str]:
 _SPELLED = {w: _norm_number(str(x)) for w, x in entail.SPELLED_NUMBERS.items()}  # "two" -> "2", "half" -> "0.5"
 
 
-_SPELLED_FIGURE = re.compile(rf"\b({'|'.join(w for w in _SPELLED if ' ' not in w)})[\s-]+(?:pct|percent|per cent|percentage|"
+_COUNTS = [w for w, x in entail.SPELLED_NUMBERS.items() if x == int(x) and x < 100 and " " not in w]  # not "hundred", "half"
+_SPELLED_FIGURE = re.compile(rf"\b({'|'.join(_COUNTS)})[\s-]+(?:pct|percent|per cent|percentage|"
                              r"billion|bln|million|mln|trillion|dlrs?|dollars?|yen|tonnes?|tons?|points?|cents?|marks?|"
                              r"francs?|stg|pounds?|lire|barrels?|bushels?)\b", re.I)
 
@@ -297,11 +298,11 @@ def name_found(name: str, haystack: str) -> bool:
     # a compound of names: each found ("U.S.-Japan" where the passage names the United States and Japan)
     if re.fullmatch(r"[A-Z][\w.]*(?:-[A-Z][\w.]*)+", name):
         return all(name_found(part, haystack) for part in name.split("-"))
-    # multi-word names: every word of length > 2 present ("Robert Lighthizer" vs "Lighthizer")
+    # multi-word names: every word of length > 2 present ("Robert Lighthizer" vs "Lighthizer"), a demonym by its country
+    # ("Japanese Prime Minister Yasuhiro Nakasone" where the passage has "Japan's Prime Minister Yasuhiro Nakasone")
     parts = [w for w in re.findall(r"[a-z][a-z'’.-]+", low) if len(w) > 2]
     return bool(parts) and len(parts) > 1 and all(p.rstrip(".") in haystack or _misspelt(p.rstrip("."), haystack)
                                                   or (p.endswith(_DEMONYM_ENDINGS) and name_found(p, haystack)) for p in parts)
-    # ("Japanese Prime Minister Yasuhiro Nakasone" where the passage has "Japan's Prime Minister Yasuhiro Nakasone")
 
 
 def _misspelt(word: str, haystack: str) -> bool:

@@ -43,13 +43,15 @@ from ..types import Draft, DraftSentence, Passage, as_of
 class Shortlist:
     """What may answer a question: (score, passage number, sentence order, sentence) best first,
     the question's parts (analysed, and as written), the passages (None where excluded) and their
-    sentences, and the test of whether a candidate holds what a part asks."""
+    sentences, the test of whether a candidate holds what a part asks, and whether the question asks
+    what several reports said."""
     scored: list[tuple]
     asks: list
     passages: list[Passage | None]
     sents: dict[int, list[str]]
     bears: Callable[[object, tuple], bool]
     texts: list[str]
+    across: bool = False
 
 
 class ExtractiveBackend:
@@ -184,7 +186,7 @@ class ExtractiveBackend:
             scored = fresh  # (when only, or clearly best, what was said answers it, it is said again)
         if self.answer_bearing:
             scored = self._led(own, scored, passages)
-        return Shortlist(scored, asks, passages, sents, bears, parts(own))
+        return Shortlist(scored, asks, passages, sents, bears, parts(own), across)
 
     def stream(self, question: str, passages: list[Passage], avoid: frozenset[str] = frozenset()) -> Iterator[str | Draft]:
         """``avoid``: sentences already said in this conversation (a follow-up answers the new part only)."""
@@ -213,7 +215,7 @@ class ExtractiveBackend:
                     continue
                 chosen.append(next((c for c in scored if (c[1], c[2]) == (best[1], best[2])), best))
                 said.add((best[1], best[2]))
-        if self.answer_bearing and across_reports(question.partition(" (following up on: ")[0]):
+        if short.across:
             chosen = _each_report(chosen, scored, passages, [lambda c, a=a: bears(a, c) for a in asks if a.kind != "open"],
                                   self.min_score, self.max_sentences + 2)
         if self.answer_bearing:

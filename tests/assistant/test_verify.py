@@ -129,6 +129,7 @@ def test_a_spelled_figure_before_a_unit_is_checked_like_digits():
 
     assert claim_numbers("It beat the one pct forecast; a two billion franc tranche.") == {"1", "2"}
     assert claim_numbers("One of the two sides agreed.") == set()  # no unit: a count, not a figure
+    assert claim_numbers("Two hundred million dlrs changed hands.") == set()  # (a scale word is no figure of its own)
     assert claim_numbers("Growth of three-percent") <= source_numbers("growth of 3 pct")
 
 
