@@ -226,6 +226,14 @@ def test_a_position_change_question_is_answered_from_the_timeline_in_date_order(
     answer = assistant.ask("How has Japan's position on auto tariffs changed?")
     assert answer.mode == "timeline" and not answer.refused
     assert any("position timeline" in n for n in answer.notes)
+    # a position taken at a given time is one statement: retrieval finds and quotes it, the timeline does not stand in
+    from assistant.positions.answer import timeline_question
+    from assistant.positions.vocab import Vocabulary
+
+    vocab = Vocabulary.load()
+    assert timeline_question("What is Japan's red line on auto tariffs?", vocab) == ("Japan", "autos")
+    assert timeline_question("How did Japan's stance on auto tariffs shift after May 2019?", vocab) == ("Japan", "autos")
+    assert timeline_question("What stance did Japan take in May 2019 on auto tariffs?", vocab) is None
     dates = [s.text[:10] for s in answer.sentences]
     assert len(dates) >= 2 and dates == sorted(dates)
     assert all(s.supported and s.citations for s in answer.sentences)
