@@ -29,7 +29,7 @@ from ..backends.base import json_object
 from .gates import Clause
 from .vocab import Mention, Vocabulary
 
-RULES_VERSION = "rules-2"  # rules-2: gates, toward, coreference, confidence
+RULES_VERSION = "rules-3"  # rules-2: gates, toward, coreference, confidence; rules-3: a purpose is not an issue
 _CLAUSE_BREAK = re.compile(r";|,?\s+(?:while|but|whereas|although|though)\s+", re.I)
 _PREPOSITION = re.compile(r"\b(?:on|against|to|from|with|for|of|by|into|toward|towards|at|over|than|between|in|before|after|under|among|"
                           r"across|through|within|around|near|like|including|about|via|per|beside|besides)\s+(?:the\s+)?$", re.I)
@@ -125,12 +125,12 @@ def _possessive_only(s: str, p: Mention) -> bool:
 
 
 def _specific(issues: list[str]) -> list[str]:
-    """The issues without a generic one ("tariffs on microchips" is about semiconductors), unless what else is named
-    is only a purpose ("cut import taxes ... to help reduce its trade surplus" is about tariffs)."""
+    """The issues without a purpose ("cut import taxes ... to help reduce its trade surplus" is about tariffs, not the
+    surplus) and without a generic one ("tariffs on microchips" is about semiconductors), unless nothing else is named."""
     seen = list(dict.fromkeys(issues))
+    if any(i not in PURPOSE_ISSUES for i in seen):  # the surplus a measure is to reduce gives way to what it is about
+        seen = [i for i in seen if i not in PURPOSE_ISSUES]
     specific = [i for i in seen if i not in GENERIC_ISSUES]
-    if specific and all(i in PURPOSE_ISSUES for i in specific):
-        return seen[:MAX_ISSUES]
     return (specific or seen)[:MAX_ISSUES]
 
 

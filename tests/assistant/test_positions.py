@@ -395,12 +395,15 @@ def test_an_offer_can_be_a_purchase_or_an_assurance(vocab, sentence, party):
 
 def test_tariffs_cut_to_reduce_a_surplus_are_about_tariffs(vocab):
     """'Tariffs' gives way to a sector ("tariffs on microchips" is about semiconductors) but not to a purpose:
-    cutting import taxes to reduce a surplus is an offer on tariffs."""
+    cutting import taxes to reduce a surplus is an offer on tariffs, and on nothing else."""
     doc = {"doc_id": "x", "title": "South Korea cuts import taxes", "text": (
         "South Korea will cut import taxes on 50 goods, including construction equipment, to help reduce its trade "
         "surplus with the United States, the Finance Ministry said today.")}
     issues = {i for d in decisions(doc, vocab) if d.gate is None for i in d.issues}
-    assert "tariffs" in issues
+    assert issues == {"tariffs"}  # the surplus it is to reduce is its purpose, not a second issue
+    alone = {"doc_id": "z", "title": "Taiwan surplus", "text": "Taiwan offered to cut its trade surplus with the United "
+             "States, officials said."}
+    assert {i for d in decisions(alone, vocab) if d.gate is None for i in d.issues} == {"trade deficit"}
     chips = {"doc_id": "y", "title": "U.S. chip tariffs", "text": "The United States will impose 100 pct tariffs on Japanese "
              "semiconductors, officials said."}
     assert {i for d in decisions(chips, vocab) if d.gate is None for i in d.issues} == {"semiconductors"}
