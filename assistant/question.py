@@ -232,9 +232,10 @@ class Ask:
         if self.entities and not self.entities & _name_words(" ".join((sentence, before, title, passage))):
             return False  # a figure or date about someone else
         near = " ".join((sentence, before, title))
-        if self.primary and not {self.primary, self.primary + "s"} & _name_words(near) and not spelled_out(self.primary, near):
-            return False  # Conoco's figure does not answer a question about Exxon ("Colombians" do name the Colombian)
-        if self.primary and not {self.primary, self.primary + "s"} & _name_words(sentence) and _COMPANY.search(sentence):
+        primary = {self.primary, self.primary + "s"} if self.primary else set()  # ("Colombians" do name the Colombian)
+        if primary and not primary & _name_words(near) and not spelled_out(self.primary, near):
+            return False  # Conoco's figure does not answer a question about Exxon
+        if primary and not primary & _name_words(sentence) and _COMPANY.search(sentence):
             return False  # nor does it when a sentence about Exxon came before: the sentence names its own company
         if self.outcome and rules.not_an_outcome.search(sentence):
             return False  # what was promised or forecast is not what happened

@@ -13,23 +13,22 @@ import re
 
 from ingest.store import DocStore
 
+from ..question import months
+from ..scoring import years_in
 from ..types import Draft, DraftSentence, Filters, Passage
 from .views import PositionViews, date_of
 from .vocab import Vocabulary
 
-_ABOUT_POSITIONS = re.compile(
-    r"\b(positions?|stances?|chang\w*|mov(ed|e)|shift\w*|evolv\w*|over time|timeline|history|soften\w*|harden\w*|"
-    r"red lines?|demands?|concessions?|offers?)\b", re.I)
-_MOVED = re.compile(r"\b(chang\w*|mov(ed|e)|shift\w*|evolv\w*|over time|timeline|history|soften\w*|harden\w*)\b", re.I)
-_DATED = re.compile(r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|"
-                    r"December)\b")
+_MOVED_WORDS = r"chang\w*|mov(?:ed|e)|shift\w*|evolv\w*|over time|timeline|history|soften\w*|harden\w*"
+_MOVED = re.compile(rf"\b(?:{_MOVED_WORDS})\b", re.I)  # how a position moved
+_ABOUT_POSITIONS = re.compile(rf"\b(?:positions?|stances?|{_MOVED_WORDS}|red lines?|demands?|concessions?|offers?)\b", re.I)
 MAX_STEPS = 8
 
 
 def timeline_question(question: str, vocab: Vocabulary) -> tuple[str, str] | None:
     """(party, issue) when the question asks about one party's position on one issue: how it moved, or what it is,
     asked without a date (a position taken "in March 1987" is one statement, which retrieval finds and quotes)."""
-    if not _ABOUT_POSITIONS.search(question) or (_DATED.search(question) and not _MOVED.search(question)):
+    if not _ABOUT_POSITIONS.search(question) or ((months(question) or years_in(question)) and not _MOVED.search(question)):
         return None
     parties = list(dict.fromkeys(m.name for m in vocab.parties_in(question, loose=True)))
     issues = list(dict.fromkeys(m.name for m in vocab.issues_in(question)))

@@ -160,12 +160,6 @@ def test_contractions_and_quoted_negations_are_caught(claim, source):
     ("Curbs had deprived British firms of orders.", "Curbs had denied British firms orders."),
     ("He warned of failing to remove barriers.", "He warned that failure to remove barriers would hurt."),
     ("The package is having little effect on the surplus.", "The package is not having much impact on the surplus."),
-])
-def test_idiomatic_negations_and_requests_stay_supported(claim, source):
-    assert compare(claim, source).verdict == "supported"
-
-
-@pytest.mark.parametrize("claim, source", [
     # the negation said in other words: a word of negative sense near the negated word, a prefix, the suffix -less
     ("The buyer's identity is being kept confidential.", "The buyer's identity is not being made public."),
     ("The firm had decided, for now, against accepting the bid.", "The firm had decided for now not to accept the bid."),
@@ -191,7 +185,7 @@ def test_idiomatic_negations_and_requests_stay_supported(claim, source):
     ("Sponsors said the bill is meant to help open markets.", "Sponsors said the bill was intended to help open markets."),
     ("The data will show whether the dollar has hit bottom.", "The data will be a deciding factor to see if the dollar has bottomed out."),
 ])
-def test_negations_said_in_other_words_stay_supported(claim, source):
+def test_idiomatic_negations_and_requests_stay_supported(claim, source):
     assert compare(claim, source).verdict == "supported"
 
 
