@@ -1,6 +1,7 @@
 """README command 1: `tradechat demo` ingests the bundled samples, answers an example, and serves the web chat."""
 
 import sys
+import time
 
 from tests.conftest import OUTPUT, ROOT, free_port, serving
 
@@ -16,6 +17,10 @@ def test_demo_ingests_answers_and_serves(tmp_path):
         r = Client(f"http://127.0.0.1:{port}/", verbose=False).predict(
             "What will replace the U.S. steel and aluminum tariffs on the EU?", None, "extractive", api_name="/ask")
         assert r["citations"] and not r["refused"]
+        # the example is answered while the server already serves: give it (bounded) time to print under load
+        deadline = time.monotonic() + 90
+        while "[1]" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.5)
     text = log.read_text()
     assert "11 new" in text and "[1]" in text and f"127.0.0.1:{port}" in text
     assert " DEBUG " not in text and " INFO " not in text  # without -v, no library's or module's log lines
