@@ -233,9 +233,9 @@ class Ask:
             return False  # a figure or date about someone else
         near = " ".join((sentence, before, title))
         primary = {self.primary, self.primary + "s"} if self.primary else set()  # ("Colombians" do name the Colombian)
-        if primary and not primary & _name_words(near) and not spelled_out(self.primary, near):
+        if primary and not primary & _name_words(near) and not spelled_out(self.primary, near) and not _people_of(self.primary, near):
             return False  # Conoco's figure does not answer a question about Exxon
-        if primary and not primary & _name_words(sentence) and _COMPANY.search(sentence):
+        if primary and not primary & _name_words(sentence) and not spelled_out(self.primary, sentence) and _COMPANY.search(sentence):
             return False  # nor does it when a sentence about Exxon came before: the sentence names its own company
         if self.outcome and rules.not_an_outcome.search(sentence):
             return False  # what was promised or forecast is not what happened
@@ -415,11 +415,16 @@ _NOT_NAMES = {"u.s.", "us", "u.s", "usa", "the", "what", "how", "when", "did", "
               "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "reuters", "inc", "corp", "co", "ltd"}
 
 
+_SENTENCE_START = re.compile(r"[a-z0-9)][.?!]\s+$")
+
+
 def _name_words(text: str, question_names: bool = False) -> set[str]:
     """Lower-cased capitalised words (names) of a question, or every word of a sentence to look them up in."""
     if not question_names:
         return {w.strip(".").lower().removesuffix("'s").removesuffix("’s") for w in re.findall(r"[\w'’.-]+", text)}
-    words = re.findall(r"[\w'’.-]+", text)
+    # (a word opening the question or one of its sentences is capitalised as such: "... big Treasury trades. Roughly
+    # when was ...")
+    words = [m.group() for m in re.finditer(r"[\w'’.-]+", text) if not _SENTENCE_START.search(text, 0, m.start())]
     names = {w.strip(".").removesuffix("'s").removesuffix("’s").lower() for i, w in enumerate(words) if i > 0 and w[:1].isupper()}
     return {n for n in names if n not in _NOT_NAMES and len(n) > 1 and not n.isdigit()}
 
@@ -428,6 +433,19 @@ _TITLES = {"senator", "sen", "congressman", "congresswoman", "chancellor", "amba
            "premier", "mayor", "judge", "lord", "sir", "dame", "general", "admiral", "pope", "sheikh", "prince", "emir",
            "treasurer", "economist", "analyst", "exchequer", "house", "committee", "council", "ministry", "department",
            "bank", "central", "federal", "reserve", "board", "office", "agency", "association", "union", "community"}
+
+
+def _describes(name: str, text: str) -> bool:
+    """Is ``name`` a people's name describing a thing in ``text`` ("the Belgian zinc group", "Danish crops")?"""
+    return bool(re.fullmatch(r"[a-z]+(?:ian|ese|ish|ch|an)", name) and re.search(rf"\b(?i:{name}) [a-z]", text))
+
+
+def _people_of(name: str, text: str) -> bool:
+    """Is the country ``name`` named in ``text`` by its people's name ("Denmark" / "Danish crops")?"""
+    from .verify import people_groups
+
+    low = text.lower()
+    return any(name in g and any(re.search(rf"(?<![a-z]){re.escape(a)}(?![a-z])", low) for a in g) for g in people_groups())
 
 
 def absent_names(question: str, passages) -> list[str]:
@@ -458,6 +476,10 @@ def absent_names(question: str, passages) -> list[str]:
         return any(n in run and any(found(w) for w in run if w not in _GENERIC_NAME_WORDS and len(w) >= 4) for run in runs)
 
     gone = [n for n in names if not found(n) and not run_found(n)]
+    if len(gone) < len(names):
+        # a people's name describing what another, found name is ("the Belgian zinc group Vieille Montagne") is not
+        # what the question is about: a story need not say where its company is from
+        gone = [n for n in gone if not _describes(n, question)]
     return [next((re.sub(r"['’]s$", "", w) for w in re.findall(r"[\w'’.-]+", question) if w.lower().strip(".").startswith(n)), n)
             for n in gone]
 
@@ -473,8 +495,9 @@ def _first_name(question: str) -> str | None:
     subject = re.split(r",?\s+according to\b", question, flags=re.IGNORECASE)[0]  # (the source named after it is no subject)
     for w in re.findall(r"[\w'’.-]+", subject)[1:]:
         key = w.strip(".").lower().removesuffix("'s").removesuffix("’s")
-        if w[:1].isupper() and key in names and not any(k in parties or k + "." in parties or k in _MONTH_NAMES
-                                                        for k in key.split("-")):  # (nor a month: "the January-March quarter")
+        if w[:1].isupper() and key in names and not _describes(key, subject) and not any(
+                k in parties or k + "." in parties or k in _MONTH_NAMES  # (nor a month: "the January-March quarter")
+                for k in key.split("-")):
             return key  # (countries are the entities check's: 'Japanese' and 'Tokyo' name Japan)
     return None
 

@@ -180,6 +180,13 @@ def alias_groups() -> list[set[str]]:
     return [{a.lower() for a in [party, *names]} for party, names in data["parties"].items()]
 
 
+@lru_cache(maxsize=1)
+def people_groups() -> list[set[str]]:
+    """A country's name with its people's where no suffix rule finds it ("Denmark" / "Danish"; data file)."""
+    data = json.loads(ALIASES_FILE.read_text(encoding="utf-8"))
+    return [{a.lower() for a in [country, *names]} for country, names in data.get("peoples", {}).items()]
+
+
 def _norm_number(s: str) -> str:
     if "/" in s:  # a fraction as a decimal: "7 3/4" -> "7.75", "3/4" -> "0.75"
         return entail.fraction_decimal(s)
@@ -284,7 +291,7 @@ def name_found(name: str, haystack: str) -> bool:
     low = name.lower()
     if low in haystack:
         return True
-    for group in alias_groups():
+    for group in alias_groups() + people_groups():
         if (low in group or low + "." in group) and any(re.search(rf"(?<![a-z0-9]){re.escape(alias)}(?![a-z0-9])", haystack) for alias in group):
             return True
     # a people's or language's name for its country's ("Indonesian" / "Indonesia", "Japanese" / "Japan")

@@ -342,6 +342,12 @@ def _carried(scored: list[tuple], drop: float, answers: Callable[[tuple], bool] 
         before = by_place.get((c[1], c[2] - 1))
         if before is not None and before - drop > c[0] and (_REFERS_BACK.match(c[3]) or answers and answers(c)):
             c = (before - drop, *c[1:])
+        elif answers is not None:
+            # and the date may come first: "... eight non-stop services from May 31, officials said." / "The
+            # officials said both countries reached agreement ... enabling British airlines to begin ..."
+            after = by_place.get((c[1], c[2] + 1))
+            if after is not None and after - drop > c[0] and answers(c):
+                c = (after - drop, *c[1:])
         out.append(c)
     return out
 

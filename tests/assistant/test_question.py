@@ -596,3 +596,50 @@ def test_a_question_about_what_several_reports_said_shows_each_reports_figure(em
     draft = [e for e in ExtractiveBackend(embedder).stream(q, passages) if isinstance(e, Draft)][0]
     text = " ".join(s.text for s in draft.sentences)
     assert "51 billion" in text and "56 billion" in text, text
+
+
+def test_a_sentence_opener_a_describing_people_and_a_spelled_out_company_are_no_missing_names():
+    """Words that only look like names do not make the system refuse: "Roughly" opening a question's second
+    sentence, "Belgian" describing a company the story names without its country, "Denmark" written as "Danish";
+    and a sentence naming "British Petroleum" answers a question about BP. A company no story names is still missing."""
+    from assistant.question import absent_names
+    from assistant.types import Passage
+
+    def story(text, title=None):
+        return [Passage("c", "d", text, 0, len(text), 0, title=title)]
+
+    q = "Fundamental Brokers planned a new service for big Treasury trades. Roughly when was that to start?"
+    assert absent_names(q, story("Fundamental Brokers Inc said its Treasury service would begin around April 20.")) == []
+    zinc = story("Vieille Montagne reported a 198 mln franc net loss in 1986.")
+    assert absent_names("How large a loss did the Belgian zinc group Vieille Montagne post?", zinc) == []
+    assert "Umicore" in absent_names("How large a loss did the Belgian zinc group Umicore post?", zinc)
+    crops = analyse("On what day did Denmark's State Plant Cultivation Bureau carry out its first crop test?")
+    assert crops.bears("At the first crop test on June 26, the bureau rated crops at 94.",
+                       "Danish crops are two weeks behind, the State Plant Cultivation Bureau said.")
+    assert not crops.bears("At the first crop test on June 26, the bureau rated crops at 94.",
+                           "Swedish crops are two weeks behind, the State Plant Cultivation Bureau said.")
+    bp = analyse("When did BP say its Ridgeway gold project could begin commercial production?")
+    lead = ("British Petroleum Co PLC said its joint venture Ridgeway Project in South Carolina could start commercial "
+            "gold production by mid-1988.")
+    assert bp.bears(lead, title="Bp Unit Sees Mine Proceeding")
+    assert not bp.bears(lead.replace("British Petroleum Co PLC", "Amoco Corp"), title="Bp Unit Sees Mine Proceeding")
+
+
+def test_a_date_given_just_before_the_sentence_naming_the_event_answers_when(embedder):
+    """The lead holds the date and the next sentence describes what the question asks about ("... services from
+    May 31, officials said." / "... enabling British airlines to begin regular air service on the route."): the
+    lead is carried by its neighbour's score instead of the answer being refused."""
+    from assistant.backends.extractive import ExtractiveBackend
+    from assistant.types import Draft, Passage
+
+    text = ("Britain and Japan agreed to operate 12 flights a week over Siberia each other including eight non-stop "
+            "services from May 31, officials of the Transport Ministry said.\n\n"
+            "The officials said both countries reached agreement at their civil aviation talks here enabling British "
+            "airline companies to begin regular air service on the trans-Siberian route between London and Tokyo.\n\n"
+            "Japan Air Lines Co already operates one flight on that route.")
+    p = Passage("c1", "d1", text, 0, len(text), 80, title="Britain, Japan agree on flights over Siberia", source="Wire",
+                published="1987-03-14")
+    draft = [e for e in ExtractiveBackend(embedder).stream(
+        "From what date could British airlines start regular trans-Siberian London-Tokyo services under the "
+        "Britain-Japan aviation agreement of March 1987?", [p]) if isinstance(e, Draft)][0]
+    assert draft.answerable and "May 31" in " ".join(s.text for s in draft.sentences), draft
