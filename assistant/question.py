@@ -227,6 +227,8 @@ class Ask:
         ``published``: its story's date, to read "last year"; ``title``: the headline and ``passage`` the text
         around the sentence, which name whom it is about)?"""
         rules = _rules()
+        if rules.unknown.search(sentence):
+            return False  # "It was not known how Nakasone responded": no answer, the sources do not report it
         if self.kind == "who-said":
             return self._speaks(sentence, before, rules) and self._on_topic(sentence, before)
         if self.entities and not self.entities & _name_words(" ".join((sentence, before, title, passage))):
@@ -377,6 +379,7 @@ class _Rules:
     continues: re.Pattern
     continued_by: frozenset
     counted_alike: list  # sets of nouns one "how many" question may count under another's name
+    unknown: re.Pattern  # "it was not known how ...", "terms were not disclosed": the asked thing is not reported
 
 
 @lru_cache(maxsize=1)
@@ -393,7 +396,18 @@ def _rules() -> _Rules:
                   re.compile(data["outcome"]["done_when"], ic), re.compile(data["outcome"]["done_what"], ic),
                   re.compile(data["outcome"]["to_come"], ic),
                   re.compile(data["continues"], ic), frozenset(data["continued_by"]),
-                  [set(group) for group in data.get("counted_alike", [])])
+                  [set(group) for group in data.get("counted_alike", [])], re.compile(data["unknown"], ic))
+
+
+def unknown(sentence: str, question: str) -> bool:
+    """Does the sentence say that what the question asks is not known or not disclosed ("It was not known how
+    Nakasone responded to the suggestion" for "How did Nakasone respond to ...?")? The words after the phrase
+    must share one with the question that is not a name ("terms were not disclosed" says nothing of a date)."""
+    m = _rules().unknown.search(sentence)
+    if not m:
+        return False
+    asked = content_words(question) - {w.lower() for w in re.findall(r"\b[A-Z][\w'’.-]*", question)}
+    return bool(asked & content_words(sentence[m.start():]))
 
 
 def continues(sentence: str, asks: list[Ask]) -> bool:

@@ -31,6 +31,7 @@ from ..question import (
     months,
     names_a_figure,
     parts,
+    unknown,
     wants_recent,
 )
 from ..ranker import Ranker
@@ -176,7 +177,18 @@ class ExtractiveBackend:
         # the named speaker's words for "what did X say", a reason for "why") may answer; each
         # part of a multi-part question is answered or reported missing
         if self.answer_bearing and any(a.kind != "open" for a in asks):
+            best_story = scored[0][1]
+            said = next((c[3] for c in scored if c[1] == best_story and unknown(c[3], own)), None)
+            if said:  # the story closest to the question says that what is asked is not known: so do we
+                return Draft([], answerable=False, backend=self.name, missing=[a.asks for a in asks if a.kind != "open"],
+                             note=f"the closest story says it is not reported: {said}")
             scored = [c for c in scored if any(bears(a, c) for a in asks)]
+            if scored and all(a.kind == "who-said" and a.speaker_words() for a in asks):
+                # the named speaker's own words on the asked subject: they answer even when they share few of the
+                # question's words ("the dollar will not revalue" for "where was the currency heading?")
+                lift = self.settings.extractive_speaker_lift
+                scored = [(c[0] + lift, *c[1:]) for c in scored]
+                alone = {k: v + lift for k, v in alone.items()}
             if not scored or max(alone[c[1], c[2]] for c in scored) < floor:
                 wanted = [a.asks for a in asks if a.kind != "open"]
                 return Draft([], answerable=False, backend=self.name, missing=wanted,

@@ -643,3 +643,41 @@ def test_a_date_given_just_before_the_sentence_naming_the_event_answers_when(emb
         "From what date could British airlines start regular trans-Siberian London-Tokyo services under the "
         "Britain-Japan aviation agreement of March 1987?", [p]) if isinstance(e, Draft)][0]
     assert draft.answerable and "May 31" in " ".join(s.text for s in draft.sentences), draft
+
+
+def test_a_story_saying_the_asked_thing_is_not_known_is_a_refusal_and_a_named_speakers_words_answer(embedder):
+    """The closest story says "It was not known how Nakasone responded": the answer is that the sources do not
+    report it, not Nakasone's words on something else. The named speaker's own words on the asked subject answer
+    even when they share few words with the question."""
+    from assistant.backends.extractive import ExtractiveBackend
+    from assistant.types import Draft, Passage
+
+    def draft(question, text, title, published="1987-04-26"):
+        p = Passage("c1", "d1", text, 0, len(text), 80, title=title, source="Wire", published=published)
+        return [e for e in ExtractiveBackend(embedder).stream(question, [p]) if isinstance(e, Draft)][0]
+
+    abe = ("Prime Minister Yasuhiro Nakasone was advised to work out a plan for his government to buy more than one "
+           "billion dlrs worth of foreign industrial products, officials said.\n\n"
+           "Former Foreign Minister Shintaro Abe made the recommendation at a meeting with Nakasone.\n\n"
+           "It was not known how Nakasone responded to the suggestion.\n\n"
+           "Nakasone told reporters that protectionist sentiment in the United States is severe.")
+    d = draft("How did Prime Minister Nakasone respond to Shintaro Abe's recommendation that the government buy more "
+              "foreign industrial products?", abe, "Nakasone advised to expand purchases abroad")
+    assert not d.answerable and "not reported" in d.note, d
+    # the same story without that sentence: nothing bars an answer any more (what it says is the rules' business)
+    assert "not reported" not in (draft("How did Prime Minister Nakasone respond to Shintaro Abe's recommendation?",
+                                        abe.replace("It was not known how Nakasone responded to the suggestion.\n\n", ""),
+                                        "Nakasone advised to expand purchases abroad").note or "")
+    survey = ("A majority of Australian manufacturers expect a deterioration in the business climate, according to the "
+              "March survey of industrial trends by Westpac Banking Corp and the Confederation of Australian Industry.\n\n"
+              "Respondents said finance was harder to obtain, which Westpac chief economist Bob Graham said was probably "
+              "because of high interest rates.\n\n"
+              "Graham said he thought expectations would gradually improve later this year, when the dollar might "
+              "consolidate.\n\n"
+              "He believed some manufacturers were not investing because they feared the Australian dollar would get "
+              "stronger.\n\n"
+              "\"We do not believe the dollar will revalue, the fundamentals are for it to slip away if anything,\" he said.")
+    d = draft("What did Westpac's chief economist Bob Graham say about where the Australian dollar was heading, in "
+              "comments on the March 1987 manufacturing survey?", survey, "Australian manufacturers expect downturn",
+              "1987-03-22")
+    assert d.answerable and any("revalue" in s.text for s in d.sentences), d
