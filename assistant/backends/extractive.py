@@ -211,10 +211,14 @@ class ExtractiveBackend:
         chosen = self._choose(scored)
         if len(asks) > 1 and self.answer_bearing:
             said = {(c[1], c[2]) for c in chosen}
+            lead = passages[chosen[0][1] - 1].doc_id if chosen else None
             for a, text in zip(asks, short.texts):
                 # each part is scored on its own words ("what is its cleanup plan expected to cost?"): its best
                 # sentence joins the answer
-                by_part = sorted(self.score(text, passages, sents), key=lambda t: (-t[0], t[1], t[2]))
+                # (the story the answer leads with gains the story bonus: "what rate did the new mortgage carry?" is
+                # asked of the refinancing the first part is about)
+                by_part = sorted(_in_story(self.score(text, passages, sents), passages, lead, self.settings.extractive_story_bonus),
+                                 key=lambda t: (-t[0], t[1], t[2]))
                 holding = [c for c in by_part if bears(a, c)]
                 best = self._best(text, holding, passages)
                 # the part is answered when its own best sentence (the ranker's pick or the best-scoring one) is
@@ -334,13 +338,17 @@ def _each_report(chosen: list[tuple], scored: list[tuple], passages: list[Passag
     return out
 
 
+def _in_story(scored: list[tuple], passages: list[Passage | None], doc_id: str | None, bonus: float) -> list[tuple]:
+    """The sentences of story ``doc_id`` gain ``bonus``."""
+    return [(c[0] + bonus, *c[1:]) if doc_id and passages[c[1] - 1].doc_id == doc_id else c for c in scored]
+
+
 def _focused(scored: list[tuple], passages: list[Passage | None], bonus: float) -> list[tuple]:
     """The story holding the best sentence gains ``bonus`` on its other sentences: an answer is read from one
     story first, and another story's sentence has to be clearly better to join it (no padding from elsewhere)."""
     if not scored or not bonus:
         return scored
-    best = passages[scored[0][1] - 1].doc_id
-    out = [(c[0] + bonus, *c[1:]) if passages[c[1] - 1].doc_id == best and c is not scored[0] else c for c in scored]
+    out = [scored[0], *_in_story(scored[1:], passages, passages[scored[0][1] - 1].doc_id, bonus)]
     return sorted(out, key=lambda t: (-t[0], t[1], t[2]))
 
 

@@ -681,3 +681,28 @@ def test_a_story_saying_the_asked_thing_is_not_known_is_a_refusal_and_a_named_sp
               "comments on the March 1987 manufacturing survey?", survey, "Australian manufacturers expect downturn",
               "1987-03-22")
     assert d.answerable and any("revalue" in s.text for s in d.sentences), d
+
+
+def test_a_later_part_is_read_first_in_the_story_the_answer_leads_with(embedder):
+    """"... and what interest rate did the new mortgage carry?" shares few words with its answer; in the story the
+    first part is answered from, the mortgage sentence answers it, rather than another story's broker loan rate
+    or a report that the figure is missing."""
+    from assistant.backends.extractive import ExtractiveBackend
+    from assistant.types import Draft, Passage
+
+    trust = ("Commonwealth Realty Trust said it has transferred its ownership of six buildings at the Valley Forge "
+             "Executive Mall in Valley Forge, Pa., to an equally-owned joint venture as part of a refinancing.\n\n"
+             "The trust said it received five mln dlrs for its half interest in the buildings.\n\n"
+             "It said it also received a 32 to 33 mln dlr eight-year 9.375 pct mortgage loan on the buildings, with "
+             "the entire principal payable at the end of the term.")
+    bank = ("U.S. Trust Co said it raised its broker loan rate to 7-3/4 pct from 7-1/2 pct, effective immediately.\n\n"
+            "Bankers Trust Co, which also quotes its broker loan rate publicly, raised its rate to 7-1/2 pct earlier.")
+    ps = [Passage("c1", "d1", trust, 0, len(trust), 80, title="Commonwealth Realty Trust refinances", source="Wire",
+                  published="1987-03-20"),
+          Passage("c2", "d2", bank, 0, len(bank), 40, title="U.S. Trust raises broker loan rate", source="Wire",
+                  published="1987-03-20")]
+    draft = [e for e in ExtractiveBackend(embedder).stream(
+        "In Commonwealth Realty Trust's March 1987 Valley Forge refinancing, how much did the trust get for its half "
+        "interest in the buildings, and what interest rate did the new mortgage carry?", ps) if isinstance(e, Draft)][0]
+    said = " ".join(s.text for s in draft.sentences)
+    assert "five mln dlrs" in said and "9.375 pct" in said and not draft.missing, draft
