@@ -19,7 +19,11 @@ from .types import Answer, AnswerSentence, day_words, strip_as_of
 
 DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
-_AHEAD = re.compile(r"\b(?:will|would|is to|are to|is due|are due|is scheduled|are scheduled|next|plans? to|expected to)\b",
+_AHEAD = re.compile(r"\b(?:will|would|is to|are to|is due|are due|is scheduled|are scheduled|next|plans? to|expected to)\b"
+                    # the present tense of travel and meetings is the wire's future ("Nakasone leaves on his visit on
+                    # Wednesday", "the talks open on Monday"), as is the present progressive ("is leaving on")
+                    r"|\b(?:leaves|begins|starts|opens|meets|arrives|departs|holds|visits|flies|returns|travels|heads|"
+                    r"resumes|convenes|ends|closes)\b|\b(?:is|are) (?!\w+ed\b)\w+ing\b",
                     re.IGNORECASE)
 
 

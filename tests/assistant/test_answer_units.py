@@ -207,6 +207,11 @@ def test_a_weekday_in_a_dated_story_is_given_as_its_calendar_day():
     assert weekday_date("The two sides signed the deal at the White House on Wednesday.", "2020-01-16") == (
         "Wednesday", "15 January 2020")
     assert weekday_date("The ministers will meet again on Monday.", "2020-01-16") == ("Monday", "20 January 2020")
+    # the wire's present tense of a trip or a meeting is its future: the Wednesday after a Monday story
+    assert weekday_date("Nakasone leaves on his sixth official visit to the United States on Wednesday.",
+                        "1987-04-27") == ("Wednesday", "29 April 1987")
+    assert weekday_date("Nakasone left on his visit to the United States on Wednesday.", "1987-04-27") == (
+        "Wednesday", "22 April 1987")
     assert weekday_date("The talks ended on Friday, March 13.", "2020-01-16") is None  # the calendar date is given
     when = _answer(("The two sides signed the deal at the White House on Wednesday.", [1]))  # Wire A of 2019-05-01
     when.question = "When did the two sides sign the deal?"
