@@ -576,11 +576,18 @@ def inherit(asks: list[Ask], previous: str, own: str = "") -> list[Ask]:
     return asks
 
 
+_SCENE_SET = re.compile(r"(?<=[a-z0-9)][.!])\s+(?=[A-Z][a-z]*\b[^.!?]*\?\s*$)")
+
+
 def analyse(question: str) -> Ask:
     rules = _rules()
     q = question.strip()
+    # a question may first set the scene ("GPU declared its first dividend in April 1987. When is it to be paid?"):
+    # what it asks is read from its last sentence, what it is about from all of it
+    last = _SCENE_SET.split(q)[-1]
     for kind, rx, asks in rules.kinds:
-        m = rx.search(q) if kind != "who-said" else rx.search(q[:1].lower() + q[1:])
+        found = (rx.search(t if kind != "who-said" else t[:1].lower() + t[1:]) for t in dict.fromkeys((q, last)))
+        m = next((f for f in found if f), None)
         if m:
             speaker = m.groupdict().get("speaker")
             ask = Ask(kind, asks.format(speaker=speaker or "the speaker"), speaker, rules.bearing.get(asks))

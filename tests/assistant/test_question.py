@@ -706,3 +706,17 @@ def test_a_later_part_is_read_first_in_the_story_the_answer_leads_with(embedder)
         "interest in the buildings, and what interest rate did the new mortgage carry?", ps) if isinstance(e, Draft)][0]
     said = " ".join(s.text for s in draft.sentences)
     assert "five mln dlrs" in said and "9.375 pct" in said and not draft.missing, draft
+
+
+def test_a_question_that_first_sets_the_scene_is_read_from_its_last_sentence():
+    """"GPU declared its first dividend in April 1987. When is that dividend to be paid?" asks when; "Taiwan proposed
+    more tariff cuts in spring 1987. How many products did the cuts cover?" asks for a figure."""
+    from assistant.question import analyse_parts
+
+    gpu = analyse_parts("General Public Utilities declared its first common dividend since the Three Mile Island "
+                        "accident in April 1987. When is that dividend to be paid?")
+    assert [a.kind for a in gpu] == ["when"]
+    cuts = analyse_parts("Taiwan proposed more tariff cuts in spring 1987 to placate Washington. How many products did "
+                         "the cuts cover?")
+    assert [a.kind for a in cuts] == ["how-much"] and cuts[0].entities >= {"washington"}
+    assert analyse("Japan cut its chip output. What did Washington want?").kind == "open"  # (nothing more is known)
