@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .entail import SPELLED_NUMBERS, party_named
+from .entail import SPELLED_NUMBERS, common_word, party_named
 from .scoring import content_words, spelled_out, years_in, years_meant
 
 DATA = Path(__file__).with_name("data") / "questions.json"
@@ -438,7 +438,8 @@ def _name_words(text: str, question_names: bool = False) -> set[str]:
         return {w.strip(".").lower().removesuffix("'s").removesuffix("’s") for w in re.findall(r"[\w'’.-]+", text)}
     # (a word opening the question or one of its sentences is capitalised as such: "... big Treasury trades. Roughly
     # when was ...")
-    words = [m.group() for m in re.finditer(r"[\w'’.-]+", text) if not _SENTENCE_START.search(text, 0, m.start())]
+    words = [m.group() for m in re.finditer(r"[\w'’.-]+", text)
+             if not (_SENTENCE_START.search(text, 0, m.start()) and common_word(m.group()))]
     names = {w.strip(".").removesuffix("'s").removesuffix("’s").lower() for i, w in enumerate(words) if i > 0 and w[:1].isupper()}
     return {n for n in names if n not in _NOT_NAMES and len(n) > 1 and not n.isdigit()}
 
@@ -450,8 +451,13 @@ _TITLES = {"senator", "sen", "congressman", "congresswoman", "chancellor", "amba
 
 
 def _describes(name: str, text: str) -> bool:
-    """Is ``name`` a people's name describing a thing in ``text`` ("the Belgian zinc group", "Danish crops")?"""
-    return bool(re.fullmatch(r"[a-z]+(?:ian|ese|ish|ch|an)", name) and re.search(rf"\b(?i:{name}) [a-z]", text))
+    """Is ``name`` a people's name describing a company in ``text`` ("the Belgian zinc group")? A
+    company is known by its own name; an official by his country ("the Danish farm minister" is not the Belgian)."""
+    return bool(re.fullmatch(r"[a-z]+(?:ian|ese|ish|ch|an)", name) and re.search(
+        rf"\b(?i:{name})(?: [a-z]+){{0,2}} {_COMPANY_NOUNS}\b", text))
+
+
+_COMPANY_NOUNS = r"(?:group|company|firm|maker|makers|producer|producers|concern|bank|insurer|carrier|airline|utility)"
 
 
 def _people_of(name: str, text: str) -> bool:
