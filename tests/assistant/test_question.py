@@ -724,3 +724,15 @@ def test_a_question_that_first_sets_the_scene_is_read_from_its_last_sentence():
                          "the cuts cover?")
     assert [a.kind for a in cuts] == ["how-much"] and cuts[0].entities >= {"washington"}
     assert analyse("Japan cut its chip output. What did Washington want?").kind == "open"  # (nothing more is known)
+
+
+def test_a_load_factor_and_a_price_per_share_are_figures_asked_for():
+    """"What load factor did Comair report for April 1987?" asks for a figure of April, so March's does not answer
+    it; "At what price per share was the offering sold?" asks for a figure too."""
+    load = analyse("What load factor did Comair report for April 1987?")
+    assert load.kind == "how-much" and load.periods["months"] == {"apr"}
+    assert not load.bears("Comair Inc said March load factor fell to 36.6 pct from 39.8 pct a year earlier.",
+                          published="1987-04-09")
+    assert load.bears("Comair Inc said April load factor fell to 38.1 pct from 40.2 pct a year earlier.",
+                      published="1987-05-09")
+    assert analyse("At what price per share was Shipboard Satellite Network's offering sold?").kind == "how-much"
