@@ -309,7 +309,10 @@ class Ask:
         if self.owners and said_o and not self.owners & said_o:
             return False  # Canada's gross national product does not answer a question about the U.S.'s
         asked_q, asked_m, asked_y = self.periods.get("periods"), self.periods.get("months"), self.periods.get("years")
-        said_q, said_m = periods(sentence) or periods(title), months(sentence) or months(title)
+        # (a headline that forecasts, "General Mills sees strong 4th qtr", names the period of its forecast, not of
+        # the figures reported under it)
+        headline = "" if rules.not_an_outcome.search(title) else title
+        said_q, said_m = periods(sentence) or periods(headline), months(sentence) or months(headline)
         own = _SINCE_YEAR.sub(" ", sentence)  # "its first surplus since 1974": 1974 is no year of the figure
         said_y = {int(y) for y in years_in(own)}
         if not said_y and (_OWN_YEAR.search(own) or not (said_m or periods(sentence))):

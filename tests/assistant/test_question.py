@@ -736,3 +736,12 @@ def test_a_load_factor_and_a_price_per_share_are_figures_asked_for():
     assert load.bears("Comair Inc said April load factor fell to 38.1 pct from 40.2 pct a year earlier.",
                       published="1987-05-09")
     assert analyse("At what price per share was Shipboard Satellite Network's offering sold?").kind == "how-much"
+
+
+def test_a_forecasting_headline_does_not_give_its_period_to_the_figures_under_it():
+    """Under "General Mills sees strong 4th qtr results", the earnings the story reports (its third quarter's) are
+    not read as the fourth quarter's; under "General Mills 4th qtr net", a sentence naming no period is the fourth's."""
+    q3 = analyse("What did General Mills earn per share in its fiscal 1987 third quarter?")
+    said = "General Mills said earnings were 64 cts a share, up from 52 cts a share a year ago."
+    assert q3.bears(said, published="1987-03-17", title="General Mills sees strong 4th qtr results")
+    assert not q3.bears(said, published="1987-06-30", title="General Mills 4th qtr net")
