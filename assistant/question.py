@@ -378,6 +378,7 @@ class _Rules:
     not_an_outcome: re.Pattern
     done_when: re.Pattern  # "when did the Senate pass ...": asks when something happened
     done_what: re.Pattern  # "what came of the proposal?": asks what happened
+    decided: re.Pattern  # "ruled", "picked", "agreed": a sentence saying what a body decided
     to_come: re.Pattern  # "will", "is due to", "wants": what has not happened yet
     continues: re.Pattern
     continued_by: frozenset
@@ -396,7 +397,7 @@ def _rules() -> _Rules:
                   re.compile(data["dates"], ic), re.compile(data["durations"], ic),
                   {m: re.compile(rx, ic) for m, rx in data["measures"].items()},
                   re.compile(data["outcome"]["question"], ic), re.compile(data["outcome"]["not_an_outcome"], ic),
-                  re.compile(data["outcome"]["done_when"], ic), re.compile(data["outcome"]["done_what"], ic),
+                  re.compile(data["outcome"]["done_when"], ic), re.compile(data["outcome"]["done_what"], ic), re.compile(data["outcome"]["decided"], ic),
                   re.compile(data["outcome"]["to_come"], ic),
                   re.compile(data["continues"], ic), frozenset(data["continued_by"]),
                   [set(group) for group in data.get("counted_alike", [])], re.compile(data["unknown"], ic))
@@ -588,6 +589,9 @@ def inherit(asks: list[Ask], previous: str, own: str = "") -> list[Ask]:
 _SCENE_SET = re.compile(r"(?<=[a-z0-9)][.!])\s+(?=[A-Z][a-z]*\b[^.!?]*\?\s*$)")
 
 
+_DECISION = re.compile(r"\b(?:decide|conclude|rule|resolve|vote|agree on|pick|choose|select|award)\b", re.IGNORECASE)
+
+
 def analyse(question: str) -> Ask:
     rules = _rules()
     q = question.strip()
@@ -614,6 +618,8 @@ def analyse(question: str) -> Ask:
     done = bool(rules.done_what.search(q))  # "what came of the proposal?": what is still to come does not answer
     ask = Ask("open", "the outcome" if done else "the answer")
     ask.done = done
+    if done and _DECISION.search(q):  # "what did the panel rule?": only a sentence saying what was decided answers
+        ask.bearing = rules.decided
     return ask
 
 

@@ -745,3 +745,14 @@ def test_a_forecasting_headline_does_not_give_its_period_to_the_figures_under_it
     said = "General Mills said earnings were 64 cts a share, up from 52 cts a share a year ago."
     assert q3.bears(said, published="1987-03-17", title="General Mills sees strong 4th qtr results")
     assert not q3.bears(said, published="1987-06-30", title="General Mills 4th qtr net")
+
+
+def test_which_one_a_body_picked_is_answered_only_by_a_sentence_saying_what_it_decided():
+    """"Which team did the Navy pick?" is not answered by the teams forming to bid; "What happened to the plan?"
+    keeps its wider reading."""
+    pick = analyse("Which contractor team did the U.S. Navy pick in 1987 to win the demonstration-validation phase?")
+    assert pick.kind == "open" and pick.done
+    assert not pick.bears("Hughes Aircraft and Raytheon said they formed a joint-venture partnership to compete for "
+                          "the U.S. Navy's Advanced Air-to-Air Missile program.")
+    assert pick.bears("The U.S. Navy selected the Hughes-Raytheon team for the demonstration-validation phase.")
+    assert analyse("What happened to Fujitsu's plan to buy Fairchild?").bears("Fujitsu terminated the agreement.")
