@@ -21,7 +21,7 @@ from ingest.settings import Settings
 from ingest.store import Store
 
 from .backends import BackendError, Backends
-from .chat import condense, said_before
+from .chat import condense, looks_like_follow_up, said_before
 from .conflicts import flag_conflicts
 from .retrieve import Retriever
 from .types import Answer, Draft, DraftText, Filters, Final, Passage, Passages, Quick, StreamEvent, strip_as_of
@@ -174,7 +174,9 @@ class Assistant:
             timings.update(generate_ms=0.0, total_ms=(time.perf_counter() - t0) * 1000)
             yield Final(Answer(q, [], [], True, backend.name, [], timings, notes, standalone_question=standalone))
             return
-        said = said_before(history) if standalone != q else frozenset()
+        # (the last answers' sentences are kept out of a follow-up that says it is one; a question that only names
+        # nothing of its own is searched with its conversation, and may be answered by what was said)
+        said = said_before(history) if standalone != q and looks_like_follow_up(q) else frozenset()
         quick = None
         if quick_first:
             t1 = time.perf_counter()  # the quoted answer first: verified text in about a second, the model's later

@@ -27,12 +27,20 @@ _FOLLOW_UP = re.compile(
 
 
 def looks_like_follow_up(question: str) -> bool:
+    """Does the question say it leans on the conversation ("And ...", "that", a few words)?"""
     return bool(_FOLLOW_UP.search(question)) or len(question.split()) <= 3
+
+
+def names_nothing(question: str) -> bool:
+    """Has the question nothing of its own to search by: no name, no year ("Any exceptions to the ban?", "How did
+    the company as a whole do?")? In a conversation it is about what the last question was about."""
+    words = question.split()
+    return not any(w[:1].isupper() for w in words[1:]) and not re.search(r"\b(?:19|20)\d\d\b", question)
 
 
 def condense(question: str, history: list[tuple[str, str]], backend=None) -> str:
     """A stand-alone version of `question` given (user, assistant) turns."""
-    if not history or not looks_like_follow_up(question):
+    if not history or not (looks_like_follow_up(question) or names_nothing(question)):
         return question
     last_user = history[-1][0]
     if backend is not None:

@@ -438,8 +438,8 @@ _SENTENCE_START = re.compile(r"[a-z0-9)][.?!]\s+$")
 
 def _name_words(text: str, question_names: bool = False) -> set[str]:
     """Lower-cased capitalised words (names) of a question, or every word of a sentence to look them up in."""
-    if not question_names:
-        return {w.strip(".").lower().removesuffix("'s").removesuffix("’s") for w in re.findall(r"[\w'’.-]+", text)}
+    if not question_names:  # ("Decline Moderates--Usda": a dash of two hyphens parts words)
+        return {w.strip(".").lower().removesuffix("'s").removesuffix("’s") for w in re.findall(r"[\w'’.-]+", text.replace("--", " "))}
     # (a word opening the question or one of its sentences is capitalised as such: "... big Treasury trades. Roughly
     # when was ...")
     words = [m.group() for m in re.finditer(r"[\w'’.-]+", text)
@@ -581,9 +581,15 @@ def inherit(asks: list[Ask], previous: str, own: str = "") -> list[Ask]:
         a.entities = a.entities or _name_words(previous, question_names=True)
         a.primary = a.primary or before.primary or _first_name(previous)
         a.owners = a.owners or before.owners or owners(previous)
-        if not any(a.periods.values()):
+        if not any(a.periods.values()) and not _ANOTHER_PERIOD.search(own):
             a.periods = {"periods": periods(previous), "months": months(previous), "years": {int(y) for y in years_in(previous)}}
     return asks
+
+
+# a follow-up asking about another period than the question it follows ("How much had values dropped the year
+# before?"): that question's period is not its own
+_ANOTHER_PERIOD = re.compile(r"\b(?:the|a) (?:year|quarter|month) (?:before|earlier)\b|\b(?:previous|prior|preceding|last|"
+                             r"next|following) (?:year|quarter|month)\b|\b(?:a )?year ago\b", re.IGNORECASE)
 
 
 _SCENE_SET = re.compile(r"(?<=[a-z0-9)][.!])\s+(?=[A-Z][a-z]*\b[^.!?]*\?\s*$)")

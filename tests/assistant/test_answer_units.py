@@ -129,6 +129,11 @@ def test_condense_without_a_model_carries_the_previous_question():
     hist = [("What did Japan want on auto tariffs?", "A red line [1].")]
     assert condense("And rice?", hist) == "And rice? (following up on: What did Japan want on auto tariffs?)"
     assert condense("And rice?", []) == "And rice?"
+    # a question naming nothing of its own (no name, no year) is searched with the conversation too
+    sweden = [("From what date would Sweden's boycott of South Africa take effect?", "From July 1 [1].")]
+    assert condense("Any exceptions to the ban?", sweden).endswith("(following up on: " + sweden[0][0] + ")")
+    assert condense("What did Norway decide in 1987?", sweden) == "What did Norway decide in 1987?"
+    assert not looks_like_follow_up("Any exceptions to the ban?")  # (so its answer may repeat what was said)
 
 
 def test_recency_words():

@@ -756,3 +756,18 @@ def test_which_one_a_body_picked_is_answered_only_by_a_sentence_saying_what_it_d
                           "the U.S. Navy's Advanced Air-to-Air Missile program.")
     assert pick.bears("The U.S. Navy selected the Hughes-Raytheon team for the demonstration-validation phase.")
     assert analyse("What happened to Fujitsu's plan to buy Fairchild?").bears("Fujitsu terminated the agreement.")
+
+
+def test_a_follow_up_about_the_year_before_does_not_keep_the_year_it_follows():
+    """"How much had values dropped the year before?" after a question about 1987 asks about another year: 1985's
+    drop in a 1987 story answers it; "And in that quarter?" keeps the quarter it follows."""
+    from assistant.question import analyse_parts, inherit
+
+    prev = "According to the USDA's summary in April 1987, what was the average value of an acre of U.S. farmland?"
+    own = "How much had values dropped the year before?"
+    drop = inherit(analyse_parts(own), prev, own)[0]
+    assert not any(drop.periods.values())
+    assert drop.bears("Values dropped 12 pct in 1985, it noted.", "Farmland values fell 8 pct in 1986.", "1987-04-08",
+                      "U.S. Farm Land Value Decline Moderates--Usda")
+    same = "And how much did values drop in that quarter?"
+    assert inherit(analyse_parts(same), "What was the farmland value in the fourth quarter of 1986?", same)[0].periods["years"] == {1986}
