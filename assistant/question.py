@@ -51,7 +51,9 @@ def wants_recent(question: str) -> bool:
 
 _SPAN_MONTHS = {w: int(x) for w, x in SPELLED_NUMBERS.items() if 2 <= x <= 12 and x == int(x)}  # "four months": 4
 _PERIOD = re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th)[- ](quarter|qtr|half)\b|\bq([1-4])\b|\bh([12])\b|"
-                     rf"\b({'|'.join(_SPAN_MONTHS)}|[2-9]|1[0-2]) months\b|\b(full|whole|fiscal|calendar)[- ]year\b", re.IGNORECASE)
+                     rf"\b({'|'.join(_SPAN_MONTHS)}|[2-9]|1[0-2]) months\b|\b(full|whole|fiscal|calendar)[- ]year\b"
+                     r"|\b(?:the|this) year['’]s (?:overall|total)\b", re.IGNORECASE)
+_NOT_FROM_THE_START = re.compile(r"\b(?:remaining|last|next|past|coming|final|latest|following)\s+$", re.IGNORECASE)
 _ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 
 
@@ -65,6 +67,8 @@ def periods(text: str) -> set[str]:
         elif m.group(3) or m.group(4):
             out.add(f"q{m.group(3)}" if m.group(3) else f"h{m.group(4)}")
         elif m.group(5):
+            if _NOT_FROM_THE_START.search(text[:m.start()]):
+                continue  # "the remaining three months of the year" is no first quarter
             word = m.group(5).lower()
             n = int(word) if word.isdigit() else _SPAN_MONTHS[word]
             out.add("fy" if n == 12 else "h1" if n == 6 else "q1" if n == 3 else f"{n}m")  # ("first four months": 4m)
@@ -321,6 +325,10 @@ class Ask:
             said_q = _quarter_reported(published)  # "profit for the quarter" in an October story: the third
         if asked_q and said_q and not asked_q & said_q:
             return False  # the third quarter's profit does not answer a question about the fourth
+        if asked_q and not said_q and asked and any(re.search(rf"\b{_MONTH.pattern}(?:['’]s)? (?:[\w-]+ ){{0,2}}?"
+                                                               rf"(?:{rules.measures[m].pattern})", sentence)
+                                                    for m in asked):
+            return False  # nor does "Brazil's September trade surplus" one about the full year's
         if asked_m and said_m and not asked_m & said_m:
             return False
         if asked_y and said_y and not asked_y & (said_y | {int(y) for y in years_in(sentence)}):

@@ -771,3 +771,19 @@ def test_a_follow_up_about_the_year_before_does_not_keep_the_year_it_follows():
                       "U.S. Farm Land Value Decline Moderates--Usda")
     same = "And how much did values drop in that quarter?"
     assert inherit(analyse_parts(same), "What was the farmland value in the fourth quarter of 1986?", same)[0].periods["years"] == {1986}
+
+
+def test_the_remaining_months_and_a_months_figure_are_not_the_years():
+    """"The remaining three months of the year" is no first quarter, "the year's overall surplus" is the full year's,
+    and "Brazil's September trade surplus" does not answer for the full year."""
+    from assistant.question import analyse_parts, periods
+
+    assert periods("the remaining three months of the year, estimating the year's overall surplus") == {"fy"}
+    assert periods("in the first three months") == {"q1"}
+    year = analyse_parts("What trade surplus did Brazil post in September 1987, and what full-year 1987 surplus did "
+                         "Cacex director Namir Salek forecast?")[1]
+    assert not year.bears("Brazil's September trade surplus was the best so far this year, totalling 1.494 billion "
+                          "dlrs, Cacex director Namir Salek said.", published="1987-10-20")
+    assert year.bears("The Cacex director Namir Salek said he expected the trade surplus to average 800 mln dlrs in the "
+                      "remaining three months of the year, estimating the year's overall surplus at 10.2 billion dlrs.",
+                      published="1987-10-20")
