@@ -226,6 +226,11 @@ class Ask:
         # a three-word name may lead with the family name ("Rha Woong Bae" is "Rha" in the story)
         return [run[-1], run[0]] if len(run) >= 3 else run[-1:] if run else words[-1:]
 
+    @property
+    def specific(self) -> bool:
+        """Does this part ask for something a sentence must hold (a date, a figure, words, a decision)?"""
+        return self.kind != "open" or self.bearing is not None
+
     def bears(self, sentence: str, before: str = "", published: str | None = None, title: str = "", passage: str = "") -> bool:
         """Does this sentence hold what is asked (``before``: the sentence preceding it, for "he said";
         ``published``: its story's date, to read "last year"; ``title``: the headline and ``passage`` the text

@@ -176,12 +176,12 @@ class ExtractiveBackend:
         # only sentences that hold what is asked (a date for "when", a figure for "how much",
         # the named speaker's words for "what did X say", a reason for "why") may answer; each
         # part of a multi-part question is answered or reported missing
-        if self.answer_bearing and any(a.kind != "open" or a.bearing is not None for a in asks):
-            best_story = scored[0][1]
-            said = next((c[3] for c in scored if c[1] == best_story and unknown(c[3], own)), None)
-            if said:  # the story closest to the question says that what is asked is not known: so do we
-                return Draft([], answerable=False, backend=self.name, missing=[a.asks for a in asks if a.kind != "open" or a.bearing is not None],
-                             note=f"the closest story says it is not reported: {said}")
+        if self.answer_bearing and any(a.specific for a in asks):
+            wanted = [a.asks for a in asks if a.specific]
+            not_known = next((c[3] for c in scored if c[1] == scored[0][1] and unknown(c[3], own)), None)
+            if not_known:  # the story closest to the question says that what is asked is not known: so do we
+                return Draft([], answerable=False, backend=self.name, missing=wanted,
+                             note=f"the closest story says it is not reported: {not_known}")
             scored = [c for c in scored if any(bears(a, c) for a in asks)]
             if scored and all(a.kind == "who-said" and a.speaker_words() for a in asks):
                 # the named speaker's own words on the asked subject: they answer even when they share few of the
@@ -190,7 +190,6 @@ class ExtractiveBackend:
                 scored = [(c[0] + lift, *c[1:]) for c in scored]
                 alone = {k: v + lift for k, v in alone.items()}
             if not scored or max(alone[c[1], c[2]] for c in scored) < floor:
-                wanted = [a.asks for a in asks if a.kind != "open" or a.bearing is not None]
                 return Draft([], answerable=False, backend=self.name, missing=wanted,
                              note=f"no retrieved sentence holds {' or '.join(wanted)}")
         fresh = [c for c in scored if c[3] not in avoid]
