@@ -15,6 +15,7 @@ import threading
 from dataclasses import dataclass, field
 
 from .prompts import render
+from .scoring import years_in
 from .types import strip_as_of
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ def names_nothing(question: str) -> bool:
     """Has the question nothing of its own to search by: no name, no year ("Any exceptions to the ban?", "How did
     the company as a whole do?")? In a conversation it is about what the last question was about."""
     words = question.split()
-    return not any(w[:1].isupper() for w in words[1:]) and not re.search(r"\b(?:19|20)\d\d\b", question)
+    return not any(w[:1].isupper() for w in words[1:]) and not years_in(question)
 
 
 def condense(question: str, history: list[tuple[str, str]], backend=None) -> str:

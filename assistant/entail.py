@@ -127,11 +127,16 @@ def default_vocabulary() -> Vocabulary:
 
 
 @lru_cache(maxsize=1)
+def aliases() -> dict:
+    """The alias file: ``parties`` (party -> its other names) and ``peoples`` (country -> its people's names)."""
+    return json.loads(ALIASES_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def _party_of() -> dict[str, str]:
     """alias (lower case) -> party, from the verifier's alias file."""
-    data = json.loads(ALIASES_FILE.read_text(encoding="utf-8"))
     out = {}
-    for party, names in data["parties"].items():
+    for party, names in aliases()["parties"].items():
         for name in [party, *names]:
             key = name.lower().replace("’", "'")
             out[key] = out[key.rstrip(".")] = party  # the tokenizer reads "U.S." as "u.s"

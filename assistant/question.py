@@ -330,15 +330,19 @@ class Ask:
             said_q = _quarter_reported(published)  # "profit for the quarter" in an October story: the third
         if asked_q and said_q and not asked_q & said_q:
             return False  # the third quarter's profit does not answer a question about the fourth
-        if asked_q and not said_q and asked and any(re.search(rf"\b{_MONTH.pattern}(?:['’]s)? (?:[\w-]+ ){{0,2}}?"
-                                                               rf"(?:{rules.measures[m].pattern})", sentence)
-                                                    for m in asked):
+        if asked_q and not said_q and any(_months_figure(m).search(sentence) for m in asked):
             return False  # nor does "Brazil's September trade surplus" one about the full year's
         if asked_m and said_m and not asked_m & said_m:
             return False
         if asked_y and said_y and not asked_y & (said_y | {int(y) for y in years_in(sentence)}):
             return False  # (a year compared with may be asked for: "7.2 billion in 1986, against 4.1 billion in 1985")
         return True
+
+
+@lru_cache(maxsize=None)
+def _months_figure(measure: str) -> re.Pattern:
+    """A month's figure of the quantity: "September trade surplus", "March's exports"."""
+    return re.compile(rf"\b{_MONTH.pattern}(?:['’]s)? (?:[\w-]+ ){{0,2}}?(?:{_rules().measures[measure].pattern})")
 
 
 _SINCE_YEAR = re.compile(r"\b(?:since|from)\s+(?:at least\s+|early\s+|late\s+|mid-?)?(?:19|20)\d\d\b"
@@ -479,10 +483,9 @@ _COMPANY_NOUNS = r"(?:group|company|firm|maker|makers|producer|producers|concern
 
 def _people_of(name: str, text: str) -> bool:
     """Is the country ``name`` named in ``text`` by its people's name ("Denmark" / "Danish crops")?"""
-    from .verify import people_groups
+    from .verify import named_in_group, people_groups
 
-    low = text.lower()
-    return any(name in g and any(re.search(rf"(?<![a-z]){re.escape(a)}(?![a-z])", low) for a in g) for g in people_groups())
+    return named_in_group(name, text.lower(), people_groups())
 
 
 def absent_names(question: str, passages) -> list[str]:

@@ -19,12 +19,10 @@ from __future__ import annotations
 import calendar
 import datetime
 import difflib
-import json
 import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
@@ -51,7 +49,6 @@ _GENERIC = {
     "What", "Which", "Who", "Where", "Why", "How", "We", "Our", "My", "You", "Your", "If", "Unless", "Although",
     "Certain", "Several", "Many", "Most", "Few", "Each", "Every", "All", "Any", "Such",
 }
-ALIASES_FILE = Path(__file__).with_name("data") / "aliases.json"
 
 _MONTH = (r"(Jan(?:uary|\.)?|Feb(?:ruary|\.)?|March|Mar\.|April|Apr\.|May|June|July|Aug(?:ust|\.)?|Sept?(?:ember|\.)?|"
           r"Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)")
@@ -176,15 +173,21 @@ def done_after(sentence: str, published, passage_text: str = "") -> str | None:
 @lru_cache(maxsize=1)
 def alias_groups() -> list[set[str]]:
     """Groups of names that refer to the same party (data file, user-extendable)."""
-    data = json.loads(ALIASES_FILE.read_text(encoding="utf-8"))
-    return [{a.lower() for a in [party, *names]} for party, names in data["parties"].items()]
+    return [{a.lower() for a in [party, *names]} for party, names in entail.aliases()["parties"].items()]
 
 
 @lru_cache(maxsize=1)
 def people_groups() -> list[set[str]]:
     """A country's name with its people's where no suffix rule finds it ("Denmark" / "Danish"; data file)."""
-    data = json.loads(ALIASES_FILE.read_text(encoding="utf-8"))
-    return [{a.lower() for a in [country, *names]} for country, names in data.get("peoples", {}).items()]
+    return [{a.lower() for a in [country, *names]} for country, names in entail.aliases().get("peoples", {}).items()]
+
+
+def named_in_group(name: str, haystack: str, groups: list[set[str]]) -> bool:
+    """Does the lower-case ``haystack`` hold any name of the group ``name`` belongs to ("Danish" for "Denmark")?"""
+    low = name.lower()
+    return any((low in group or low + "." in group) and
+               any(re.search(rf"(?<![a-z0-9]){re.escape(alias)}(?![a-z0-9])", haystack) for alias in group)
+               for group in groups)
 
 
 def _norm_number(s: str) -> str:
@@ -291,9 +294,8 @@ def name_found(name: str, haystack: str) -> bool:
     low = name.lower()
     if low in haystack:
         return True
-    for group in alias_groups() + people_groups():
-        if (low in group or low + "." in group) and any(re.search(rf"(?<![a-z0-9]){re.escape(alias)}(?![a-z0-9])", haystack) for alias in group):
-            return True
+    if named_in_group(low, haystack, alias_groups() + people_groups()):
+        return True
     # a people's or language's name for its country's ("Indonesian" / "Indonesia", "Japanese" / "Japan")
     for suffix in _DEMONYM_ENDINGS:
         base = low.removesuffix(suffix)
