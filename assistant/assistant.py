@@ -23,7 +23,8 @@ from ingest.store import Store
 from .backends import BackendError, Backends
 from .chat import condense, looks_like_follow_up, said_before
 from .conflicts import flag_conflicts
-from .retrieve import Retriever
+from .question import names_any, part_context, parts
+from .retrieve import RetrievalResult, Retriever
 from .types import Answer, Draft, DraftText, Filters, Final, Passage, Passages, Quick, StreamEvent, strip_as_of
 from .verify import Verifier
 from .weekdays import date_weekdays
@@ -165,7 +166,7 @@ class Assistant:
                 yield Final(timeline)
                 return
             notes.append("the position timeline gave no verified sentence; searched the articles instead")
-        result = self.retriever.retrieve(standalone, filters, k)
+        result = self._retrieve(standalone, filters, k, by_part=standalone == q)
         passages = result.passages if backend.name == "extractive" else self.fit_context(result.passages)
         yield Passages(passages)
         timings = {"retrieve_ms": result.ms}
@@ -199,6 +200,27 @@ class Assistant:
         log.info("answered in %.0f ms (%s, %d sentences%s)", timings["total_ms"], backend.name, len(answer.sentences),
                  ", refused" if answer.refused else "")
         yield Final(answer)
+
+    def _retrieve(self, question: str, filters: Filters | None, k: int | None, by_part: bool = True) -> RetrievalResult:
+        """The question's passages; for a question of several parts, each part's best few are added after them
+        (a part answered in another story than the one the whole question finds), the parts after the first
+        searched with the question's names ("and how much did the creditors agree to refinance?"). Not
+        ``by_part``: a follow-up searched with the question it follows (whose own passages it should not bring)."""
+        result = self.retriever.retrieve(question, filters, k)
+        per_part, pieces = self.settings.retrieval.per_part_k, parts(question)
+        if not per_part or not by_part or len(pieces) < 2 or not result.passages:
+            return result
+        context, names = part_context(question)
+        seen = {p.chunk_id for p in result.passages}
+        for n, piece in enumerate(pieces):
+            more = self.retriever.retrieve(piece if n == 0 else f"{piece} {context}", filters, per_part)
+            result.ms += more.ms
+            for p in more.passages:  # (a passage naming none of the question's names is another story's)
+                if p.chunk_id not in seen and (not names or names_any(names, f"{p.title or ''} {p.text}")):
+                    seen.add(p.chunk_id)
+                    p.rank = len(result.passages) + 1
+                    result.passages.append(p)
+        return result
 
     def _verified(self, draft: Draft, passages: list[Passage], q: str, backend: str, timings: dict, standalone: str,
                   notes: list[str], t0: float) -> Answer:

@@ -566,6 +566,17 @@ def parts(question: str) -> list[str]:
     return [p + "?" for p in pieces if len(p.split()) >= 3] or [question]
 
 
+def part_context(question: str) -> tuple[str, set[str]]:
+    """(the names and years of a question, to search one of its parts with; its names alone)."""
+    names = _name_words(question, question_names=True)
+    return " ".join(sorted(names | {str(y) for y in years_in(question)})), names
+
+
+def names_any(names: set[str], text: str) -> bool:
+    """Does the text name any of these (lower-cased question names, as ``part_context`` gives them)?"""
+    return bool(names & _name_words(text))
+
+
 def analyse_parts(question: str) -> list[Ask]:
     """One analysis per part; a later part inherits the first part's named periods ("and how much in March?" keeps 1987)."""
     pieces = parts(question)

@@ -787,3 +787,23 @@ def test_the_remaining_months_and_a_months_figure_are_not_the_years():
     assert year.bears("The Cacex director Namir Salek said he expected the trade surplus to average 800 mln dlrs in the "
                       "remaining three months of the year, estimating the year's overall surplus at 10.2 billion dlrs.",
                       published="1987-10-20")
+
+
+def test_each_part_of_a_question_is_searched_too(reuters_trade_store, embedder):
+    """Over the 551 Reuters trade stories: the whole question finds Abe's report on protectionism, and the part
+    asking how much Nakasone was advised to buy finds its own sentence only when that part is searched as well."""
+    from assistant.assistant import Assistant
+    from ingest.settings import Settings
+
+    data, _, _ = reuters_trade_store
+    q = ("What did Shintaro Abe tell Nakasone about protectionism in the United States after his April 1987 trip to "
+         "Washington, and how much in foreign industrial goods did he advise Japan to buy?")
+    settings = Settings.load(data_dir=data)
+    assert settings.retrieval.per_part_k > 0
+    answers = {}
+    for k in (0, settings.retrieval.per_part_k):
+        settings.retrieval.per_part_k = k
+        answers[k] = Assistant.from_settings(settings, embedder=embedder).ask(q, mode="extractive")
+    whole, each = answers[0], answers[settings.retrieval.per_part_k]
+    assert "severe" in whole.text and "billion" not in whole.text and whole.missing == ["the figure"]
+    assert "severe" in each.text and "one billion dlrs" in each.text and not each.missing, each.text
