@@ -334,21 +334,33 @@ class Ask:
             return False  # nor does "Brazil's September trade surplus" one about the full year's
         if asked_m and said_m and not asked_m & said_m:
             return False
+        if asked_m and not asked_q and not said_m and not months(before) and not _reported_after(asked_m, published):
+            return False  # a sentence naming no month, in a June story, gives no October figure
         if asked_y and said_y and not asked_y & (said_y | {int(y) for y in years_in(sentence)}):
             return False  # (a year compared with may be asked for: "7.2 billion in 1986, against 4.1 billion in 1985")
         return True
 
 
+def _reported_after(asked_months: set[str], published: str | None) -> bool:
+    """Could a story of this date report, without naming it, a figure of one of these months (published in that
+    month or the two after it)? Undated stories could."""
+    if not published or not published[5:7].isdigit():
+        return True
+    month = int(published[5:7]) - 1
+    return any(_MONTHS[(month - back) % 12] in asked_months for back in range(3))
+
+
 @lru_cache(maxsize=None)
 def _months_figure(measure: str) -> re.Pattern:
-    """A month's figure of the quantity: "September trade surplus", "March's exports"."""
-    return re.compile(rf"\b{_MONTH.pattern}(?:['’]s)? (?:[\w-]+ ){{0,2}}?(?:{_rules().measures[measure].pattern})")
+    """A month's figure of the quantity: "September trade surplus", "March's exports", "the deficit for February"."""
+    quantity = _rules().measures[measure].pattern
+    return re.compile(rf"\b{_MONTH.pattern}(?:['’]s)? (?:[\w-]+ ){{0,2}}?(?:{quantity})|(?:{quantity})\s+(?:for|in) {_MONTH.pattern}")
 
 
 _SINCE_YEAR = re.compile(r"\b(?:since|from)\s+(?:at least\s+|early\s+|late\s+|mid-?)?(?:19|20)\d\d\b"
                          # the figure compared with, to the end of its clause ("... from 15.73 billion in January and
                          # 12.23 billion in February 1986", "against 4.1 billion in 1985")
-                         r"|\b(?:from|against|compared with|compared to|versus|vs\.?)\s+(?:a |an )?[$£¥]?\d[^,;]*",
+                         r"|\b(?:from|against|compared with|compared to|versus|vs\.?)\s+(?:a |an )?[$£¥]?\d(?:[^,;]|,(?=\d))*",  # (a comma inside "386,000" ends no clause)
                          re.IGNORECASE)
 
 

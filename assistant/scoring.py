@@ -60,10 +60,25 @@ def _stem(w: str) -> str:
 
 def of_years(text: str, published: str | None, years: set[str]) -> bool:
     """Is a passage of, or about, one of these years: published then, naming one, or saying 'last year' of one
-    ('last year' in a 1987 story is 1986)? An undated passage that names no year may be of any: it is kept."""
+    ('last year' in a 1987 story is 1986), or naming without a year a month later than its own ('November' in an
+    April 1987 story is November 1986)? An undated passage that names no year may be of any: it is kept."""
     if any(y in (published or "")[:4] or y in text or int(y) in years_meant(text, published) for y in years):
         return True
+    if published and published[:4].isdigit() and published[5:7].isdigit() and \
+            str(int(published[:4]) - 1) in years and _months_later(text, int(published[5:7])):
+        return True
     return not published and not years_in(text)
+
+
+_MONTH_NO_YEAR = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b"
+                            r"(?!,?\s+(?:\d{1,2},?\s+)?(?:19|20)\d\d)")
+_MONTH_NUMBER = {m: n for n, m in enumerate(("January February March April May June July August September October "
+                                              "November December").split(), 1)}
+
+
+def _months_later(text: str, month: int) -> bool:
+    """Does the text name, with no year beside it, a month later in the year than ``month``?"""
+    return any(_MONTH_NUMBER[m.group(1)] > month for m in _MONTH_NO_YEAR.finditer(text))
 
 
 def spelled_out(acronym: str, text: str) -> bool:

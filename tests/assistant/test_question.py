@@ -807,3 +807,27 @@ def test_each_part_of_a_question_is_searched_too(reuters_trade_store, embedder):
     whole, each = answers[0], answers[settings.retrieval.per_part_k]
     assert "severe" in whole.text and "billion" not in whole.text and whole.missing == ["the figure"]
     assert "severe" in each.text and "one billion dlrs" in each.text and not each.missing, each.text
+
+
+def test_a_month_named_without_a_year_dates_a_figure():
+    """A story of April 1987 giving "November" figures is about November 1986; a June story naming no month gives
+    no October figure; a comparison's year ("from 386,000 in September 1986") is not the figure's own."""
+    from assistant.scoring import of_years
+
+    assert of_years("The deficit narrowed to 3.03 mln dlrs in November from 8.3 mln in October.", "1987-04-27", {"1986"})
+    assert not of_years("The deficit narrowed to 3.03 mln dlrs in March.", "1987-04-27", {"1986"})
+    assert not of_years("The deficit narrowed in November 1985.", "1987-04-27", {"1986"})
+    october = analyse("How many cars did West German plants build in October 1987?")
+    record = "The car industry is due to turn in another set of solid results in 1987, after 4.3 mln cars in 1986."
+    assert not october.bears(record, published="1987-06-01", title="German car firms seen producing solid 1987 results")
+    assert october.bears("Car production rose to 380,000 from 366,000, the VDA said.", published="1987-11-20",
+                         title="West German car output rises")
+    september = analyse("How many cars did West German plants build in September 1987?")
+    assert september.bears("Car production rose in September to 407,600 from 386,000 in September 1986, the VDA said.",
+                           published="1987-10-20", title="West German car output rises")
+
+
+def test_what_came_of_it_eventually_is_an_outcome():
+    ask = analyse("How much of the stolen money did the firm eventually recover?")
+    assert ask.outcome
+    assert not ask.bears("The theft by a former employee may involve several hundred thousand dollars, the firm said.")
