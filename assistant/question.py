@@ -668,13 +668,18 @@ def analyse(question: str) -> Ask:
     return ask
 
 
+# a clause after the asking one that only describes what is asked about
+_AFTERTHOUGHT = re.compile(r",\s+(?:a move|a step|a decision|which|who|whose)\b")
+
+
 def _figure_ask(ask: Ask, q: str, rules: _Rules) -> Ask:
     """A figure question's particulars: its subject, the names and quantity it gives, whose figure and with whom,
     the unit, what is counted, who acted, the period (a date's sentence often names no one, a figure's must)."""
     ask.outcome = bool(rules.outcome.search(q))
     ask.primary = _first_name(q)
     ask.entities = _name_words(q, question_names=True)
-    ask.measures = [m for m in rules.measures if re.search(rf"\b{m}s?\b", q, re.IGNORECASE)]
+    asking = _AFTERTHOUGHT.split(q)[0]  # (", a move S&P cited when it affirmed the bank's ratings": no quantity asked)
+    ask.measures = [m for m in rules.measures if re.search(rf"\b{m}s?\b", asking, re.IGNORECASE)]
     ask.owners = owners(q)
     ask.partners = {p for m in _PARTNER.finditer(q) for p in parties_named(m.group(1))}
     ask.parties = parties_named(q)

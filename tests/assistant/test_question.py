@@ -831,3 +831,13 @@ def test_what_came_of_it_eventually_is_an_outcome():
     ask = analyse("How much of the stolen money did the firm eventually recover?")
     assert ask.outcome
     assert not ask.bears("The theft by a former employee may involve several hundred thousand dollars, the firm said.")
+
+
+def test_a_clause_describing_the_subject_asks_for_no_quantity():
+    """"..., a move S&P cited when it affirmed the bank's ratings": the question asks about provisions, not ratings."""
+    ask = analyse("By how much did National Westminster Bank raise its provisions against sovereign debt, a move S&P "
+                  "cited when it affirmed the bank's ratings in June 1987?")
+    assert ask.measures == []
+    assert ask.bears("S and P cited the bank's decision to increase group provisions for sovereign debt exposure by "
+                     "466 mln stg.", published="1987-06-19", title="S/P affirms National Westminster debt")
+    assert analyse("How much did the ratings agency cut, which S&P announced in June 1987?").measures == ["rating"]
