@@ -376,13 +376,23 @@ def _actor(question: str) -> str | None:
     return m.group(1).removesuffix("'s").removesuffix("’s") if m else None
 
 
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
 def _counted(question: str) -> str | None:
     """What "how many" counts: the first plain word after it ("How many Ultramar shares" -> share)."""
     m = re.search(r"\b[Hh]ow many\s+((?:[A-Z][\w.'’-]*\s+)*)([a-z]+)", question)
     if not m:
         return None
     word = m.group(2)
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+    if word in _AUXILIARIES:
+        return None  # "how many did they export?" counts what the question before it did
+    return _singular(word)
+
+
+_AUXILIARIES = {"did", "do", "does", "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could",
+                "should", "might", "may", "of"}
 
 
 def _counts(noun: str, sentence: str) -> bool:
@@ -679,7 +689,7 @@ def _figure_ask(ask: Ask, q: str, rules: _Rules) -> Ask:
     ask.primary = _first_name(q)
     ask.entities = _name_words(q, question_names=True)
     asking = _AFTERTHOUGHT.split(q)[0]  # (", a move S&P cited when it affirmed the bank's ratings": no quantity asked)
-    ask.measures = [m for m in rules.measures if re.search(rf"\b{m}s?\b", asking, re.IGNORECASE)]
+    ask.measures = [m for m in rules.measures if re.search(rf"\b{_singular(m)}s?\b", asking, re.IGNORECASE)]  # ("export")
     ask.owners = owners(q)
     ask.partners = {p for m in _PARTNER.finditer(q) for p in parties_named(m.group(1))}
     ask.parties = parties_named(q)

@@ -841,3 +841,16 @@ def test_a_clause_describing_the_subject_asks_for_no_quantity():
     assert ask.bears("S and P cited the bank's decision to increase group provisions for sovereign debt exposure by "
                      "466 mln stg.", published="1987-06-19", title="S/P affirms National Westminster debt")
     assert analyse("How much did the ratings agency cut, which S&P announced in June 1987?").measures == ["rating"]
+
+
+def test_how_many_did_they_export_asks_for_exports():
+    """A follow-up's "how many did they export" counts no "did", and "export" names the exports."""
+    from assistant.question import analyse_parts, inherit
+
+    follow = inherit(analyse_parts("And how many did they export that month?"),
+                     "How many cars did West German plants build in September 1987?", "And how many did they export that month?")[0]
+    assert follow.counted is None and follow.measures == ["exports"]
+    both = "Car production rose in September to 407,600 from 386,000, while exports climbed to 226,300 from 218,200."
+    assert follow.bears(both, published="1987-10-20", title="West German car output, exports rise in September")
+    assert not follow.bears("Car production rose in the first nine months of the year to 3.25 mln from 3.19 mln.",
+                            published="1987-10-20", title="West German car output, exports rise in September")
