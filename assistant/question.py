@@ -510,6 +510,12 @@ def _people_of(name: str, text: str) -> bool:
     return named_in_group(name, text.lower(), people_groups())
 
 
+# words naming what kind of body a name is ("Osaka University"): another university's story does not name this one
+_INSTITUTION_WORDS = {"university", "college", "institute", "school", "hospital", "association", "federation", "council",
+                      "committee", "commission", "board", "agency", "authority", "ministry", "department", "exchange",
+                      "corporation", "company", "group", "holdings", "industries", "international", "bank", "trust", "fund"}
+
+
 def absent_names(question: str, passages) -> list[str]:
     """The question's names (capitalised words of four letters or more, not a party's) that no passage names, in its
     title or text, nor writes out as an acronym: the question is about something the retrieved stories are not."""
@@ -535,7 +541,8 @@ def absent_names(question: str, passages) -> list[str]:
             for run in re.findall(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*", question)]
 
     def run_found(n: str) -> bool:
-        return any(n in run and any(found(w) for w in run if w not in _GENERIC_NAME_WORDS and len(w) >= 4) for run in runs)
+        return any(n in run and any(found(w) for w in run if w not in _GENERIC_NAME_WORDS | _INSTITUTION_WORDS and len(w) >= 4)
+                   for run in runs)
 
     gone = [n for n in names if not found(n) and not run_found(n)]
     if len(gone) < len(names):

@@ -854,3 +854,14 @@ def test_how_many_did_they_export_asks_for_exports():
     assert follow.bears(both, published="1987-10-20", title="West German car output, exports rise in September")
     assert not follow.bears("Car production rose in the first nine months of the year to 3.25 mln from 3.19 mln.",
                             published="1987-10-20", title="West German car output, exports rise in September")
+
+
+def test_another_university_does_not_name_this_one():
+    """"Osaka University" is not named by a story about Gothenburg University: "University" tells no body apart."""
+    from assistant.question import absent_names
+    from assistant.types import Passage
+
+    text = "Anders Vahlne said the test, developed at Gothenburg University, was accurate enough to drop a second test."
+    other = Passage("c1", "d1", text, 0, len(text), 0, title="Swedish AIDS test")
+    assert absent_names("How long does the AIDS test developed at Osaka University take?", [other]) == ["Osaka"]
+    assert absent_names("How long does the AIDS test developed at Gothenburg University take?", [other]) == []
