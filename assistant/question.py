@@ -419,6 +419,8 @@ class _Rules:
     done_what: re.Pattern  # "what came of the proposal?": asks what happened
     decided: re.Pattern  # "ruled", "picked", "agreed": a sentence saying what a body decided
     to_come: re.Pattern  # "will", "is due to", "wants": what has not happened yet
+    penalty_question: re.Pattern  # "what prison sentence did he receive?": asks for a penalty handed down
+    penalised: re.Pattern  # "was sentenced", "fined": a sentence saying one was
     continues: re.Pattern
     continued_by: frozenset
     counted_alike: list  # sets of nouns one "how many" question may count under another's name
@@ -437,7 +439,8 @@ def _rules() -> _Rules:
                   {m: re.compile(rx, ic) for m, rx in data["measures"].items()},
                   re.compile(data["outcome"]["question"], ic), re.compile(data["outcome"]["not_an_outcome"], ic),
                   re.compile(data["outcome"]["done_when"], ic), re.compile(data["outcome"]["done_what"], ic), re.compile(data["outcome"]["decided"], ic),
-                  re.compile(data["outcome"]["to_come"], ic),
+                  re.compile(data["outcome"]["to_come"], ic), re.compile(data["outcome"]["penalty_question"], ic),
+                  re.compile(data["outcome"]["penalised"], ic),
                   re.compile(data["continues"], ic), frozenset(data["continued_by"]),
                   [set(group) for group in data.get("counted_alike", [])], re.compile(data["unknown"], ic))
 
@@ -677,10 +680,15 @@ def analyse(question: str) -> Ask:
             if kind == "yes-no":
                 ask.words = content_words(q)
             return ask
-    done = bool(rules.done_what.search(q))  # "what came of the proposal?": what is still to come does not answer
+    penalty = rules.penalty_question.search(q)
+    done = bool(penalty or rules.done_what.search(q))  # "what came of the proposal?": what is still to come does not answer
     ask = Ask("open", "the outcome" if done else "the answer")
     ask.done = done
-    if done and _DECISION.search(q):  # "what did the panel rule?": only a sentence saying what was decided answers
+    if penalty:  # "what sentence did he receive?": only a sentence saying one was handed down answers (not the
+        # maximum he could face), to the one named
+        ask.bearing, ask.outcome = rules.penalised, True
+        ask.entities, ask.primary = _name_words(q, question_names=True), _first_name(q)
+    elif done and _DECISION.search(q):  # "what did the panel rule?": only a sentence saying what was decided answers
         ask.bearing = rules.decided
     return ask
 

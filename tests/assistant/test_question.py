@@ -865,3 +865,11 @@ def test_another_university_does_not_name_this_one():
     other = Passage("c1", "d1", text, 0, len(text), 0, title="Swedish AIDS test")
     assert absent_names("How long does the AIDS test developed at Osaka University take?", [other]) == ["Osaka"]
     assert absent_names("How long does the AIDS test developed at Gothenburg University take?", [other]) == []
+
+
+def test_a_penalty_question_needs_one_handed_down_to_the_one_named():
+    ask = analyse("What prison sentence did Ivan Marsh receive in the Acme Corp insider trading case?")
+    assert ask.done and ask.asks == "the outcome"
+    assert not ask.bears("If convicted, Marsh could be sentenced to a maximum of 20 years in jail.")
+    assert not ask.bears("A broker who pleaded guilty in the scheme was sentenced by the federal court today.")
+    assert ask.bears("Marsh was sentenced to a year and a day in prison for trading on Acme Corp secrets.")
