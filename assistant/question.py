@@ -687,7 +687,7 @@ def analyse(question: str) -> Ask:
     if penalty:  # "what sentence did he receive?": only a sentence saying one was handed down answers (not the
         # maximum he could face), to the one named
         ask.bearing, ask.outcome = rules.penalised, True
-        ask.entities, ask.primary = _name_words(q, question_names=True), _first_name(q)
+        ask.entities = _name_words(q, question_names=True)  # (in the story: a later sentence names him by surname)
     elif done and _DECISION.search(q):  # "what did the panel rule?": only a sentence saying what was decided answers
         ask.bearing = rules.decided
     return ask
