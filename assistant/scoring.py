@@ -3,6 +3,7 @@ the verifier's relevance gate)."""
 
 from __future__ import annotations
 
+import calendar
 import re
 
 from ingest.settings import AnswerSettings
@@ -70,10 +71,8 @@ def of_years(text: str, published: str | None, years: set[str]) -> bool:
     return not published and not years_in(text)
 
 
-_MONTH_NO_YEAR = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b"
-                            r"(?!,?\s+(?:\d{1,2},?\s+)?(?:19|20)\d\d)")
-_MONTH_NUMBER = {m: n for n, m in enumerate(("January February March April May June July August September October "
-                                              "November December").split(), 1)}
+_MONTH_NUMBER = {calendar.month_name[n]: n for n in range(1, 13)}
+_MONTH_NO_YEAR = re.compile(rf"\b({'|'.join(_MONTH_NUMBER)})\b(?!,?\s+(?:\d{{1,2}},?\s+)?(?:19|20)\d\d)")
 
 
 def _months_later(text: str, month: int) -> bool:
