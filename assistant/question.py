@@ -399,7 +399,7 @@ def _counts(noun: str, sentence: str) -> bool:
     """Does the sentence speak of the counted thing ("39 ships", "passenger car sales rose to 79,249"), or of one
     counted alike ("220 men" for soldiers), not only price it ("2.20 stg per share")?"""
     alike = next((g for g in _rules().counted_alike if noun in g or noun + "s" in g), {noun})
-    words = "|".join(re.escape(w.removesuffix("s") if w.endswith("s") and not w.endswith("ss") else w) for w in sorted(alike | {noun}))
+    words = "|".join(re.escape(_singular(w)) for w in sorted(alike | {noun}))
     return bool(re.search(rf"(?<!per )(?<!each )(?<!a )\b(?:{words})(?:s|es)?\b", sentence, re.IGNORECASE))
 
 
