@@ -184,6 +184,8 @@ class Text:
         return next((t for t, s in zip(self.tokens, self.stems) if s == stem), stem)
 
     def _cue_at(self, i: int, cues) -> tuple[str, ...] | None:
+        if self.tokens[i] == "may" and self.capital[i]:
+            return None  # "May" inside a sentence is the month ("for last half May shipment"), not a hedge
         for cue in cues:
             if tuple(self.tokens[i:i + len(cue)]) == cue:
                 return cue

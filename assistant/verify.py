@@ -72,6 +72,22 @@ def _ordinal_days(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_CARDINALS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+                                           "fifteen sixteen seventeen eighteen nineteen".split(), 1)}
+_CARDINAL_DAY = re.compile(rf"\b{_MONTH}\s+(?:(twenty|thirty)(?:[\s-]+({'|'.join(_CARDINALS)}))?|({'|'.join(_CARDINALS)}))\b", re.I)
+
+
+def _cardinal_days(text: str) -> list[tuple[int, int]]:
+    """(month, day) of a day written as a cardinal after its month, as some wire stories do: "march one"."""
+    out = []
+    for m in _CARDINAL_DAY.finditer(text):
+        tens = {"twenty": 20, "thirty": 30}.get((m.group(2) or "").lower(), 0)
+        day = tens + _CARDINALS.get((m.group(3) or m.group(4) or "").lower(), 0)
+        if 1 <= day <= 31 and not (m.group(1).lower() == "may" and m.group(1)[0].islower()):
+            out.append((_month(m.group(1)), day))
+    return out
+
+
 def _month(word: str) -> int:
     return ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].index(word[:3].lower()) + 1
 
@@ -112,7 +128,7 @@ def dates(text: str, any_case: bool = False) -> set[tuple[int, int | None]]:
         if m.group(1).lower() == "may" and day is None and not _MAY_AS_MONTH.search(text[:m.start()]):
             continue  # "May" the verb
         out.add((_month(m.group(1)), day))
-    return out | set(_ordinal_days(text))
+    return out | set(_ordinal_days(text)) | (set(_cardinal_days(text)) if any_case else set())
 
 
 @lru_cache(maxsize=512)  # a passage is checked against every sentence that cites it
@@ -235,7 +251,7 @@ def _name_word(w: str) -> str:
     return w if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?\.?", w) else w.strip(".'’")
 
 
-_PARTICIPLE_NEXT = re.compile(r"^\s*(?:,|(?:to|on|at|in|for|with|from|before|after|about|the|a|an|that|its|his|her|their)\b)")
+_PARTICIPLE_NEXT = re.compile(r"^\s*(?:[,\"“]|(?:to|on|at|in|for|with|from|before|after|about|the|a|an|that|its|his|her|their)\b)")
 
 
 def _opener(word: str, rest: str) -> bool:
@@ -244,8 +260,8 @@ def _opener(word: str, rest: str) -> bool:
         return True
     if re.fullmatch(r"[A-Z][a-z]+ing", word):  # "Citing officials, ...", not "Boeing said" or "Boeing shares fell"
         return bool(_PARTICIPLE_NEXT.match(rest)) or bool(re.match(r"\s+[a-z]", rest) and not _SUBJECT_NEXT.match(rest))
-    if re.fullmatch(r"[A-Z][a-z]+ed", word):
-        return bool(re.match(r"\s*by\b", rest))  # "Prompted by ..."
+    if re.fullmatch(r"[A-Z][a-z]+ed", word):  # "Prompted by ...", "Backed, trained and armed by ..."
+        return bool(re.match(r"\s*by\b", rest)) or (rest.lstrip().startswith(",") and _common_stem(word, ("ed", "d")))
     return bool(re.fullmatch(r"[A-Z][a-z]+ly", word)) and rest.lstrip().startswith(",")
 
 
@@ -255,9 +271,17 @@ _SUBJECT_NEXT = re.compile(r"\s*(?:[^\w\s]|[A-Z]|(?:is|was|are|were|has|had|have
 # (a verb after it, "Brazil proposed", "Brazil wants": the opener is a subject's name, checked like any other)
 
 
+def _common_stem(word: str, endings: tuple[str, ...]) -> bool:
+    """The word less one of its endings is a common word: "Backed" (back), "Steps" (step), "Holdings" (holding)."""
+    return any(word.endswith(e) and len(word) > len(e) + 2 and entail.common_word(word[: -len(e)]) for e in endings)
+
+
 def _common_opener(word: str, rest: str) -> bool:
     """'Procedures for ...', 'Top priority ...': a common word opening the sentence, not followed as a
-    subject name is ('Brazil has ...', 'China and Japan', 'Canada, ...')."""
+    subject name is ('Brazil has ...', 'China and Japan', 'Canada, ...'). The plural of a common noun is no
+    name even then ("Steps were taken", "Holdings of ..."; not "Sears said": 'sear' is rare)."""
+    if re.fullmatch(r"[A-Z][a-z]+s", word) and _common_stem(word, ("s",)):
+        return True
     return entail.common_word(word) and not _SUBJECT_NEXT.match(rest)
 
 

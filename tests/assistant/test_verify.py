@@ -250,3 +250,28 @@ def test_compound_names_and_spelled_out_acronyms_are_found(embedder):
     assert v.judge("Trump and Abe signed a limited U.S.-Japan trade agreement.", [p]).verdict == "supported"
     assert v.judge("The leaders signed the USMCA on Friday.", [p]).verdict == "supported"
     assert v.judge("Trump and Abe signed a limited U.S.-Korea trade agreement.", [p]).verdict == "not_stated"
+
+
+def test_month_may_wire_days_conditionals_and_plural_openers():
+    """Found by the ninth blind paraphrase batch (X, dev): "May" inside a sentence is the month, not a hedge; a wire
+    story's "march one" is March 1; "provided the Community ..." is as conditional as the source's "if"; a
+    participle before a quote or a comma, and the plural of a common noun, open a sentence without naming anyone."""
+    from assistant.entail import compare
+    from assistant.verify import missing_dates, names
+
+    src = "Japanese crushers bought 4,000 tonnes of Canadian rapeseed for last half May/first half June shipment."
+    assert compare("Japanese crushers purchased 4,000 tonnes of Canadian rapeseed for shipment in late May and early June.",
+                   src).verdict == "supported"
+    assert compare("Japanese crushers bought rapeseed.", "Japanese crushers may buy rapeseed.").verdict == "not_stated"
+    src = "Agriculture is an efficient sector and will remain so if the right policy is pursued."
+    assert compare("Agriculture is efficient and will stay so provided the right policy is pursued.", src).verdict == "supported"
+    assert compare("Agriculture is efficient and will stay so as the right policy is pursued.", src).verdict == "not_stated"
+    assert missing_dates("The price rose from the level set on March 1.", "the price rose from its march one level", None) == []
+    assert missing_dates("The price rose from the level set on March 2.", "the price rose from its march one level", None) == ["March 2"]
+    assert missing_dates("It may rise.", "it may one day rise", None) == []
+    assert names('Declaring "a war without quarter" on inflation, Sarney spoke.') == {"Sarney"}
+    assert names("Backed, trained and armed by Paris, the forces won.") == {"Paris"}
+    assert names("Steps were being taken to promote exports.") == set()
+    assert names("Holdings of foreign exchange fell.") == set()
+    assert names("Sears said it would sell the unit.") == {"Sears"}  # 'sear' is rare: a name
+    assert names("Fred, the trader, said so.") == {"Fred"}
