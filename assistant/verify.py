@@ -160,8 +160,11 @@ def missing_dates(sentence: str, passage_text: str, published) -> list[str]:
 
 _PAST_ON_DAY = re.compile(rf"\b(?:\w+ed|began|took|met|held|made|won|signed|rose|fell|paid|sold|bought|gave|went)\b"
                          rf"(?:\s+[\w,'’.-]+){{0,3}}?\s+(?:on|from|since)\s+(?:{_MONTH}\s+(\d{{1,2}})|(\d{{1,2}})\s+{_MONTH})\b")
+_DAY_THEN_DONE = re.compile(rf"\b(?:on|from)\s+(?:{_MONTH}\s+(\d{{1,2}})|(\d{{1,2}})\s+{_MONTH})\b(?:[-\s]+[\w,'’.-]+){{0,10}}?\s+"
+                            r"(?:began|started|opened|ended|closed|concluded|met|signed|took place|was held|were held)\b")
+# ("the GATT probe on May 7-8 on the legality of Japanese import curbs began in Geneva": the day, then the event done)
 _FUTURE = re.compile(r"\b(?:will|would|is to|are to|was to|were to|to be|scheduled|planned|plans?|due|set to|expected|next|until|"
-                     r"deadline|effective|take effect|takes effect|proposed|could|may|might)\b", re.I)
+                     r"deadline|effective|take effect|takes effect|proposed|could|(?-i:may)|might|ahead of|in preparation for|upcoming|forthcoming)\b", re.I)  # ("May 7" is a day)
 
 
 def done_after(sentence: str, published, passage_text: str = "") -> str | None:
@@ -171,7 +174,7 @@ def done_after(sentence: str, published, passage_text: str = "") -> str | None:
     speaks of the future ("is due to begin on April 29")."""
     if published is None or re.search(r"\blast year\b|\ba year (?:ago|earlier)\b", sentence):
         return None
-    for m in _PAST_ON_DAY.finditer(sentence):
+    for m in [*_PAST_ON_DAY.finditer(sentence), *_DAY_THEN_DONE.finditer(sentence)]:
         if _FUTURE.search(sentence[max(0, m.start() - 40):m.end()]):
             continue
         month, day = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
@@ -429,7 +432,7 @@ class Verifier:
             vecs = self.embedder.embed([p.text[a:b] for a, b in spans]) if spans else np.zeros((0, len(svec)))
             sups.append(self.support(claim, n, p, svec, vecs, spans))
         close = [x for x in sups if x.similarity >= self.min_support]
-        bad = [x for x in close if x.verdict == "contradicted"]
+        bad = self._against(close)
         if bad:
             x = max(bad, key=lambda x: x.similarity)
             return Judgement("contradicted", x.n, x.span, x.reason)
@@ -449,6 +452,17 @@ class Verifier:
             x = max(close, key=lambda x: x.similarity)
             return Judgement("not_stated", x.n, x.span, f"not in the passages: {', '.join(sorted(missing))}")
         return Judgement("not_stated", reason="no passage says it")
+
+    @staticmethod
+    def _against(close: list[Support]) -> list[Support]:
+        """The close passages that contradict a claim, unless another states it at least as closely, facts and
+        all: a claim one cited source holds is true to that source, and another's figure is a conflict among
+        sources, not the claim's error ("would probably fall 3 pct" quoted, beside another story's "rose")."""
+        bad = [x for x in close if x.verdict == "contradicted"]
+        held = [x for x in close if not x.conflicts and not x.missing]
+        if bad and held and max(x.similarity for x in held) >= max(x.similarity for x in bad):
+            return []
+        return bad
 
     def _few_words(self, claim: str, passages: list[Passage], similarity: float) -> str:
         """Why a claim is not stated though a span is close: its passages hold too few of its content words
@@ -523,7 +537,7 @@ class Verifier:
         sups = [self.support(s.text, n, passages[n - 1], svec, *by_n[n]) for n in valid]
         # facts may be spread over several cited passages: check them on the union
         union_missing = set.intersection(*(set(x.missing) for x in sups)) if sups else {"(no valid citation)"}
-        against = [x for x in sups if x.similarity >= self.min_support and x.verdict == "contradicted"]
+        against = self._against([x for x in sups if x.similarity >= self.min_support])
         if against:  # a cited passage says otherwise: never shown, never re-cited
             tally.contradicted.append(f"[{against[0].n}] {against[0].reason}")
             log.debug("dropped, contradicted by [%d]: %s", against[0].n, s.text)

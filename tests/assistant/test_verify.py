@@ -275,3 +275,37 @@ def test_month_may_wire_days_conditionals_and_plural_openers():
     assert names("Holdings of foreign exchange fell.") == set()
     assert names("Sears said it would sell the unit.") == {"Sears"}  # 'sear' is rare: a name
     assert names("Fred, the trader, said so.") == {"Fred"}
+
+
+def test_a_claim_one_source_holds_plans_told_as_done_and_anticipation(embedder):
+    """Found by a blind natural-error batch (Y, dev: the 1.5B model's drafts on the G questions): a sentence one
+    cited passage states word for word is supported even when another cited story gives another figure; an event a
+    story expects ("will begin a probe on May 7-8") is not reported as done ("the probe on May 7-8 ... began");
+    "in anticipation of announcements" does not say anything was announced."""
+    import datetime
+
+    from assistant.entail import compare
+    from assistant.types import Passage
+    from assistant.verify import Verifier, done_after
+
+    said = ("Briam said car sales in West Germany would probably fall by three to four pct from 1986's record 2.73 mln "
+            "because sales had likely passed their peak.")
+    other = "Its share of the domestic car market rose to 29 pct in January and February from 26 pct a year ago."
+    p1 = Passage("c1", "d1", said, 0, len(said), 0, source="Reuters", published="1987-03-05")
+    p2 = Passage("c2", "d2", other, 0, len(other), 0, source="Reuters", published="1987-03-23")
+    v = Verifier(embedder)
+    claim = ("Briam predicted car sales in West Germany would probably fall by three to four pct from 1986's record "
+             "2.73 mln because sales had likely passed their peak.")
+    assert v.judge(claim, [p1, p2]).verdict == "supported"
+    assert v.judge(claim.replace("fall", "rise"), [p1, p2]).verdict == "contradicted"  # (no source holds this one)
+
+    src = "GATT will begin a probe on May 7-8 on the legality of Japanese import restrictions on 12 farm products."
+    april21 = datetime.date(1987, 4, 21)
+    assert done_after("The GATT probe on May 7-8 on the legality of Japanese import restrictions began in Geneva.", april21, src)
+    assert done_after("The probe began on May 7.", april21, src)  # "May" the month is no "may" of the future
+    assert not done_after("The GATT probe on May 7-8 will begin in Geneva.", april21, src)
+    src = "Nakasone's aides met the envoy in preparation for Nakasone's visit to Washington, April 29 to May 5."
+    assert done_after("Nakasone's visit to the United States began on April 29.", datetime.date(1987, 3, 31), src)
+
+    src = "Automakers' shares rose in anticipation of positive announcements by Ford at meetings at the end of the week."
+    assert compare("Ford announced a stock split at its board meeting.", src).verdict == "not_stated"
