@@ -31,7 +31,8 @@ _RECENCY = re.compile(r"\b(latest|most recent|recent(ly)?|now|current(ly)?|still
 
 _MONTHS_RE = "|".join(calendar.month_name[1:])
 _ACROSS = re.compile(
-    r"\baccording to (?:the )?(?:\w+ )?(?:reports|stories|accounts)\b|\b(?:reports|stories) (?:from|of|in|between|published)\b|"
+    r"\baccording to (?:the )?(?:\w+ )?(?:reports|stories|accounts)\b|\b(?:reports|stories) (?:from|of|in|between|published|on|about|"
+    r"around|during|covering)\b|"
     r"\bdid (?:the|that|this) (?:figure|estimate|number|forecast|amount|total|share) (?:change|hold|stand)\b|"
     r"\bdifferent (?:figures|estimates|numbers|accounts)\b|\bfirst (?:announced|reported|given|proposed)\b|"
     rf"\bbetween (?:early |mid-?|late )?(?:{_MONTHS_RE})\b.*\band (?:early |mid-?|late )?(?:{_MONTHS_RE})\b|"
@@ -712,10 +713,21 @@ def _figure_ask(ask: Ask, q: str, rules: _Rules) -> Ask:
     if pair:  # "Brazil-Sweden trade": each side is a name of the question, the first its subject
         ask.pair = {pair.group(1), pair.group(2)}
         ask.entities = (ask.entities - {f"{pair.group(1)}-{pair.group(2)}".lower()}) | {n.lower() for n in ask.pair}
-        ask.primary = pair.group(1).lower() if ask.primary in (None, f"{pair.group(1)}-{pair.group(2)}".lower()) else ask.primary
+        if ask.primary in (None, f"{pair.group(1)}-{pair.group(2)}".lower()):  # (a country is never the primary name:
+            ask.primary = None if party_named(pair.group(1)) else pair.group(1).lower()  # "U.S.-Japan" is the entities')
     ask.unit = next((n for n, (in_q, _) in rules.units.items() if in_q.search(q)), None)
     ask.duration = bool(re.search(r"\bhow (?:long|many (?:days|weeks|months|years|hours))\b", q, re.I))
     ask.actor = _actor(q)
     ask.counted = None if ask.unit or ask.duration else _counted(q)
-    ask.periods = {"periods": periods(q), "months": months(q), "years": {int(y) for y in years_in(q)}}
+    figure_time = _REPORT_TIME.sub(" ", q)  # (when it was reported is not the figure's period)
+    ask.periods = {"periods": periods(figure_time), "months": months(figure_time), "years": {int(y) for y in years_in(figure_time)}}
     return ask
+
+
+_REPORT_DAY = rf"(?:early |mid-?|late )?(?:{_MONTHS_RE})(?:\s+\d{{1,2}})?,?\s+(?:19|20)\d\d"
+_REPORT_TIME = re.compile(  # the time of a report, a release or talks: "an April 1987 report", "released on March 2, 1987"
+    rf"\b{_REPORT_DAY}(?:\s+[\w.'’-]+){{0,3}}?\s+(?:reports?|statements?|stor(?:y|ies)|talks|results|release|announcement|"
+    r"meeting|interview|visit|downgrade|survey|briefing|press conference)\b|"
+    rf"\b(?:reported|released|announced|published|issued|cited|stated)\s+(?:on|in|during|around|at)\s+(?:[\w.'’-]+\s+){{0,2}}?{_REPORT_DAY}|"
+    rf"\b(?:reports|stories)\s+(?:on|about)\s+(?:[\w.'’-]+\s+){{0,5}}?(?:in|from|of)\s+{_REPORT_DAY}",
+    re.IGNORECASE)

@@ -873,3 +873,21 @@ def test_a_penalty_question_needs_one_handed_down_to_the_one_named():
     assert not ask.bears("If convicted, Marsh could be sentenced to a maximum of 20 years in jail.")
     assert not ask.bears("A broker who pleaded guilty in the scheme was sentenced by the federal court today.")
     assert ask.bears("Marsh was sentenced to a year and a day in prison for trading on Acme Corp secrets.")
+
+
+def test_when_a_figure_was_reported_is_not_its_period():
+    """Found by the blind H batch (dev): "as cited in reports on ... in April 1987", "an April 1987 report", "released on
+    March 2, 1987" say when the figure was reported; a 1986 figure in an April story answers. A country is never the
+    name a figure's sentence must give ("U.S.-Japan trade friction": Japan and the U.S. are the entities' to check)."""
+    from assistant.question import analyse
+
+    q = ("How large was Japan's 1986 trade surplus with the United States, as cited in Reuters reports on U.S.-Japan "
+         "trade friction in April 1987?")
+    a = analyse(q)
+    assert a.periods == {"periods": set(), "months": set(), "years": {1986}} and a.primary is None
+    said = "Last year, Japan racked up a 51.5 billion dlr surplus with the United States and economists see no fall soon."
+    assert a.bears(said, published="1987-04-02", title="JAPAN SAYS TRADE FRICTION WILL CONTINUE")
+    assert not a.bears("Japan's surplus with the United States was 40 billion dlrs in 1985.", published="1987-04-02")
+    assert analyse("What operating net profit did Hydron report for the fourth quarter of 1986, in results released on "
+                   "March 2, 1987?").periods == {"periods": {"q4"}, "months": set(), "years": {1986}}
+    assert analyse("What was Brazil's trade surplus in March 1987?").periods["months"] == {"mar"}  # (the figure's own)
