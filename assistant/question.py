@@ -327,6 +327,8 @@ class Ask:
         said_y = {int(y) for y in years_in(own)}
         if not said_y and (_OWN_YEAR.search(own) or not (said_m or periods(sentence))):
             said_y = years_meant(own, published)  # 'last year' dates a figure when nothing else does, or when it is the figure's own year ("in last year's first quarter")
+        if not said_y and not said_m and not periods(sentence):
+            said_y = {int(y) for y in years_in(headline)}  # (a results table's row: "TBG HOLDINGS 1986 YEAR NET")
         if asked_q and not said_q and _THE_QUARTER.search(sentence):
             said_q = _quarter_reported(published)  # "profit for the quarter" in an October story: the third
         if asked_q and said_q and not asked_q & said_q:
@@ -372,9 +374,21 @@ _ACTOR = re.compile(r"\b(?:did|does|do|will|would|has|have|had|could|can)\s+(?:t
 
 
 def _actor(question: str) -> str | None:
-    """Who a figure question says acted ("How much of its debt did France reschedule?" -> France), if named."""
+    """Who a figure question says acted ("How much of its debt did France reschedule?" -> France), if named; a
+    people's name describing the one named after it is no actor ("did British financial services group MAI Plc
+    report": MAI Plc)."""
     m = _ACTOR.search(question)
-    return m.group(1).removesuffix("'s").removesuffix("’s") if m else None
+    if not m:
+        return None
+    if _DEMONYM.fullmatch(m.group(1)):
+        named = _DESCRIBED.match(question, m.end(1))
+        if named:
+            return named.group(1)
+    return m.group(1).removesuffix("'s").removesuffix("’s")
+
+
+_DEMONYM = re.compile(r"[A-Z][a-z]+(?:ish|ese|ian|ican|ean|ch|ss|ek)")  # British, Japanese, Canadian, Korean, Dutch, Swiss
+_DESCRIBED = re.compile(r"(?:\s+(?!(?:to|the|a|an|in|on|of|for|from|with|by|at|into)\b)[a-z&-]+){1,6}\s+([A-Z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*)*)\s+[a-z]")
 
 
 def _singular(word: str) -> str:

@@ -40,6 +40,10 @@ from ..scoring import STOPWORDS, content_words, of_years, sentence_score, years_
 from ..types import Draft, DraftSentence, Passage, as_of
 
 
+_TABLE_ROW = re.compile(r"^[A-Z][\w&'/.()-]*(?:\s+[\w&'/.()-]+){0,3}\s[-$]?\d[\d.,]*\w*(?:\s+\w+){0,2}\s+vs\.?\s(?!(?:\S+\s+){10})",
+                        re.IGNORECASE)  # (a short line: a label, a figure, "vs", the year before's)
+
+
 @dataclass
 class Shortlist:
     """What may answer a question: (score, passage number, sentence order, sentence) best first,
@@ -95,7 +99,10 @@ class ExtractiveBackend:
         cands = [(n, j, s.strip()) for n, ss in sents.items() for j, s in enumerate(ss) if len(s.split()) >= 5]
         if not cands:
             return []
-        vecs = self.embedder.embed([question] + [c[2] for c in cands])
+        # a row of a results table ("Pretax profit 24.13 mln stg vs 16.40 mln") names neither the company nor the period:
+        # its headline does ("MAI PLC SIX MONTHS TO DECEMBER"), so the row is read with it
+        titled = [f"{passages[n - 1].title}: {s}" if passages[n - 1].title and _TABLE_ROW.match(s) else s for n, _, s in cands]
+        vecs = self.embedder.embed([question] + titled)
         sims = vecs[1:] @ vecs[0]
         # a follow-up's own words say what is new ("And for maize?"); the turn it follows is context
         own, _, context_q = question.partition(" (following up on: ")

@@ -891,3 +891,25 @@ def test_when_a_figure_was_reported_is_not_its_period():
     assert analyse("What operating net profit did Hydron report for the fourth quarter of 1986, in results released on "
                    "March 2, 1987?").periods == {"periods": {"q4"}, "months": set(), "years": {1986}}
     assert analyse("What was Brazil's trade surplus in March 1987?").periods["months"] == {"mar"}  # (the figure's own)
+
+
+def test_a_results_table_row_is_read_with_its_headline_and_a_people_name_describes():
+    """Found by the blind H batch (dev): a results table's row names no year, its headline does ("1986 YEAR NET": no
+    answer for 1987); "did British financial services group MAI Plc report" asks about MAI Plc, not Britain; a
+    table's row is recognised as one (its score reads it with the headline)."""
+    from assistant.backends.extractive import _TABLE_ROW
+    from assistant.question import _actor, analyse
+
+    row = "Net profit 34 mln dlrs vs 43 mln dlrs."
+    assert not analyse("What net profit did TBG Holdings report for its 1987 financial year?").bears(
+        row, published="1987-03-16", title="Tbg Holdings N.V. <Tgbn.As> 1986 Year Net")
+    assert analyse("What net profit did TBG Holdings report for its 1986 financial year?").bears(
+        row, published="1987-03-16", title="Tbg Holdings N.V. <Tgbn.As> 1986 Year Net")
+    assert _actor("What pretax profit did British financial services and media group MAI Plc report in 1986?") == "MAI Plc"
+    assert _actor("How many cars did Japanese makers export to the United States in March?") == "Japanese"
+    assert _actor("How much did Japan export to the United States in March?") == "Japan"
+    assert analyse("What pretax profit did British financial services and media group MAI Plc report for the six "
+                   "months to December 1986?").bears("Pretax profit 24.13 mln stg vs 16.40 mln", published="1987-03-16",
+                                                     title="Mai Plc <Mlll.L> Six Months To December")
+    assert _TABLE_ROW.match("Pretax profit 24.13 mln stg vs 16.40 mln") and _TABLE_ROW.match("Shr 25.7p vs 21.5p")
+    assert not _TABLE_ROW.match("The company said on Tuesday that its net profit rose to 24.13 mln stg vs 16.40 mln")
