@@ -273,7 +273,7 @@ class Ask:
             if re.search(r"['’]s?$", w):
                 continue  # "Lawson's forecast ..., Wroblewski said": the possessor is not the one speaking
             if w.strip(".'’") in names:
-                window = " ".join(words[max(0, i - 4): i + 16])
+                window = " ".join(words[max(0, i - 7): i + 16])  # ("said Amsterdam's financial alderman Walter Etty")
                 if rules.speech.search(window):
                     return True
         return bool(re.search(r"\b(?:he|she|they)\s+(?:said|told|added|says)\b|\bsaid\s+(?:he|she)\b", low)) and any(

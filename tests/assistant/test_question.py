@@ -913,3 +913,14 @@ def test_a_results_table_row_is_read_with_its_headline_and_a_people_name_describ
                                                      title="Mai Plc <Mlll.L> Six Months To December")
     assert _TABLE_ROW.match("Pretax profit 24.13 mln stg vs 16.40 mln") and _TABLE_ROW.match("Shr 25.7p vs 21.5p")
     assert not _TABLE_ROW.match("The company said on Tuesday that its net profit rose to 24.13 mln stg vs 16.40 mln")
+
+
+def test_a_speaker_named_after_a_long_title_is_the_one_speaking():
+    """Found by the blind H batch (dev): 'said Amsterdam's financial alderman Walter Etty' gives Etty's words."""
+    from assistant.question import analyse
+
+    a = analyse("What did Amsterdam's financial alderman Walter Etty say about the city's commercial paper programme?")
+    assert a.bears('"At the moment, commercial paper is a cheaper form of credit," said Amsterdam\'s financial alderman '
+                   'Walter Etty after signing the contract.')
+    assert not a.bears("Amro's Dick Meys said the programme, which the city council approved in January, was signed "
+                       "by Walter Etty.")
