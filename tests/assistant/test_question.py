@@ -924,3 +924,16 @@ def test_a_speaker_named_after_a_long_title_is_the_one_speaking():
                    'Walter Etty after signing the contract.')
     assert not a.bears("Amro's Dick Meys said the programme, which the city council approved in January, was signed "
                        "by Walter Etty.")
+
+
+def test_a_trade_balance_is_a_surplus_or_deficit_not_a_balance_sheet():
+    """Found by the blind H batch (dev): Norway's March trade balance is not answered by the central bank's reserves
+    "in its monthly balance sheet"; a surplus or a deficit is a balance."""
+    from assistant.question import analyse
+
+    a = analyse("What was Norway's trade balance in March 1987, according to the Central Bureau of Statistics?")
+    assert a.measures == ["balance"]
+    assert not a.bears("Norway's Central Bank reserves totalled 74.77 billion crowns in March, the Central Bank said in "
+                       "its monthly balance sheet.", published="1987-04-10")
+    assert a.bears("Norway had a trade surplus of 1.2 billion crowns in March, the Central Bureau of Statistics said.",
+                   published="1987-04-10")
