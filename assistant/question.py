@@ -468,7 +468,11 @@ def unknown(sentence: str, question: str) -> bool:
     if not m:
         return False
     asked = content_words(question) - {w.lower() for w in re.findall(r"\b[A-Z][\w'’.-]*", question)}
-    return bool(asked & content_words(sentence[m.start():]))
+    clause = _CLAUSE_BREAK.split(sentence[m.start():])[0]  # ("has not disclosed the terms, but ... the sale price ...")
+    return bool(asked & content_words(clause))
+
+
+_CLAUSE_BREAK = re.compile(r",\s*(?:but|while|although|though|and|whereas)\b|;|\bbut\b")
 
 
 def continues(sentence: str, asks: list[Ask]) -> bool:

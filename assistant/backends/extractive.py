@@ -358,6 +358,9 @@ def _focused(scored: list[tuple], passages: list[Passage | None], bonus: float) 
     return sorted(out, key=lambda t: (-t[0], t[1], t[2]))
 
 
+CARRY_REACH = 3  # sentences back a reason or a date is carried from
+
+
 def _carried(scored: list[tuple], drop: float, answers: Callable[[tuple], bool] | None = None) -> list[tuple]:
     """A sentence that refers back ("He took the action after ...", "The meeting was part of a plan to ...") scores at
     least its predecessor's score less ``drop``: the reason or detail asked for is often the sentence after the one
@@ -366,6 +369,11 @@ def _carried(scored: list[tuple], drop: float, answers: Callable[[tuple], bool] 
     out = []
     for c in scored:
         before = by_place.get((c[1], c[2] - 1))
+        if answers is not None and answers(c):  # (the reason or the date may come two or three sentences on: each
+            # further sentence costs half the drop more: "ACT agreed to sell ..." / "..." / "The deal is expected to
+            # close on March 31")
+            before = max((by_place[c[1], c[2] - d] - (d - 1) * drop / 2 for d in range(1, CARRY_REACH + 1)
+                          if (c[1], c[2] - d) in by_place), default=None)
         if before is not None and before - drop > c[0] and (_REFERS_BACK.match(c[3]) or answers and answers(c)):
             c = (before - drop, *c[1:])
         elif answers is not None:
