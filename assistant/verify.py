@@ -579,7 +579,7 @@ class Verifier:
               notes: list[str]) -> tuple[list[AnswerSentence], list[Citation]]:
         """Whole-answer checks: the asked year, and (for generated drafts) relevance to the question."""
         years = years_in(question)
-        if kept and years and not any(of_years(c.text, c.published, years) for c in cites):
+        if kept and years and not any(of_years(f"{c.title or ''}\n{c.text}", c.published, years) for c in cites):
             # the question asks about a year none of the cited sources is from or mentions ('last year' in a 1987 story is 1986)
             notes.append(f"the cited sources are not about {', '.join(sorted(years))}")
             return [], []

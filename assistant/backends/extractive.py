@@ -142,7 +142,8 @@ class ExtractiveBackend:
         years = years_in(question)
         if years:
             # a question about a given year can only rest on passages of, or about, that year
-            passages = [p if of_years(p.text, p.published, years) else None for p in passages]
+            # (its headline counts: "MAI PLC SIX MONTHS TO DECEMBER" in a March 1987 story is of 1986)
+            passages = [p if of_years(f"{p.title or ''}\n{p.text}", p.published, years) else None for p in passages]
         own, _, previous = question.partition(" (following up on: ")
         asks = inherit(analyse_parts(own), previous.removesuffix(")"), own)
         if self.answer_bearing and any(a.done and a.kind == "open" for a in asks):

@@ -955,3 +955,20 @@ def test_a_reason_or_date_a_few_sentences_on_and_an_undisclosed_clause():
     q = "When was Applied Circuit Technology's sale of its computer business expected to close?"
     assert not unknown("ACT said it has not disclosed the deal's terms, but added that 50 pct of the sale price is in cash.", q)
     assert unknown("ACT did not say when the sale would close.", q)
+
+
+def test_a_results_table_is_found_by_its_headline(embedder):
+    """Found by the blind H batch (dev): a results table names neither the company nor the year in its rows; with the
+    default floor, its row is found by the headline it is read with, and the headline's "December" in a March 1987
+    story makes it a story of 1986."""
+    from assistant.backends.extractive import ExtractiveBackend
+    from assistant.types import Draft, Passage
+
+    text = ("Shr 25.7p vs 21.5p\n\nDiv 6p vs 4p\n\nPretax profit 24.13 mln stg vs 16.40 mln\n\n"
+            "Net after tax 15.08 mln vs 10.52\n\nTurnover 140.8 mln vs 96.55")
+    p = Passage("c1", "d1", text, 0, len(text), 60, title="Mai Plc <Mlll.L> Six Months To December", source="Reuters",
+                published="1987-03-16T07:16:04")
+    draft = [e for e in ExtractiveBackend(embedder).stream(
+        "What pretax profit did British financial services and media group MAI Plc report for the six months to "
+        "December 1986?", [p]) if isinstance(e, Draft)][0]
+    assert draft.answerable and draft.sentences[0].text.startswith("Pretax profit 24.13 mln stg")
