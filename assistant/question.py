@@ -214,6 +214,7 @@ class Ask:
     actor: str | None = None  # the party doing what is asked ("how much did France reschedule"): not another party's figure
     counted: str | None = None  # what "how many" counts ("how many ships"): the figure must count it
     pair: set = field(default_factory=set)  # both sides of "China-Sweden trade": the figure's sentence names both
+    given: set = field(default_factory=set)  # figures the question itself states ("its 6.9 pct stake"): no answer
     parties: set = field(default_factory=set)  # the parties the question names ("New York" names the United States)
 
     def speaker_words(self) -> list[str]:
@@ -302,6 +303,8 @@ class Ask:
         plain = rules.dates.sub(" ", sentence)
         if not self.duration:
             plain = rules.durations.sub(" ", plain)
+        for n in self.given:  # the question's own figures are not the one asked for ("its 6.9 pct stake": the price?)
+            plain = re.sub(rf"(?<![\d.,]){re.escape(n)}(?![\d.,]*\d)", " ", plain)
         if not self.bearing.search(plain):
             return False
         if self.counted and not _counts(self.counted, plain):
@@ -722,6 +725,7 @@ def _figure_ask(ask: Ask, q: str, rules: _Rules) -> Ask:
     ask.outcome = bool(rules.outcome.search(q))
     ask.primary = _first_name(q)
     ask.entities = _name_words(q, question_names=True)
+    ask.given = {n for n in re.findall(r"\d[\d,]*(?:\.\d+)?", rules.dates.sub(" ", q)) if not re.fullmatch(r"(?:19|20)\d\d", n)}
     asking = _AFTERTHOUGHT.split(q)[0]  # (", a move S&P cited when it affirmed the bank's ratings": no quantity asked)
     ask.measures = [m for m in rules.measures if re.search(rf"\b{_singular(m)}s?\b", asking, re.IGNORECASE)]  # ("export")
     ask.owners = owners(q)

@@ -972,3 +972,15 @@ def test_a_results_table_is_found_by_its_headline(embedder):
         "What pretax profit did British financial services and media group MAI Plc report for the six months to "
         "December 1986?", [p]) if isinstance(e, Draft)][0]
     assert draft.answerable and draft.sentences[0].text.startswith("Pretax profit 24.13 mln stg")
+
+
+def test_the_question_s_own_figure_is_not_the_answer():
+    """Found by the blind H batch (dev): "At what price did Halcyon buy its 6.9 pct stake?" is not answered by "Halcyon
+    reported a 6.9 pct stake": the only figure is the one the question gives."""
+    from assistant.question import analyse
+
+    a = analyse("At what price per share did Halcyon Investments buy its 6.9 pct stake in Research-Cottrell in 1987?")
+    assert a.given == {"6.9"}
+    assert not a.bears("Halcyon Investments reported a 6.9 pct stake in Research-Cottrell Inc.")
+    assert a.bears("Halcyon Investments paid 42 dlrs a share for its 6.9 pct stake in Research-Cottrell.")
+    assert a.bears("Halcyon Investments paid 16.9 dlrs a share for the stake in Research-Cottrell.")  # (not 6.9 inside 16.9)
