@@ -737,7 +737,8 @@ def _figure_ask(ask: Ask, q: str, rules: _Rules) -> Ask:
         ask.entities = (ask.entities - {f"{pair.group(1)}-{pair.group(2)}".lower()}) | {n.lower() for n in ask.pair}
         if ask.primary in (None, f"{pair.group(1)}-{pair.group(2)}".lower()):  # (a country is never the primary name:
             ask.primary = None if party_named(pair.group(1)) else pair.group(1).lower()  # "U.S.-Japan" is the entities')
-    ask.unit = next((n for n, (in_q, _) in rules.units.items() if in_q.search(q)), None)
+    asked_unit = re.sub(r"\b\d[\d,]*(?:\.\d+)?\s*(?:%|[a-z]+)?", " ", q)  # ("its 6.9 pct stake": pct is given, not asked)
+    ask.unit = next((n for n, (in_q, _) in rules.units.items() if in_q.search(asked_unit)), None)
     ask.duration = bool(re.search(r"\bhow (?:long|many (?:days|weeks|months|years|hours))\b", q, re.I))
     ask.actor = _actor(q)
     ask.counted = None if ask.unit or ask.duration else _counted(q)
