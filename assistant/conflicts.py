@@ -99,13 +99,25 @@ def sentence_conflict(a: str, b: str, min_shared: int = MIN_SHARED) -> tuple[str
 
 def _same_frame(a: str, b: str) -> bool:
     """Could two sentences' figures be of one thing? Not when they name different years, reporting periods or
-    months ("last year" and "the second quarter of 1987"), or different parties' figures ("Canada's GNP", "U.S. GNP").
+    months ("last year" and "the second quarter of 1987"), or different parties' figures ("Canada's GNP", "U.S. GNP"),
+    or different companies' ("6.4 pct of Atlantic Research Corp", "9.5 pct of Purolator Courier Corp").
     A sentence naming none of these may be about anything the other names."""
     for read in (years_meant, periods, months, owners):
         sa, sb = read(a), read(b)
         if sa and sb and not sa & sb:
             return False
-    return True
+    ca, cb = companies(a), companies(b)
+    return not (ca - cb and cb - ca)  # (each names a company the other does not: the buyer may be the same)
+
+
+_COMPANY = re.compile(r"\b([A-Z][\w&.'’-]*)(?:\s+[A-Z][\w&.'’-]*)*\s+(?:Corp|Inc|Co|Cos|Ltd|Plc|PLC|Group|N\.?V|AG|SA|"
+                      r"Holdings|Investments)\b\.?")
+
+
+def companies(text: str) -> set[str]:
+    """The companies a sentence names, by their first word ("Atlantic Research Corp", "Purolator Courier Corp"): two
+    companies' stakes are no one figure reported two ways."""
+    return {m.group(1).lower() for m in _COMPANY.finditer(text)}
 
 
 def flag_conflicts(answer: Answer) -> Answer:

@@ -48,3 +48,16 @@ def test_reuters_korea_surplus_versions_are_both_cited(reuters_trade_store, embe
     rounded = [s.text for s in japan.sentences if s.composed and "59-billion" in s.text and "58.6 billion" in s.text]
     assert not rounded, japan.text
     assert "92.7 billion" not in japan.text, japan.text  # Japan's surplus with the world is not the one asked
+
+
+def test_two_companies_figures_are_no_conflict():
+    """Found by the blind H batch (dev): Halcyon's 6.4 pct of Atlantic Research and its 9.5 pct of Purolator are two
+    stakes, not one figure reported two ways; two reports of the stake in one company still conflict."""
+    from assistant.conflicts import sentence_conflict
+
+    a = ("A group led by Halcyon Investments said it has acquired 486,400 shares of Atlantic Research Corp, or 6.4 pct "
+         "of the total outstanding common stock.")
+    b = "Halcyon Investments said it raised its Purolator Courier Corp stake to 726,700 shares, or 9.5 pct, from 6.2 pct."
+    c = "Halcyon Investments said it has acquired 500,000 shares of Atlantic Research Corp, or 7.4 pct of the stock."
+    assert sentence_conflict(a, b) is None
+    assert sentence_conflict(a, c) == ("percent", "6.4 pct", "7.4 pct")
