@@ -39,7 +39,6 @@ from ..ranker import measures as ranker_measures
 from ..scoring import STOPWORDS, content_words, of_years, sentence_score, years_in
 from ..types import Draft, DraftSentence, Passage, as_of
 
-
 _TABLE_ROW = re.compile(r"^[A-Z][\w&'/.()-]*(?:\s+[\w&'/.()-]+){0,3}\s[-$]?\d[\d.,]*\w*(?:\s+\w+){0,2}\s+vs\.?\s(?!(?:\S+\s+){10})",
                         re.IGNORECASE)  # (a short line: a label, a figure, "vs", the year before's)
 
