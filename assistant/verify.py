@@ -72,8 +72,7 @@ def _ordinal_days(text: str) -> list[tuple[int, int]]:
     return out
 
 
-_CARDINALS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-                                           "fifteen sixteen seventeen eighteen nineteen".split(), 1)}
+_CARDINALS = {w: int(x) for w, x in entail.SPELLED_NUMBERS.items() if 1 <= x <= 19 and x == int(x)}  # one .. nineteen
 _CARDINAL_DAY = re.compile(rf"\b{_MONTH}\s+(?:(twenty|thirty)(?:[\s-]+({'|'.join(_CARDINALS)}))?|({'|'.join(_CARDINALS)}))\b", re.I)
 
 

@@ -633,8 +633,7 @@ def test_a_date_given_just_before_the_sentence_naming_the_event_answers_when(emb
     """The lead holds the date and the next sentence describes what the question asks about ("... services from
     May 31, officials said." / "... enabling British airlines to begin regular air service on the route."): the
     lead is carried by its neighbour's score instead of the answer being refused."""
-    from assistant.backends.extractive import ExtractiveBackend
-    from assistant.types import Draft, Passage
+    from assistant.types import Passage
 
     text = ("Britain and Japan agreed to operate 12 flights a week over Siberia each other including eight non-stop "
             "services from May 31, officials of the Transport Ministry said.\n\n"
@@ -643,9 +642,8 @@ def test_a_date_given_just_before_the_sentence_naming_the_event_answers_when(emb
             "Japan Air Lines Co already operates one flight on that route.")
     p = Passage("c1", "d1", text, 0, len(text), 80, title="Britain, Japan agree on flights over Siberia", source="Wire",
                 published="1987-03-14")
-    draft = [e for e in ExtractiveBackend(embedder).stream(
-        "From what date could British airlines start regular trans-Siberian London-Tokyo services under the "
-        "Britain-Japan aviation agreement of March 1987?", [p]) if isinstance(e, Draft)][0]
+    draft = _drafted(embedder, "From what date could British airlines start regular trans-Siberian London-Tokyo services "
+                     "under the Britain-Japan aviation agreement of March 1987?", [p])
     assert draft.answerable and "May 31" in " ".join(s.text for s in draft.sentences), draft
 
 
@@ -961,16 +959,14 @@ def test_a_results_table_is_found_by_its_headline(embedder):
     """Found by the blind H batch (dev): a results table names neither the company nor the year in its rows; with the
     default floor, its row is found by the headline it is read with, and the headline's "December" in a March 1987
     story makes it a story of 1986."""
-    from assistant.backends.extractive import ExtractiveBackend
-    from assistant.types import Draft, Passage
+    from assistant.types import Passage
 
     text = ("Shr 25.7p vs 21.5p\n\nDiv 6p vs 4p\n\nPretax profit 24.13 mln stg vs 16.40 mln\n\n"
             "Net after tax 15.08 mln vs 10.52\n\nTurnover 140.8 mln vs 96.55")
     p = Passage("c1", "d1", text, 0, len(text), 60, title="Mai Plc <Mlll.L> Six Months To December", source="Reuters",
                 published="1987-03-16T07:16:04")
-    draft = [e for e in ExtractiveBackend(embedder).stream(
-        "What pretax profit did British financial services and media group MAI Plc report for the six months to "
-        "December 1986?", [p]) if isinstance(e, Draft)][0]
+    draft = _drafted(embedder, "What pretax profit did British financial services and media group MAI Plc report for the "
+                     "six months to December 1986?", [p])
     assert draft.answerable and draft.sentences[0].text.startswith("Pretax profit 24.13 mln stg")
 
 
@@ -984,3 +980,11 @@ def test_the_question_s_own_figure_is_not_the_answer():
     assert not a.bears("Halcyon Investments reported a 6.9 pct stake in Research-Cottrell Inc.")
     assert a.bears("Halcyon Investments paid 42 dlrs a share for its 6.9 pct stake in Research-Cottrell.")
     assert a.bears("Halcyon Investments paid 16.9 dlrs a share for the stake in Research-Cottrell.")  # (not 6.9 inside 16.9)
+
+
+def _drafted(embedder, question: str, passages: list):
+    """The extractive backend's draft (default settings) for a question over these passages."""
+    from assistant.backends.extractive import ExtractiveBackend
+    from assistant.types import Draft
+
+    return next(e for e in ExtractiveBackend(embedder).stream(question, passages) if isinstance(e, Draft))
