@@ -256,14 +256,20 @@ def _name_word(w: str) -> str:
 _PARTICIPLE_NEXT = re.compile(r"^\s*(?:[,\"“]|(?:to|on|at|in|for|with|from|before|after|about|the|a|an|that|its|his|her|their)\b)")
 
 
+_PARTICIPLE_PLACE = re.compile(r"\s*(?:,|(?:in|on|at|for|with|from|against|over|under|as|after|since)\b)")
+_NOUN_OF = re.compile(r"[A-Z][a-z]+(?:ance|ence|ment|tion|sion|ity)")  # a noun of action or state, not a name
+
+
 def _opener(word: str, rest: str) -> bool:
     """A capitalised sentence opener that is no name: a connective, 'Speaking to ...', 'Consequently, ...'."""
     if word in _OPENERS:
         return True
     if re.fullmatch(r"[A-Z][a-z]+ing", word):  # "Citing officials, ...", not "Boeing said" or "Boeing shares fell"
         return bool(_PARTICIPLE_NEXT.match(rest)) or bool(re.match(r"\s+[a-z]", rest) and not _SUBJECT_NEXT.match(rest))
-    if re.fullmatch(r"[A-Z][a-z]+ed", word):  # "Prompted by ...", "Backed, trained and armed by ..."
-        return bool(re.match(r"\s*by\b", rest)) or (rest.lstrip().startswith(",") and _common_stem(word, ("ed", "d")))
+    if re.fullmatch(r"[A-Z][a-z]+ed", word):  # "Prompted by ...", "Backed, trained and armed by ...", "Measured in ..."
+        return bool(re.match(r"\s*by\b", rest)) or (bool(_PARTICIPLE_PLACE.match(rest)) and _common_stem(word, ("ed", "d")))
+    if _NOUN_OF.fullmatch(word) and re.match(r"\s+of\b", rest):  # "Issuance of the certificates ...", "Enforcement of ..."
+        return True
     return bool(re.fullmatch(r"[A-Z][a-z]+ly", word)) and rest.lstrip().startswith(",")
 
 

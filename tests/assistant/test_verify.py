@@ -277,6 +277,31 @@ def test_month_may_wire_days_conditionals_and_plural_openers():
     assert names("Fred, the trader, said so.") == {"Fred"}
 
 
+def test_reworded_intentions_holding_off_and_noun_openers():
+    """Found by the tenth blind paraphrase batch (Z, dev): "has no intention of" restates "does not intend to", "is not
+    under consideration" restates "is not considering", "hold off on" negates as "refrain from" does, "still to be" as
+    "have yet to"; "Measured in real terms, ..." and "Issuance of ..." open a sentence without naming anyone."""
+    from assistant.entail import compare
+    from assistant.verify import names
+
+    src = "The central bank does not intend to lower interest rates again, officials said."
+    assert compare("Officials said the central bank has no intention of lowering interest rates again.", src).verdict == "supported"
+    assert compare("Officials said the central bank is lowering interest rates again.", src).verdict != "supported"
+    src = "The minister said the cabinet is not considering a rise in the fuel tax."
+    assert compare("The minister said a rise in the fuel tax is not under consideration.", src).verdict == "supported"
+    src = "Dealers said the agency asked exporters to refrain from selling wheat to the region."
+    assert compare("Dealers said exporters were asked by the agency to hold off on selling wheat to the region.",
+                   src).verdict == "supported"
+    assert compare("Dealers said the agency asked exporters to hold off on selling wheat.",
+                   "Dealers said the agency asked exporters to keep selling wheat.").verdict == "contradicted"
+    src = "The terms of the tender are still to be settled, the board said."
+    assert compare("The board said the terms of the tender have yet to be settled.", src).verdict == "supported"
+    assert compare("The board said the terms of the tender have been settled.", src).verdict != "supported"
+    assert names("Measured in volume terms, exports rose 3 pct, Bangemann said.") == {"Bangemann"}
+    assert names("Issuance of the new notes will start in May.") == set()
+    assert names("Alliance said it would buy the stake.") == {"Alliance"}  # not followed by "of": a name
+
+
 def test_a_claim_one_source_holds_plans_told_as_done_and_anticipation(embedder):
     """Found by a blind natural-error batch (Y, dev: the 1.5B model's drafts on the G questions): a sentence one
     cited passage states word for word is supported even when another cited story gives another figure; an event a
