@@ -23,10 +23,10 @@ from ingest.store import Store
 from .backends import BackendError, Backends
 from .chat import condense, looks_like_follow_up, said_before
 from .conflicts import flag_conflicts
-from .question import names_any, part_context, parts
+from .question import absent_names, names_any, part_context, parts
 from .retrieve import RetrievalResult, Retriever
 from .types import Answer, Draft, DraftText, Filters, Final, Passage, Passages, Quick, StreamEvent, strip_as_of
-from .verify import Verifier
+from .verify import Verifier, name_found
 from .weekdays import date_weekdays
 
 log = logging.getLogger(__name__)
@@ -207,6 +207,7 @@ class Assistant:
         searched with the question's names ("and how much did the creditors agree to refinance?"). Not
         ``by_part``: a follow-up searched with the question it follows (whose own passages it should not bring)."""
         result = self.retriever.retrieve(question, filters, k)
+        self._sweep_names(question, result)
         per_part, pieces = self.settings.retrieval.per_part_k, parts(question)
         if not per_part or not by_part or len(pieces) < 2 or not result.passages:
             return result
@@ -221,6 +222,25 @@ class Assistant:
                     p.rank = len(result.passages) + 1
                     result.passages.append(p)
         return result
+
+    def _sweep_names(self, question: str, result: RetrievalResult) -> None:
+        """A name the question asks about ("James Miller-Day") that no retrieved passage holds, while another passage
+        of a retrieved story does: that passage joins the others (the story was found, its quote was not)."""
+        limit = self.settings.retrieval.name_sweep
+        unseen = absent_names(question, result.passages) if limit else []
+        if not unseen:
+            return
+        seen = {p.chunk_id for p in result.passages}
+        docs = list(dict.fromkeys(p.doc_id for p in result.passages))
+        wanted = [c["chunk_id"] for d in docs for c in self.store.docs.chunks(d)
+                  if c["chunk_id"] not in seen and any(name_found(n, c["text"].lower()) for n in unseen)][:limit]
+        rows = self.store.docs.chunks_by_id(wanted)
+        for cid in wanted:
+            if cid in rows:
+                r = rows[cid]
+                result.passages.append(Passage(chunk_id=cid, doc_id=r["doc_id"], text=r["text"], start=r["start"], end=r["end"],
+                                               n_tiktoken=r["n_tiktoken"], title=r["title"], source=r["source"],
+                                               published=r["published"], url=r["url"], rank=len(result.passages) + 1))
 
     def _verified(self, draft: Draft, passages: list[Passage], q: str, backend: str, timings: dict, standalone: str,
                   notes: list[str], t0: float) -> Answer:

@@ -24,6 +24,8 @@ DATA = Path(__file__).with_name("data") / "questions.json"
 _GENERIC_NAME_WORDS = {"the", "japan's", "u.s.", "president", "minister", "secretary", "chairman", "official", "officials",
                        "spokesman", "representative", "trade", "prime", "finance", "agriculture", "commerce", "senator",
                        "governor", "director", "general", "deputy", "chief", "executive", "of", "de", "van", "von", "mr", "mrs"}
+_TITLE_LEADS = {"under", "assistant", "vice", "acting", "former", "senior", "state", "foreign", "economics", "economic",
+                "treasury", "labour", "labor", "industry", "energy", "defence", "defense", "permanent", "parliamentary"}
 
 _RECENCY = re.compile(r"\b(latest|most recent|recent(ly)?|now|current(ly)?|still|today|changed?|evolv\w*|moved|shift\w*|so far)\b",
                       re.IGNORECASE)
@@ -156,6 +158,10 @@ def _quarter_reported(published: str | None) -> set[str]:
     return {f"q{(month - 1) // 3 or 4}"} if month else set()
 
 
+_REPLIED = re.compile(r"\b(?:said|replied|answered|responded|told \w+|added|declared|stated)\s*[:,]?\s*[\"“]")  # the subject's quote
+_RELATIVE = re.compile(r"\b(?:who|whom|which|whose|while|when|after)\b|[\"“”]")  # another clause, another subject
+
+
 @dataclass(frozen=True)
 class AskedDate:
     month: int
@@ -202,6 +208,7 @@ class Ask:
     unit: str | None = None  # the unit the question names ("tonnes", "percent", "money")
     periods: dict = field(default_factory=dict)  # reporting periods, months, years the question names
     entities: set = field(default_factory=set)  # names in the question ("Northrop", "Sweden"): the answer is about one of them
+    runs: list = field(default_factory=list)  # the names of several words the question gives, by their telling words: the story names one
     words: set = field(default_factory=set)  # the question's content words (a yes/no answer must be about the same event)
     duration: bool = False  # "how long": a span of time is the answer, not noise around a figure
     primary: str | None = None  # the first name in the question ("Exxon"): a figure's sentence, the one before or the headline names it
@@ -221,10 +228,13 @@ class Ask:
         """The words of the speaker's name that identify them (surnames, not titles)."""
         if not self.speaker:
             return []
-        name = re.split(r"\s+(?:of|at|from)\s+", self.speaker)[0]  # "Richard O'Brien of American Express": O'Brien
+        pieces = re.split(r"\s+(?:of|at|from)\s+", self.speaker)  # "Richard O'Brien of American Express": O'Brien
+        name = pieces[0]
+        if len(pieces) == 2 and all(w.lower() in _GENERIC_NAME_WORDS | _TITLE_LEADS for w in name.split()):
+            name = pieces[1]  # "Under Secretary of State Michael Armacost": the title comes first
         words = [w.strip(".,'’").lower() for w in name.split()]
         words = [w.removesuffix("'s") for w in words if w and len(w) > 2]
-        run = list(itertools.takewhile(lambda w: w not in _GENERIC_NAME_WORDS, reversed(words)))[::-1]  # after the titles
+        run = list(itertools.takewhile(lambda w: w not in _GENERIC_NAME_WORDS | _TITLE_LEADS, reversed(words)))[::-1]  # after the titles
         # a three-word name may lead with the family name ("Rha Woong Bae" is "Rha" in the story)
         return [run[-1], run[0]] if len(run) >= 3 else run[-1:] if run else words[-1:]
 
@@ -242,8 +252,11 @@ class Ask:
             return False  # "It was not known how Nakasone responded": no answer, the sources do not report it
         if self.kind == "who-said":
             return self._speaks(sentence, before, rules) and self._on_topic(sentence, before)
-        if self.entities and not self.entities & _name_words(" ".join((sentence, before, title, passage))):
+        story = _name_words(" ".join((sentence, before, title, passage)))
+        if self.entities and not self.entities & story:
             return False  # a figure or date about someone else
+        if self.runs and not any(run & story for run in self.runs):
+            return False  # nor does one about the Soviet Union's exports to the U.S. answer one about the Wine Institute's
         near = " ".join((sentence, before, title))
         primary = {self.primary, self.primary + "s"} if self.primary else set()  # ("Colombians" do name the Colombian)
         if primary and not primary & _name_words(near) and not spelled_out(self.primary, near) and not _people_of(self.primary, near):
@@ -277,6 +290,9 @@ class Ask:
                 window = " ".join(words[max(0, i - 7): i + 16])  # ("said Amsterdam's financial alderman Walter Etty")
                 if rules.speech.search(window):
                     return True
+                rest = " ".join(words[i + 1:])  # the sentence's subject, however long its clause: "Armacost, ..., was
+                if i <= 2 and _REPLIED.search(rest) and not _RELATIVE.search(rest[:_REPLIED.search(rest).start()]):
+                    return True  # asked at a press conference whether ... and replied: "..."
         return bool(re.search(r"\b(?:he|she|they)\s+(?:said|told|added|says)\b|\bsaid\s+(?:he|she)\b", low)) and any(
             re.search(rf"\b{re.escape(n)}\b", prev) for n in names)
 
@@ -365,8 +381,9 @@ def _months_figure(measure: str) -> re.Pattern:
 
 _SINCE_YEAR = re.compile(r"\b(?:since|from)\s+(?:at least\s+|early\s+|late\s+|mid-?)?(?:19|20)\d\d\b"
                          # the figure compared with, to the end of its clause ("... from 15.73 billion in January and
-                         # 12.23 billion in February 1986", "against 4.1 billion in 1985")
-                         r"|\b(?:from|against|compared with|compared to|versus|vs\.?)\s+(?:a |an )?[$£¥]?\d(?:[^,;]|,(?=\d))*",  # (a comma inside "386,000" ends no clause)
+                         # 12.23 billion in February 1986", "against 4.1 billion in 1985", "following an 80 mln surplus in
+                         # January and a 614 mln surplus in February 1986")
+                         r"|\b(?:from|against|compared with|compared to|versus|vs\.?|following|after)\s+(?:a |an )?[$£¥]?\d(?:[^,;]|,(?=\d))*",  # (a comma inside "386,000" ends no clause)
                          re.IGNORECASE)
 
 
@@ -539,6 +556,22 @@ def _people_of(name: str, text: str) -> bool:
 _INSTITUTION_WORDS = {"university", "college", "institute", "school", "hospital", "association", "federation", "council",
                       "committee", "commission", "board", "agency", "authority", "ministry", "department", "exchange",
                       "corporation", "company", "group", "holdings", "industries", "international", "bank", "trust", "fund"}
+
+
+def name_runs(question: str, names: set[str]) -> list[frozenset[str]]:
+    """The question's names of two or more capitalised words that are no party's ("Wine Institute", "Kalgoorlie Mining
+    Associates"), each as its telling words (not titles, institutions or generic words): a story about one of them
+    names it by one of those words."""
+    out = []
+    for run in re.findall(r"[A-Z][\w'’.-]*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][\w'’.-]*)+", question):
+        if party_named(run) or parties_named(run):
+            continue
+        words = {w.lower().strip(".,?").removesuffix("'s").removesuffix("’s") for w in run.split()}
+        telling = frozenset(w for w in words & names if len(w) >= 3 and w.isalpha() and w not in _GENERIC_NAME_WORDS
+                            | _INSTITUTION_WORDS | _TITLES | _TITLE_LEADS and not party_named(w) and w[:3] not in _MONTHS)
+        if telling:
+            out.append(telling)
+    return out
 
 
 def absent_names(question: str, passages) -> list[str]:
@@ -725,6 +758,7 @@ def _figure_ask(ask: Ask, q: str, rules: _Rules) -> Ask:
     ask.outcome = bool(rules.outcome.search(q))
     ask.primary = _first_name(q)
     ask.entities = _name_words(q, question_names=True)
+    ask.runs = name_runs(q, ask.entities)
     ask.given = {n for n in re.findall(r"\d[\d,]*(?:\.\d+)?", rules.dates.sub(" ", q)) if not re.fullmatch(r"(?:19|20)\d\d", n)}
     asking = _AFTERTHOUGHT.split(q)[0]  # (", a move S&P cited when it affirmed the bank's ratings": no quantity asked)
     ask.measures = [m for m in rules.measures if re.search(rf"\b{_singular(m)}s?\b", asking, re.IGNORECASE)]  # ("export")

@@ -288,3 +288,31 @@ def test_a_follow_up_answers_the_new_part_without_repeating_the_last_answer(samp
     assert "agricultur" in wide.text.lower()
     repeat = again.ask("And what about agriculture?")
     assert not repeat.refused and any(w in repeat.text.lower() for w in ("agricultur", "farm")), repeat.text
+
+
+def test_a_name_only_another_passage_of_a_found_story_holds_is_swept_in(tmp_path, embedder):
+    """Found by the blind I batch (dev): the story about the share issues was found, but not its passage quoting the
+    broker the question names; that passage of the found story joins the others, and its words answer."""
+    from assistant.assistant import Assistant
+    from ingest.pipeline import Ingestor
+    from ingest.settings import Settings
+
+    about = " ".join(f"Dealers said the withdrawn bonus issues of low-par voting shares by the harbour groups had weighed "
+                     f"on prices in session {n}." for n in range(1, 12))
+    other = " ".join(f"Crane crews at berth {n} loaded rice and timber for coastal ports while rain slowed work on the "
+                     f"night shift." for n in range(1, 30))
+    story = ("Harbour groups withdraw bonus share plan\n\nVICTORIA, April 7 - The harbour and property groups withdrew "
+             "their plans for bonus issues of low-par voting shares after the exchange objected. " + about + " " + other +
+             ' Rupert Quayle-Hobbs, a director of Lantern Securities, said: "They would split owners into two '
+             'classes with unequal votes." ' + other + "\n")
+    (tmp_path / "harbour.txt").write_text(story, encoding="utf-8")
+    data = tmp_path / "data"
+    Ingestor(Settings.load(data_dir=data), embedder=embedder).ingest([tmp_path / "harbour.txt"], progress=False)
+    q = "What objection did Rupert Quayle-Hobbs raise to the bonus issues of low-par voting shares by the harbour groups?"
+    answers = {}
+    for sweep in (0, 2):
+        settings = Settings.load(data_dir=data)
+        settings.retrieval.name_sweep, settings.retrieval.mode = sweep, "dense"  # (BM25 would find the rare name itself)
+        answers[sweep] = Assistant.from_settings(settings, embedder=embedder).ask(q, mode="extractive", k=1)
+    assert answers[0].refused and "unequal votes" not in answers[0].text, (answers[0].text, [p.chunk_id for p in answers[0].retrieved])
+    assert not answers[2].refused and "unequal votes" in answers[2].text, answers[2].text

@@ -982,6 +982,34 @@ def test_the_question_s_own_figure_is_not_the_answer():
     assert a.bears("Halcyon Investments paid 16.9 dlrs a share for the stake in Research-Cottrell.")  # (not 6.9 inside 16.9)
 
 
+def test_blind_i_batch_speakers_comparisons_and_name_runs():
+    """Found by the blind I batch (dev): "What objection did X raise" asks what X said; "Under Secretary of State
+    Michael Armacost" is Armacost, who may answer after a long clause ("..., was asked ... and replied: "..."");
+    "a 641 mln surplus in February following ... a 614 mln surplus in February 1986" gives February's figure of the
+    story's year; every name of several words the question gives (not a party) is named by the story that answers."""
+    from assistant.question import analyse
+
+    a = analyse("What objection did James Miller-Day of County Securities raise to the new share issues?")
+    assert (a.kind, a.speaker_words()) == ("who-said", ["miller-day"])
+    assert analyse("What reasons did Moody's give for the review?").kind != "who-said"
+    a = analyse("What did Under Secretary of State Michael Armacost say about Japan's markets?")
+    assert a.speaker_words() == ["armacost"]
+    assert a.bears('Michael Armacost, Under Secretary of State, was asked at a press conference whether Japan could open its '
+                   'markets in time, and replied: "It is probably too early."')
+    assert not a.bears("Michael Armacost, Under Secretary of State for Political Affairs, met a group of Japanese business "
+                       'leaders visiting Washington this week to talk about markets, one of whom replied: "Japan is open."')
+    q = analyse("What trade surplus did Finland record in February 1987?")
+    sentence = ("Finland had a 641 mln markka trade surplus in February following an 80 mln markka surplus in January and a "
+                "614 mln surplus in February 1986, the Customs Board said.")
+    assert q.bears(sentence, published="1987-03-23T08:36:50")
+    assert not q.bears("Finland had a 614 mln markka trade surplus in February 1986.", published="1987-03-23T08:36:50")
+    w = analyse("How much did the Wine Institute say United States wine exports were worth in 1986?")
+    assert w.runs == [frozenset({"wine"})]
+    assert w.bears("The 1986 wine exports were valued at 34.7 mln dlrs, the Wine Institute said.", published="1987-03-03")
+    assert not w.bears("The Soviet Union exported 500 mln dlrs worth of goods to the United States in 1986.",
+                       published="1987-03-11")
+
+
 def _drafted(embedder, question: str, passages: list):
     """The extractive backend's draft (default settings) for a question over these passages."""
     from assistant.backends.extractive import ExtractiveBackend
