@@ -33,7 +33,7 @@ from ingest.settings import AnswerSettings
 
 from . import entail
 from .scoring import STOPWORDS, content_words, of_years, sentence_score, spelled_out, years_in
-from .types import Answer, AnswerSentence, Citation, Draft, Passage, day_words
+from .types import Answer, AnswerSentence, Citation, Draft, Passage, day_words, strip_as_of
 
 log = logging.getLogger(__name__)
 
@@ -141,20 +141,48 @@ def _content_stems(text: str) -> frozenset[str]:
 def _stated_dates(passage_text: str, published) -> tuple[frozenset, frozenset]:
     """(the dates, the months) a passage gives: its own, any case, its publication day, and stated periods' months."""
     stated = dates(passage_text, any_case=True)
+    months = {m for m, _ in stated} | _period_months(passage_text)
     if published is not None:
-        stated |= {(published.month, published.day), (published.month, None)}
-    return frozenset(stated), frozenset({m for m, _ in stated} | _period_months(passage_text))
+        stated |= {(published.month, published.day)}  # (a day it names: the story's own, "today")
+        if _RELATIVE_DAY.search(passage_text):  # "said today", "this month": the story's own month is stated; a
+            months.add(published.month)  # month the text never names is not ("filed in March 1987" from its dateline)
+    return frozenset(stated), frozenset(months)
+
+
+_RELATIVE_DAY = re.compile(r"\b(?:today|tonight|yesterday|tomorrow|this (?:week|month)|last week|next week|"
+                           r"(?:on |last |next )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|earlier this|"
+                           r"later this|so far this month|currently|now)\b", re.I)
 
 
 def missing_dates(sentence: str, passage_text: str, published) -> list[str]:
     """The claim's dates that neither the passage nor its own date states: a day must be the one the passage
     gives that month (or the passage's date), a bare month one the passage names."""
+    sentence = strip_as_of(sentence)  # (the lead "As of 28 March 1987:" is the story's own date, written by tradechat)
     claimed = dates(sentence)
     if not claimed:
         return []
     stated, months = _stated_dates(passage_text, published)
+    if published is not None and published.month in _reported_months(sentence):
+        months = months | {published.month}  # "Crosby said in March 1987 ...": when it was reported, the story's date
     return [calendar.month_name[mo] + (f" {day}" if day else "") for mo, day in sorted(claimed, key=str)
             if ((mo, day) not in stated if day else mo not in months)]
+
+
+def _reported_months(sentence: str) -> set[int]:
+    """The months a sentence gives as when something was said or reported ("reports from March and April 1987")."""
+    out = set()
+    for m in _REPORTED_IN.finditer(sentence):
+        out.add(_month(m.group(1)))
+        more = re.match(rf"\s+and\s+({_MONTH})", sentence[m.end():])
+        if more:
+            out.add(_month(more.group(1)))
+    return out
+
+
+# a month the claim gives as when something was said or reported (not when it was done)
+_REPORTED_IN = re.compile(rf"\b(?:said|says|told|announced|reported|reports?|stated|added|according to|statement|called for|"
+                          rf"urged|forecast|predicted|warned|released|published)\b(?:\s+[\w,'’.()-]+){{0,30}}?\s+(?:in|on|during|from|of)\s+"
+                          rf"(?:early |mid-|late )?({_MONTH})\b")
 
 
 _PAST_ON_DAY = re.compile(rf"\b(?:\w+ed|began|took|met|held|made|won|signed|rose|fell|paid|sold|bought|gave|went)\b"
@@ -342,8 +370,16 @@ def name_found(name: str, haystack: str) -> bool:
     # multi-word names: every word of length > 2 present ("Robert Lighthizer" vs "Lighthizer"), a demonym by its country
     # ("Japanese Prime Minister Yasuhiro Nakasone" where the passage has "Japan's Prime Minister Yasuhiro Nakasone")
     parts = [w for w in re.findall(r"[a-z][a-z'’.-]+", low) if len(w) > 2]
+    if len(parts) > 1 and parts[-1].rstrip(".") in _COMPANY_SUFFIXES:
+        parts = parts[:-1]  # "Radtech Inc" where the passage says "Radtech"
+        if len(parts) == 1:
+            return bool(re.search(rf"(?<![a-z0-9]){re.escape(parts[0])}(?![a-z0-9])", haystack))
     return bool(parts) and len(parts) > 1 and all(p.rstrip(".") in haystack or _misspelt(p.rstrip("."), haystack)
                                                   or (p.endswith(_DEMONYM_ENDINGS) and name_found(p, haystack)) for p in parts)
+
+
+_COMPANY_SUFFIXES = {"inc", "corp", "co", "ltd", "plc", "llc", "ag", "sa", "nv", "bv", "spa", "gmbh", "corporation",
+                     "incorporated", "limited", "company"}
 
 
 def _misspelt(word: str, haystack: str) -> bool:

@@ -302,6 +302,27 @@ def test_reworded_intentions_holding_off_and_noun_openers():
     assert names("Alliance said it would buy the stake.") == {"Alliance"}  # not followed by "of": a name
 
 
+def test_a_month_only_the_dateline_gives_and_a_company_suffix():
+    """Found by the blind natural-error batch K (dev: the 1.5B model's drafts on the H questions): "filed for an
+    offering in March 1987" from a March story that never names the month adds the month (the story's date says when
+    it was reported, not when it was done), while "said in March 1987" is when it was reported; "Radtech Inc" is the
+    Radtech the passage names."""
+    import datetime
+
+    from assistant.verify import missing_dates, name_found
+
+    day = datetime.date(1987, 3, 20)
+    src = "The insurer said its unit filed for an initial public offering of shares in Canada."
+    assert missing_dates("The unit filed for an initial public offering in Canada in March 1987.", src, day) == ["March"]
+    assert missing_dates("The insurer said in March 1987 that its unit filed for an offering.", src, day) == []
+    assert missing_dates("The unit filed for an offering in Canada today.", src + " It filed today.", day) == []
+    assert missing_dates("As of 20 March 1987: The unit filed for an offering.", src, day) == []  # (tradechat's own lead)
+    assert missing_dates("The unit filed for an offering in March.", "The unit filed in March for an offering.", day) == []
+    assert name_found("Radtech Inc", "radtech said it intends to defend its position")
+    assert not name_found("Radtech Inc", "radtechnics said it intends to defend its position")
+    assert not name_found("Chase Manhattan Corp", "chase said it would issue warrants")
+
+
 def test_a_claim_one_source_holds_plans_told_as_done_and_anticipation(embedder):
     """Found by a blind natural-error batch (Y, dev: the 1.5B model's drafts on the G questions): a sentence one
     cited passage states word for word is supported even when another cited story gives another figure; an event a
