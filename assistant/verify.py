@@ -171,6 +171,9 @@ def missing_dates(sentence: str, passage_text: str, published) -> list[str]:
 def _reported_months(sentence: str) -> set[int]:
     """The months a sentence gives as when something was said or reported ("reports from March and April 1987")."""
     out = set()
+    lead = _REPORTED_LEAD.match(sentence)  # "In March 1987, the bank said ..."
+    if lead:
+        out.add(_month(lead.group(1)))
     for m in _REPORTED_IN.finditer(sentence):
         out.add(_month(m.group(1)))
         more = re.match(rf"\s+and\s+({_MONTH})", sentence[m.end():])
@@ -180,6 +183,8 @@ def _reported_months(sentence: str) -> set[int]:
 
 
 # a month the claim gives as when something was said or reported (not when it was done)
+_REPORTED_LEAD = re.compile(rf"\s*(?:In|During|On|By)\s+(?:early |mid-|late )?({_MONTH})(?:\s+\d{{4}})?,?\s+[^.;:]{{0,80}}?\b"
+                            r"(?:said|says|told|announced|reported|stated|added|forecast|predicted|warned|urged|called for)\b")
 _REPORTED_IN = re.compile(rf"\b(?:said|says|told|announced|reported|reports?|stated|added|according to|statement|called for|"
                           rf"urged|forecast|predicted|warned|released|published)\b(?:\s+[\w,'’.()-]+){{0,30}}?\s+(?:in|on|during|from|of)\s+"
                           rf"(?:early |mid-|late )?({_MONTH})\b")

@@ -315,6 +315,8 @@ def test_a_month_only_the_dateline_gives_and_a_company_suffix():
     src = "The insurer said its unit filed for an initial public offering of shares in Canada."
     assert missing_dates("The unit filed for an initial public offering in Canada in March 1987.", src, day) == ["March"]
     assert missing_dates("The insurer said in March 1987 that its unit filed for an offering.", src, day) == []
+    assert missing_dates("In March 1987, the insurer said its unit filed for an offering.", src, day) == []
+    assert missing_dates("In March 1987, the unit filed for an offering.", src, day) == ["March"]
     assert missing_dates("The unit filed for an offering in Canada today.", src + " It filed today.", day) == []
     assert missing_dates("As of 20 March 1987: The unit filed for an offering.", src, day) == []  # (tradechat's own lead)
     assert missing_dates("The unit filed for an offering in March.", "The unit filed in March for an offering.", day) == []
