@@ -690,6 +690,8 @@ def inherit(asks: list[Ask], previous: str, own: str = "") -> list[Ask]:
         asks = [_figure_ask(Ask("how-much", "the figure", None, rules.bearing.get("the figure")), own.strip(), rules)]
     before = analyse(previous)
     for a in asks:
+        if a.kind in ("why", "open") and not a.entities:
+            a.entities = _name_words(previous, question_names=True)  # ("And what was behind the drop?": Taiwan's drop)
         if a.kind not in ("how-much", "when"):
             continue
         a.entities = a.entities or _name_words(previous, question_names=True)

@@ -1010,6 +1010,21 @@ def test_blind_i_batch_speakers_comparisons_and_name_runs():
                        published="1987-03-11")
 
 
+def test_what_was_behind_asks_why_and_a_follow_up_keeps_its_names():
+    """Found by the blind I batch (dev): "And what was behind the drop in output?" asks for a reason, and after a
+    question about Taiwan Sugar Corp it is about Taiwan's drop, not one in a China story that never names Taiwan."""
+    from assistant.question import analyse, analyse_parts, inherit
+
+    assert analyse("And what was behind the drop in output?").kind == "why"
+    assert analyse("What lay behind the fall in exports?").kind == "why"
+    own = "And what was behind the drop in output?"
+    (a,) = inherit(analyse_parts(own), "Why did Taiwan Sugar Corp expect Taiwan to export no sugar at all in 1987?", own)
+    assert "taiwan" in a.entities
+    assert a.bears("Taiwan would have no sugar to export because of typhoon damage to its canefields, he said.")
+    assert not a.bears("Sugar output fell in Fujian because farmers planted other crops, a diplomat said.",
+                       passage="Sugar output fell in Fujian because farmers planted other crops, a diplomat said.")
+
+
 def _drafted(embedder, question: str, passages: list):
     """The extractive backend's draft (default settings) for a question over these passages."""
     from assistant.backends.extractive import ExtractiveBackend
