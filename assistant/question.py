@@ -691,7 +691,8 @@ def inherit(asks: list[Ask], previous: str, own: str = "") -> list[Ask]:
     before = analyse(previous)
     for a in asks:
         if a.kind in ("why", "open") and not a.entities:
-            a.entities = _name_words(previous, question_names=True)  # ("And what was behind the drop?": Taiwan's drop)
+            # ("And what was behind the drop?": Taiwan's drop; not any story's about sugar, a word of "Taiwan Sugar Corp")
+            a.entities = {n for n in _name_words(previous, question_names=True) if not common_word(n) and n not in _GENERIC_NAME_WORDS}
         if a.kind not in ("how-much", "when"):
             continue
         a.entities = a.entities or _name_words(previous, question_names=True)
