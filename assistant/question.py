@@ -25,7 +25,8 @@ _GENERIC_NAME_WORDS = {"the", "japan's", "u.s.", "president", "minister", "secre
                        "spokesman", "representative", "trade", "prime", "finance", "agriculture", "commerce", "senator",
                        "governor", "director", "general", "deputy", "chief", "executive", "of", "de", "van", "von", "mr", "mrs"}
 _TITLE_LEADS = {"under", "assistant", "vice", "acting", "former", "senior", "state", "foreign", "economics", "economic",
-                "treasury", "labour", "labor", "industry", "energy", "defence", "defense", "permanent", "parliamentary"}
+                "treasury", "labour", "labor", "industry", "energy", "defence", "defense", "permanent", "parliamentary", "sir",
+                "dr", "dame", "lord"}
 
 _RECENCY = re.compile(r"\b(latest|most recent|recent(ly)?|now|current(ly)?|still|today|changed?|evolv\w*|moved|shift\w*|so far)\b",
                       re.IGNORECASE)
@@ -678,6 +679,24 @@ def analyse_parts(question: str) -> list[Ask]:
     return asks
 
 
+_PRONOUN_ASKED = re.compile(r"\b(?:what|how) (?:did|does|has|had|would|will|do) (he|she)\b", re.I)
+_PERSON = re.compile(r"\b((?:Sir |Dr\.? )?[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'’-]+)+)")
+
+
+def _first_person(question: str) -> str | None:
+    """The first person a question names ("Sir Roy Denman's view"): two or more capitalised words, the last no
+    title, institution, party or common word."""
+    for m in _PERSON.finditer(question):
+        words = m.group(1).removesuffix("'s").removesuffix("’s").split()
+        last = words[-1].lower()
+        if last in _GENERIC_NAME_WORDS | _INSTITUTION_WORDS | _TITLES or party_named(last) or common_word(last):
+            continue
+        if party_named(" ".join(words)) or parties_named(" ".join(words)):
+            continue
+        return " ".join(words)
+    return None
+
+
 def inherit(asks: list[Ask], previous: str, own: str = "") -> list[Ask]:
     """A follow-up's asks with what they leave unsaid taken from the question they follow ("And what was the deficit
     in that quarter?" after one about Australia's fourth quarter: Australia's, the fourth quarter's). ``own``: the
@@ -689,6 +708,10 @@ def inherit(asks: list[Ask], previous: str, own: str = "") -> list[Ask]:
         rules = _rules()
         asks = [_figure_ask(Ask("how-much", "the figure", None, rules.bearing.get("the figure")), own.strip(), rules)]
     before = analyse(previous)
+    pronoun = _PRONOUN_ASKED.search(own)
+    who = (before.speaker or _first_person(previous)) if pronoun else None
+    if who:  # "And what did he have to say about Japan?" after a question about Yeutter: what Yeutter said
+        asks = analyse_parts(own[:pronoun.start(1)] + who + own[pronoun.end(1):])
     for a in asks:
         if a.kind in ("why", "open") and not a.entities:
             # ("And what was behind the drop?": Taiwan's drop; not any story's about sugar, a word of "Taiwan Sugar Corp")

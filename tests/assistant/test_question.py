@@ -1025,6 +1025,24 @@ def test_what_was_behind_asks_why_and_a_follow_up_keeps_its_names():
                        passage="Sugar output fell in Fujian because farmers planted other crops, a diplomat said.")
 
 
+def test_a_follow_up_asking_what_he_said_asks_what_the_person_before_said():
+    """Found by the blind I batch (dev): "And what did he have to say about Japan?" after a question about Clayton
+    Yeutter asks what Yeutter said about Japan; "he" after a question about Sir Roy Denman's view is Denman."""
+    from assistant.question import analyse_parts, inherit
+
+    own = "And what did he have to say about Japan?"
+    (a,) = inherit(analyse_parts(own), "What did U.S. Trade Representative Clayton Yeutter tell the Chamber of Commerce "
+                                       "about the budget deficit?", own)
+    assert (a.kind, a.speaker_words()) == ("who-said", ["yeutter"])
+    assert a.bears('Yeutter said: "Japan is just not doing the job on the import side."')
+    assert not a.bears('Lyng said Japan had rejected the proposal on rice.')
+    own = "And what did he say about textiles?"
+    (b,) = inherit(analyse_parts(own), "What was Sir Roy Denman's view of the U.S. trade bill?", own)
+    assert b.speaker_words() == ["denman"]
+    (c,) = inherit(analyse_parts(own), "What was the Community's view of the U.S. trade bill?", own)
+    assert c.kind != "who-said"  # (no person named before: "he" stays unknown)
+
+
 def _drafted(embedder, question: str, passages: list):
     """The extractive backend's draft (default settings) for a question over these passages."""
     from assistant.backends.extractive import ExtractiveBackend
