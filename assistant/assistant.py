@@ -16,6 +16,8 @@ import logging
 import time
 from collections.abc import Callable, Generator, Iterator
 
+import numpy as np
+
 from ingest.embed import CachedEmbedder, make_embedder
 from ingest.settings import Settings
 from ingest.store import Store
@@ -23,7 +25,7 @@ from ingest.store import Store
 from .backends import BackendError, Backends
 from .chat import condense, looks_like_follow_up, said_before
 from .conflicts import flag_conflicts
-from .question import absent_names, names_any, part_context, parts
+from .question import absent_names, name_runs, names_any, part_context, parts
 from .retrieve import RetrievalResult, Retriever
 from .types import Answer, Draft, DraftText, Filters, Final, Passage, Passages, Quick, StreamEvent, strip_as_of
 from .verify import Verifier, name_found
@@ -234,6 +236,15 @@ class Assistant:
         docs = list(dict.fromkeys(p.doc_id for p in result.passages))
         wanted = [c["chunk_id"] for d in docs for c in self.store.docs.chunks(d)
                   if c["chunk_id"] not in seen and any(name_found(n, c["text"].lower()) for n in unseen)][:limit]
+        if not wanted:  # no retrieved story names it: the stories whose headline gives the whole name ("Telephone
+            # and Data Systems Inc <TDS> 4th Qtr Net": a results table whose figures crowd its name out of BM25's top)
+            low = {n.lower() for n in unseen}
+            runs = [r for r in name_runs(question) if r & low]
+            found = {d for r in runs for d in self.store.docs.titled(sorted(r)) if d not in docs}
+            if found:  # (their passages closest to the question, by BM25)
+                index = self.store.lexical()
+                mask = np.fromiter((d in found for d in index.doc_ids), dtype=bool, count=len(index.doc_ids))
+                wanted = [cid for cid, _ in index.search(question, limit, mask)]
         rows = self.store.docs.chunks_by_id(wanted)
         for cid in wanted:
             if cid in rows:

@@ -559,10 +559,11 @@ _INSTITUTION_WORDS = {"university", "college", "institute", "school", "hospital"
                       "corporation", "company", "group", "holdings", "industries", "international", "bank", "trust", "fund"}
 
 
-def name_runs(question: str, names: set[str]) -> list[frozenset[str]]:
+def name_runs(question: str, names: set[str] | None = None) -> list[frozenset[str]]:
     """The question's names of two or more capitalised words that are no party's ("Wine Institute", "Kalgoorlie Mining
     Associates"), each as its telling words (not titles, institutions or generic words): a story about one of them
     names it by one of those words."""
+    names = _name_words(question, question_names=True) if names is None else names
     out = []
     for run in re.findall(r"[A-Z][\w'’.-]*(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][\w'’.-]*)+", question):
         if party_named(run) or parties_named(run):

@@ -22,6 +22,7 @@ import contextlib
 import errno
 import json
 import logging
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -144,6 +145,22 @@ class DocStore:
         d = dict(r)
         d["extra"] = json.loads(d["extra"] or "{}")
         return d
+
+    def titled(self, words: Sequence[str], limit: int = 20) -> list[str]:
+        """The newest stored documents whose headline holds every one of these words (whole words, any case)."""
+        words = [w.lower() for w in words if w]
+        if not words:
+            return []
+        rows = self._conn().execute("SELECT doc_id, title FROM documents WHERE status = 'ok' AND title LIKE ? "
+                                    "ORDER BY published DESC, doc_id", (f"%{max(words, key=len)}%",))
+        out = []
+        for r in rows:
+            title = (r["title"] or "").lower()
+            if all(re.search(rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])", title) for w in words):
+                out.append(r["doc_id"])
+                if len(out) >= limit:
+                    break
+        return out
 
     def doc_meta(self, doc_ids: Sequence[str]) -> dict[str, dict]:
         """Outlet and date of these documents, without their texts."""

@@ -12,7 +12,8 @@ from assistant.assistant import QuestionError
 from assistant.backends import BackendError, parse_draft
 from assistant.backends.base import completed_sentences
 from assistant.chat import ChatSession, condense
-from assistant.types import DraftText, Filters, Final, Passages, Quick
+from assistant.retrieve import RetrievalResult
+from assistant.types import Draft, DraftText, Filters, Final, Passages, Quick
 from tests.conftest import ROOT
 
 
@@ -316,3 +317,41 @@ def test_a_name_only_another_passage_of_a_found_story_holds_is_swept_in(tmp_path
         answers[sweep] = Assistant.from_settings(settings, embedder=embedder).ask(q, mode="extractive", k=1)
     assert answers[0].refused and "unequal votes" not in answers[0].text, (answers[0].text, [p.chunk_id for p in answers[0].retrieved])
     assert not answers[2].refused and "unequal votes" in answers[2].text, answers[2].text
+
+
+def test_a_results_table_named_only_in_its_headline_is_found_by_it(tmp_path, embedder):
+    """Found by the blind I batch (dev): a results table's rows never name the company ("Revs 44.5 mln vs 35.7 mln"
+    under "Telephone And Data Systems Inc <Tds> 4Th Qtr Net"), and its figures crowd the name out of BM25's top: when no
+    retrieved passage names the company, the stories whose headline gives its whole name join them, and the row, read
+    in full words ("fourth quarter ... revenues"), answers."""
+    from assistant.assistant import Assistant
+    from ingest.pipeline import Ingestor
+    from ingest.settings import Settings
+
+    (tmp_path / "table.txt").write_text("Oper shr 22 cts vs 20 cts\n\nOper net 2,058,000 vs 1,929,000\n\n"
+                                        "Revs 44.5 mln vs 35.7 mln\n\nAvg shrs 9,589,000 vs 9,348,000\n\n"
+                                        "NOTE: 1986 net includes a charge of 865,000 dlrs.\n", encoding="utf-8")
+    (tmp_path / "table.txt.meta.json").write_text(json.dumps({"title": "Quayle Lantern Holdings Inc <QLH> 4th Qtr Net",
+                                                             "published": "1987-03-11"}), encoding="utf-8")
+    (tmp_path / "other.txt").write_text(
+        "Harbour retailers report higher revenues\n\nCHICAGO, March 12 - Revenues of the harbour retailers rose in the "
+        "fourth quarter of 1986, helped by holiday sales, and full year revenues were also higher, the trade group said "
+        "in its report. The group said fourth quarter revenues would be reported in detail next month.\n", encoding="utf-8")
+    data = tmp_path / "data"
+    Ingestor(Settings.load(data_dir=data), embedder=embedder).ingest([tmp_path / "table.txt", tmp_path / "other.txt"],
+                                                                      progress=False)
+    q = "What revenues did Quayle Lantern Holdings report for the fourth quarter of 1986?"
+    settings = Settings.load(data_dir=data)
+    assistant = Assistant.from_settings(settings, embedder=embedder)
+    found = assistant.retriever.retrieve(q, k=2)
+    result = RetrievalResult([p for p in found.passages if p.doc_id == "other"], found.ms)  # (as over the whole archive)
+    assistant._sweep_names(q, result)
+    assert [p.doc_id for p in result.passages] == ["other", "table"]
+    assert assistant.store.docs.titled(["quayle", "lantern"]) == ["table"] and assistant.store.docs.titled(["lantern", "inn"]) == []
+    backend = assistant.backend("extractive")
+    answer = next(e for e in backend.stream(q, result.passages) if isinstance(e, Draft))
+    assert "Revs 44.5 mln vs 35.7 mln" in [x.text for x in answer.sentences], (answer.note, answer.missing)
+    from assistant.backends.extractive import _in_full
+
+    assert _in_full("Quayle Inc 4th Qtr Net: Revs 44.5 mln vs 35.7 mln") == "Quayle Inc fourth quarter Net: revenues 44.5 mln vs 35.7 mln"
+    assert _in_full("Revolving credit of 4th-rate banks") == "Revolving credit of 4th-rate banks"  # (whole words only)
