@@ -1043,6 +1043,19 @@ def test_a_follow_up_asking_what_he_said_asks_what_the_person_before_said():
     assert c.kind != "who-said"  # (no person named before: "he" stays unknown)
 
 
+def test_what_a_named_party_wanted_is_its_own_words():
+    """Found by the blind I batch (dev): "what did West German banks want Brazil to do?" asks for the banks' position,
+    which a sentence where they "would like" something gives; "U.S. officials" is too common a speaker to ask for."""
+    from assistant.question import analyse
+
+    a = analyse("As Funaro toured Europe in March 1987, what did West German banks want Brazil to do?")
+    assert (a.kind, a.speaker) == ("who-said", "West German banks")
+    assert a.bears("West German banks would like Brazil to work more closely with the International Monetary Fund, "
+                   "senior banking sources said.")
+    assert not a.bears("Funaro is on a European trip seeking to involve governments in talks with the banks.")
+    assert analyse("What did U.S. officials want the Community to require?").kind != "who-said"
+
+
 def _drafted(embedder, question: str, passages: list):
     """The extractive backend's draft (default settings) for a question over these passages."""
     from assistant.backends.extractive import ExtractiveBackend
