@@ -13,7 +13,7 @@ import calendar
 import itertools
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -209,7 +209,6 @@ class Ask:
     unit: str | None = None  # the unit the question names ("tonnes", "percent", "money")
     periods: dict = field(default_factory=dict)  # reporting periods, months, years the question names
     entities: set = field(default_factory=set)  # names in the question ("Northrop", "Sweden"): the answer is about one of them
-    about: frozenset = frozenset()  # "And what about gasoline demand?": the words a sentence must share (gasoline)
     runs: list = field(default_factory=list)  # the names of several words the question gives, by their telling words: the story names one
     words: set = field(default_factory=set)  # the question's content words (a yes/no answer must be about the same event)
     duration: bool = False  # "how long": a span of time is the answer, not noise around a figure
@@ -243,7 +242,7 @@ class Ask:
     @property
     def specific(self) -> bool:
         """Does this part ask for something a sentence must hold (a date, a figure, words, a decision)?"""
-        return self.kind != "open" or self.bearing is not None or bool(self.about)
+        return self.kind != "open" or self.bearing is not None
 
     def bears(self, sentence: str, before: str = "", published: str | None = None, title: str = "", passage: str = "") -> bool:
         """Does this sentence hold what is asked (``before``: the sentence preceding it, for "he said";
@@ -254,8 +253,6 @@ class Ask:
             return False  # "It was not known how Nakasone responded": no answer, the sources do not report it
         if self.kind == "who-said":
             return self._speaks(sentence, before, rules) and self._on_topic(sentence, before)
-        if self.about and not self.about & content_words(sentence):
-            return False  # distillate demand does not answer "and what about gasoline demand?"
         story = _name_words(" ".join((sentence, before, title, passage)))
         if self.entities and not self.entities & story:
             return False  # a figure or date about someone else
@@ -683,9 +680,6 @@ def analyse_parts(question: str) -> list[Ask]:
     return asks
 
 
-_PERIOD_WORDS = {"same", "period", "time", "day", "days", "week", "weeks", "month", "months", "year", "years", "quarter",
-                 "quarters", "full", "whole", "fiscal", "first", "second", "third", "fourth", "last", "next", "previous"}
-_WHAT_ABOUT = re.compile(r"^\s*(?:and|but|so)?\s*(?:what|how) about\s+(.+?)\??\s*$", re.I)
 _PRONOUN_ASKED = re.compile(r"\b(?:what|how) (?:did|does|has|had|would|will|do) (he|she)\b", re.I)
 _PERSON = re.compile(r"\b((?:Sir |Dr\.? )?[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'’-]+)+)")
 
@@ -715,14 +709,6 @@ def inherit(asks: list[Ask], previous: str, own: str = "") -> list[Ask]:
         rules = _rules()
         asks = [_figure_ask(Ask("how-much", "the figure", None, rules.bearing.get("the figure")), own.strip(), rules)]
     before = analyse(previous)
-    about = _WHAT_ABOUT.match(own)
-    if about and len(asks) == 1 and asks[0].kind == "open" and before.kind not in ("how-much", "when"):  # (those
-        # inherit below: "What about the full fiscal year?" asks the figure again for another period)
-        # "And what about gasoline demand over the same four weeks?" after a question on oil demand: the same
-        # question about gasoline (what it names that the question before did not)
-        new = content_words(about.group(1)) - content_words(previous) - _PERIOD_WORDS
-        if new:
-            asks = [replace(before, about=frozenset(new))]
     pronoun = _PRONOUN_ASKED.search(own)
     who = (before.speaker or _first_person(previous)) if pronoun else None
     if who:  # "And what did he have to say about Japan?" after a question about Yeutter: what Yeutter said

@@ -1056,22 +1056,6 @@ def test_what_a_named_party_wanted_is_its_own_words():
     assert analyse("What did U.S. officials want the Community to require?").kind != "who-said"
 
 
-def test_and_what_about_asks_the_same_of_the_new_thing():
-    """Found by the blind I batch (dev): "And what about gasoline demand over the same four weeks?" after a question on
-    oil demand is answered by a sentence on gasoline, not by one on distillate demand; "What about the full fiscal
-    year?" after a figure question asks the figure for another period (no word of its own is required)."""
-    from assistant.question import analyse_parts, inherit
-
-    own = "And what about gasoline demand over the same four weeks?"
-    (a,) = inherit(analyse_parts(own), "What was U.S. oil demand in the four weeks to April 3, 1987?", own)
-    assert a.about == frozenset({"gasoline"}) and a.specific
-    assert a.bears("Gasoline demand averaged 6.76 mln bpd, off 3.1 pct from 6.98 mln last year.")
-    assert not a.bears("Distillate demand was off 10.2 pct in the period to 2.67 mln bpd.")
-    own = "What about the full fiscal year?"
-    (b,) = inherit(analyse_parts(own), "What net profit did National Semiconductor report for its fiscal fourth quarter?", own)
-    assert not b.about
-
-
 def _drafted(embedder, question: str, passages: list):
     """The extractive backend's draft (default settings) for a question over these passages."""
     from assistant.backends.extractive import ExtractiveBackend
