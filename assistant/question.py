@@ -291,9 +291,10 @@ class Ask:
                 window = " ".join(words[max(0, i - 7): i + 16])  # ("said Amsterdam's financial alderman Walter Etty")
                 if rules.speech.search(window):
                     return True
-                rest = " ".join(words[i + 1:])  # the sentence's subject, however long its clause: "Armacost, ..., was
-                if i <= 2 and _REPLIED.search(rest) and not _RELATIVE.search(rest[:_REPLIED.search(rest).start()]):
-                    return True  # asked at a press conference whether ... and replied: "..."
+                # the sentence's subject, however long its clause: "Armacost, ..., was asked ... and replied: "...""
+                replied = _REPLIED.search(" ".join(words[i + 1:])) if i <= 2 else None
+                if replied and not _RELATIVE.search(" ".join(words[i + 1:])[:replied.start()]):
+                    return True
         return bool(re.search(r"\b(?:he|she|they)\s+(?:said|told|added|says)\b|\bsaid\s+(?:he|she)\b", low)) and any(
             re.search(rf"\b{re.escape(n)}\b", prev) for n in names)
 
