@@ -75,7 +75,7 @@ class RetrievalSettings(BaseModel):
     date_weight: float = Field(0.5, ge=0, le=5, description="a question naming a month: passages published then gain this x the top score (twice near a named day)")
     dense_overfetch: tuple[int, ...] = Field((8, 64), description="a filtered dense query: unfiltered candidates per wanted one, tried in turn before the store's own (slow) filter")
     per_part_k: int = Field(5, ge=0, le=20, description="a question of several parts: each part is searched too, and its best this many passages join the others (0: off)")
-    name_sweep: int = Field(2, ge=0, le=10, description="a name of the question that no retrieved passage holds: up to this many other passages of the retrieved stories that name it join them (0: off)")
+    name_sweep: int = Field(2, ge=0, le=10, description="a name of the question that no retrieved passage holds: up to this many other passages of the retrieved stories that name it join them, or else passages of the stories whose headline gives the whole name (0: off)")
     count_cache_min: int = Field(5_000, ge=0, description="vector counts at least this large are cached until the store changes (small ones are recounted)")
 
 
