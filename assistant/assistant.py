@@ -16,8 +16,6 @@ import logging
 import time
 from collections.abc import Callable, Generator, Iterator
 
-import numpy as np
-
 from ingest.embed import CachedEmbedder, make_embedder
 from ingest.settings import Settings
 from ingest.store import Store
@@ -242,16 +240,10 @@ class Assistant:
             runs = [r for r in name_runs(question) if r & low]
             found = {d for r in runs for d in self.store.docs.titled(sorted(r)) if d not in docs}
             if found:  # (their passages closest to the question, by BM25)
-                index = self.store.lexical()
-                mask = np.fromiter((d in found for d in index.doc_ids), dtype=bool, count=len(index.doc_ids))
-                wanted = [cid for cid, _ in index.search(question, limit, mask)]
-        rows = self.store.docs.chunks_by_id(wanted)
-        for cid in wanted:
-            if cid in rows:
-                r = rows[cid]
-                result.passages.append(Passage(chunk_id=cid, doc_id=r["doc_id"], text=r["text"], start=r["start"], end=r["end"],
-                                               n_tiktoken=r["n_tiktoken"], title=r["title"], source=r["source"],
-                                               published=r["published"], url=r["url"], rank=len(result.passages) + 1))
+                wanted = self.retriever.within(question, found, limit)
+        for p in self.retriever.passages(wanted):
+            p.rank = len(result.passages) + 1
+            result.passages.append(p)
 
     def _verified(self, draft: Draft, passages: list[Passage], q: str, backend: str, timings: dict, standalone: str,
                   notes: list[str], t0: float) -> Answer:

@@ -465,8 +465,14 @@ class _Rules:
 
 
 @lru_cache(maxsize=1)
+def rules_data() -> dict:
+    """``data/questions.json`` as read (once): the question rules, and the words other readers of it use."""
+    return json.loads(DATA.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    data = json.loads(DATA.read_text(encoding="utf-8"))
+    data = rules_data()
     kinds = [(k["kind"], re.compile(k["pattern"], re.IGNORECASE if k["kind"] != "who-said" else 0), k["asks"])
              for k in data["kinds"]]
     ic = re.IGNORECASE

@@ -20,6 +20,8 @@ import logging
 import time
 from dataclasses import dataclass
 
+import numpy as np
+
 from ingest.dates import parse_day, published_day
 from ingest.dedup import group_members
 from ingest.store import Store
@@ -238,6 +240,20 @@ class Retriever:
     def dense(self, query: str, filters: Filters, n: int) -> list[str]:
         return self.retrievers["dense"].ranked(query, filters, n)
 
+    def passages(self, chunk_ids: list[str]) -> list[Passage]:
+        """The stored, readable chunks of these ids as passages (ids no longer stored are left out)."""
+        rows = self.store.docs.chunks_by_id(chunk_ids)
+        return [Passage(chunk_id=cid, doc_id=row["doc_id"], text=row["text"], start=row["start"], end=row["end"],
+                        n_tiktoken=row["n_tiktoken"], title=row["title"], source=row["source"], published=row["published"],
+                        url=row["url"])
+                for cid, row in ((c, rows[c]) for c in chunk_ids if c in rows)]
+
+    def within(self, query: str, doc_ids: set[str], n: int) -> list[str]:
+        """The ``n`` chunk ids of these stories that BM25 ranks best for the query."""
+        index = self.store.lexical()
+        mask = np.fromiter((d in doc_ids for d in index.doc_ids), dtype=bool, count=len(index.doc_ids))
+        return [cid for cid, _ in index.search(query, n, mask)]
+
     def retrieve(self, query: str, filters: Filters | None = None, k: int | None = None, mode: str | None = None) -> RetrievalResult:
         t0 = time.perf_counter()
         filters = filters or Filters()
@@ -247,13 +263,9 @@ class Retriever:
             raise ValueError(f"retrieval mode must be {', '.join(MODES)}, not {mode!r}")
         parts = [self.retrievers[name] for name in ("dense", "bm25") if mode in (name, "hybrid")]
         fused, ranks = FusionRetriever(parts, self.settings.rrf_k).fuse(query, filters, self.fetch_k)
-        rows = self.store.docs.chunks_by_id(list(fused))
-        passages = [
-            Passage(chunk_id=cid, doc_id=row["doc_id"], text=row["text"], start=row["start"], end=row["end"],
-                    n_tiktoken=row["n_tiktoken"], title=row["title"], source=row["source"], published=row["published"],
-                    url=row["url"], score=fused[cid], scores=ranks[cid])
-            for cid, row in rows.items()
-        ]
+        passages = self.passages(list(fused))
+        for p in passages:
+            p.score, p.scores = fused[p.chunk_id], ranks[p.chunk_id]
         passages.sort(key=lambda p: (-p.score, p.chunk_id))
         for step in self.postprocessors:
             passages = step(query, passages)

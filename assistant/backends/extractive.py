@@ -10,7 +10,6 @@ Deterministic and instant; also the fallback for the generative backends.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,7 +22,6 @@ from ingest.dates import parse_day
 from ingest.sentences import split_sentences
 from ingest.settings import AnswerSettings
 
-from ..question import DATA as QUESTION_RULES
 from ..question import (
     absent_names,
     across_reports,
@@ -34,6 +32,7 @@ from ..question import (
     months,
     names_a_figure,
     parts,
+    rules_data,
     unknown,
     wants_recent,
 )
@@ -48,7 +47,7 @@ _TABLE_ROW = re.compile(r"^[A-Z][\w&'/.()-]*(?:\s+[\w&'/.()-]+){0,3}\s[-$]?\d[\d
 
 @lru_cache(maxsize=1)
 def _table_words() -> tuple[re.Pattern, dict[str, str]]:
-    words = json.loads(QUESTION_RULES.read_text(encoding="utf-8"))["table_words"]
+    words = rules_data()["table_words"]
     return re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(?![\w-])", re.I), words
 
 
@@ -115,8 +114,8 @@ class ExtractiveBackend:
             return []
         # a row of a results table ("Pretax profit 24.13 mln stg vs 16.40 mln") names neither the company nor the period:
         # its headline does ("MAI PLC SIX MONTHS TO DECEMBER"), so the row is read with it
-        titled = [_in_full(f"{passages[n - 1].title}: {s}") if passages[n - 1].title and _TABLE_ROW.match(s) else s
-                  for n, _, s in cands]
+        rows = [_in_full(s) if passages[n - 1].title and _TABLE_ROW.match(s) else None for n, _, s in cands]  # (in full words)
+        titled = [f"{_in_full(passages[n - 1].title)}: {row}" if row else s for (n, _, s), row in zip(cands, rows)]
         vecs = self.embedder.embed([question] + titled)
         sims = vecs[1:] @ vecs[0]
         # a follow-up's own words say what is new ("And for maize?"); the turn it follows is context
@@ -140,8 +139,8 @@ class ExtractiveBackend:
         if any(on_day.values()):  # (another day's story is about another day: twice the month's penalty)
             penalty = {n: 0.0 if on_day[n] else 2 * self.settings.extractive_month_penalty for n in penalty}
         out = []
-        for (n, j, s), sim, read in zip(cands, sims, titled):
-            words = content_words(_in_full(s) if read is not s else s)  # (a table's row, in full words)
+        for (n, j, s), sim, row in zip(cands, sims, rows):
+            words = content_words(row or s)
             # "He took the action after ...": a sentence that refers back is about what the one before it names
             here = context[n] | content_words(sents[n][j - 1]) if j and _REFERS_BACK.match(s) else context[n]
             score = sentence_score(float(sim), q_words, words, here, self.settings.score_weights)
