@@ -302,6 +302,20 @@ def test_reworded_intentions_holding_off_and_noun_openers():
     assert names("Alliance said it would buy the stake.") == {"Alliance"}  # not followed by "of": a name
 
 
+def test_bypassing_as_avoiding_and_a_plan_that_envisages():
+    """Found by the eleventh blind paraphrase batch (O, dev): "bypass" restates "avoid" (both negate what follows), and a
+    study that "envisages" output is as tentative as one that "calls for" it."""
+    from assistant.entail import compare
+
+    src = "He will visit the institute for talks on ways of avoiding the drying process altogether."
+    assert compare("He will go to the institute to discuss ways to bypass the drying process entirely.", src).verdict == "supported"
+    assert compare("He will go to the institute to discuss ways to speed up the drying process.", src).verdict != "supported"
+    src = "The feasibility study calls for average output of 41,000 ounces a year over the mine's life."
+    assert compare("The feasibility study envisages average output of 41,000 ounces a year over the mine's life.",
+                   src).verdict == "supported"
+    assert compare("The mine produces an average of 41,000 ounces a year.", src).verdict != "supported"
+
+
 def test_a_month_only_the_dateline_gives_and_a_company_suffix():
     """Found by the blind natural-error batch K (dev: the 1.5B model's drafts on the H questions): "filed for an
     offering in March 1987" from a March story that never names the month adds the month (the story's date says when
