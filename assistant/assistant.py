@@ -21,12 +21,12 @@ from ingest.settings import Settings
 from ingest.store import Store
 
 from .backends import BackendError, Backends
-from .chat import condense, looks_like_follow_up, said_before
+from .chat import condense, looks_like_follow_up, said_before, said_sentences
 from .conflicts import flag_conflicts
 from .question import absent_names, name_runs, names_any, part_context, parts
 from .retrieve import RetrievalResult, Retriever
 from .types import Answer, Draft, DraftText, Filters, Final, Passage, Passages, Quick, StreamEvent, strip_as_of
-from .verify import Verifier, name_found
+from .verify import Verifier, name_found, plain
 from .weekdays import date_weekdays
 
 log = logging.getLogger(__name__)
@@ -167,6 +167,8 @@ class Assistant:
                 return
             notes.append("the position timeline gave no verified sentence; searched the articles instead")
         result = self._retrieve(standalone, filters, k, by_part=standalone == q)
+        if standalone != q:
+            self._sweep_previous(q, history or [], result)
         passages = result.passages if backend.name == "extractive" else self.fit_context(result.passages)
         yield Passages(passages)
         timings = {"retrieve_ms": result.ms}
@@ -244,6 +246,30 @@ class Assistant:
         for p in self.retriever.passages(wanted):
             p.rank = len(result.passages) + 1
             result.passages.append(p)
+
+    def _sweep_previous(self, question: str, history: list, result: RetrievalResult) -> None:
+        """A follow-up is most often about the story the last answer quoted ("And the dividend?", "How did the
+        embassy respond?"): that story's passages best matching the follow-up's own words join the others, when
+        the search with the conversation missed them."""
+        limit = self.settings.retrieval.follow_up_sweep
+        docs = self._previous_stories(history) if limit else set()
+        if not docs:
+            return
+        seen = {p.chunk_id for p in result.passages}
+        wanted = [c for c in self.retriever.within(question, docs, limit + len(seen)) if c not in seen][:limit]
+        for p in self.retriever.passages(wanted):
+            p.rank = len(result.passages) + 1
+            result.passages.append(p)
+
+    def _previous_stories(self, history: list, sentences: int = 3) -> set[str]:
+        """The stories whose passages hold the first few sentences of these answers (history keeps only text)."""
+        out: set[str] = set()
+        for said in said_sentences(history, 1)[:sentences]:
+            for cid in self.retriever.lexical_ids(said, 1):
+                row = self.store.docs.chunks_by_id([cid]).get(cid)
+                if row and plain(said)[:80] in plain(row["text"]):
+                    out.add(row["doc_id"])
+        return out
 
     def _verified(self, draft: Draft, passages: list[Passage], q: str, backend: str, timings: dict, standalone: str,
                   notes: list[str], t0: float) -> Answer:

@@ -58,15 +58,20 @@ def condense(question: str, history: list[tuple[str, str]], backend=None) -> str
     return f"{question} (following up on: {last_user})"
 
 
-def said_before(history: list[tuple[str, str]], turns: int = 3) -> frozenset[str]:
-    """The sentences of the last few answers, without citation marks or date leads (a follow-up's answer does not repeat them)."""
-    out = set()
+def said_sentences(history: list[tuple[str, str]], turns: int = 3) -> list[str]:
+    """The sentences of the last few answers in order, without citation marks or date leads."""
+    out: list[str] = []
     for _, answer in (history or [])[-turns:]:
         for piece in re.split(r"(?:\s*\[\d+\])+(?: \(unverified\))?\s*", answer or ""):
             piece = strip_as_of(piece.strip())
-            if len(piece.split()) >= 4:
-                out.add(piece)
-    return frozenset(out)
+            if len(piece.split()) >= 4 and piece not in out:
+                out.append(piece)
+    return out
+
+
+def said_before(history: list[tuple[str, str]], turns: int = 3) -> frozenset[str]:
+    """The sentences of the last few answers (a follow-up's answer does not repeat them)."""
+    return frozenset(said_sentences(history, turns))
 
 
 @dataclass

@@ -254,6 +254,10 @@ class Retriever:
         mask = np.fromiter((d in doc_ids for d in index.doc_ids), dtype=bool, count=len(index.doc_ids))
         return [cid for cid, _ in index.search(query, n, mask)]
 
+    def lexical_ids(self, query: str, n: int) -> list[str]:
+        """The ``n`` chunk ids BM25 ranks best for the query, over the whole store."""
+        return [cid for cid, _ in self.store.lexical().search(query, n)]
+
     def retrieve(self, query: str, filters: Filters | None = None, k: int | None = None, mode: str | None = None) -> RetrievalResult:
         t0 = time.perf_counter()
         filters = filters or Filters()

@@ -319,6 +319,44 @@ def test_a_name_only_another_passage_of_a_found_story_holds_is_swept_in(tmp_path
     assert not answers[2].refused and "unequal votes" in answers[2].text, answers[2].text
 
 
+def test_a_follow_up_reads_the_story_the_last_answer_quoted(tmp_path, embedder):
+    """Found on dev follow-ups (89 of 91 ask about the previous question's story): "And the dividend?" after a question
+    about a company's profit is searched with the conversation, which finds other stories' passages first; the
+    passage of the quoted story best matching the follow-up's own words joins them, and it answers."""
+    from assistant.assistant import Assistant
+    from assistant.chat import said_sentences
+    from ingest.pipeline import Ingestor
+    from ingest.settings import Settings
+
+    filler = " ".join(f"Kiln {n} at the northern works ran at full load through the winter while the quarry road "
+                      f"was widened." for n in range(1, 30))
+    story = ("Marlow Cement lifts profit\n\nLONDON, March 9 - Marlow Cement Industries said its pretax profit rose to "
+             "41.2 mln stg in 1986 from 33.5 mln a year earlier. " + filler + " The board proposed a final dividend of "
+             "6.5p, making 9.8p for the year against 8.4p.\n")
+    others = {f"cement{n}.txt": (f"Cement maker {name} reports profit\n\nPARIS, March {n} - Cement maker {name} said its "
+                                 f"pretax profit for 1986 rose by {n} pct on higher building demand and lower fuel costs.\n")
+              for n, name in ((3, "Orval"), (4, "Bressan"), (5, "Thorne"))}
+    (tmp_path / "marlow.txt").write_text(story, encoding="utf-8")
+    for name, text in others.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    data = tmp_path / "data"
+    Ingestor(Settings.load(data_dir=data), embedder=embedder).ingest(sorted(tmp_path.glob("*.txt")), progress=False)
+    first_q = "What pretax profit did cement maker Marlow Cement Industries report for 1986?"
+    answers = {}
+    for sweep in (0, 2):
+        settings = Settings.load(data_dir=data)
+        settings.retrieval.follow_up_sweep = sweep
+        assistant = Assistant.from_settings(settings, embedder=embedder)
+        first = assistant.ask(first_q, mode="extractive", k=5)
+        assistant.retriever.mode = "dense"  # (BM25 would find the rare "dividend" itself)
+        assert "41.2 mln stg" in first.text, (first.text, first.notes, [p.chunk_id for p in first.retrieved])
+        history = [(first_q, first.text)]
+        assert assistant._previous_stories(history) == {"marlow"}, said_sentences(history)
+        answers[sweep] = assistant.ask("And the dividend?", history=history, mode="extractive", k=3)
+    assert "9.8p" not in answers[0].text, answers[0].text
+    assert not answers[2].refused and "9.8p" in answers[2].text, answers[2].text
+
+
 def test_a_results_table_named_only_in_its_headline_is_found_by_it(tmp_path, embedder):
     """Found by the blind I batch (dev): a results table's rows never name the company ("Revs 44.5 mln vs 35.7 mln"
     under "Telephone And Data Systems Inc <Tds> 4Th Qtr Net"), and its figures crowd the name out of BM25's top: when no
