@@ -40,6 +40,7 @@ REWORDED_NEAR = 6  # tokens: a word of negative sense this close to a word the o
 NEAR = 4  # tokens: a negation this close to a word in the other text covers it too ("did not think it made" / "thought it did not make")
 ROLE_OVERLAP = 0.6  # share of the claim's content words a span sentence must hold to show a role swap
 SWAP_WORDING = 0.9  # and how much of the claim must be that sentence's wording, party names aside (names moved, nothing restructured)
+NEAR_FIGURE = 60  # characters either side of a figure in which a year or month is read as the figure's own
 ALIGNED = 0.85  # a claim matching its span less closely than this (difflib ratio) is a rewording, not an edit
 SCOPE = 1  # content words a negation covers: its head ("would not boost", "no agreement")
 HEDGE_SCOPE = 2  # content words a hedge covers: "is likely to continue to grow" hedges 'grow' too
@@ -171,6 +172,8 @@ class Text:
         self.tokens = [t.lower().replace("’", "'") for t in raw]
         self.names = [t.removesuffix("'s") for t in self.tokens]  # "tokyo's" names Tokyo
         self.capital = [k > 0 and t[0].isupper() for k, t in enumerate(raw)]  # names, not the word a cue covers
+        self.acronym = [len(t) > 1 and t.isupper() and t.isalpha() for t in raw]  # "MITI", "OPEC", even opening a sentence
+        self.upper = [t[0].isupper() for t in raw]
         stem = stemmer().stemWord
         self.stems = [stem(vocab.lemmas.get(t, t)) for t in self.tokens]
         self.negated = self._scoped(vocab.negation, vocab)  # stem -> cue
@@ -379,7 +382,7 @@ def compare(claim: str, evidence: str, vocab: Vocabulary | None = None) -> Verdi
     if edit:
         return edit
 
-    swapped = _number_swap(c, evidence, v)
+    swapped = _number_swap(c, evidence, v) or _period_swap(claim, evidence)
     if swapped:
         return swapped
 
@@ -436,7 +439,8 @@ def compare(claim: str, evidence: str, vocab: Vocabulary | None = None) -> Verdi
 def _aligned_edit(c: Text, e: Text, v: Vocabulary) -> Verdict | None:
     matcher = SequenceMatcher(None, c.stems, e.stems, autojunk=False)
     reworded = matcher.ratio() < ALIGNED
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    opcodes = matcher.get_opcodes()
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag != "replace":
             continue
         mine, theirs = set(c.stems[i1:i2]), set(e.stems[j1:j2])
@@ -457,7 +461,30 @@ def _aligned_edit(c: Text, e: Text, v: Vocabulary) -> Verdict | None:
         if p_c and p_e and not (p_c & p_e) and p_c <= e.parties():
             return Verdict("contradicted", f"roles: the claim has {sorted(p_c)[0]} where the source has {sorted(p_e)[0]}",
                            sorted(p_e)[0])
+        if not p_e and (not p_c or all(c.acronym[i1:i2])) and _name_in_place(c, e, (i1, i2), (j1, j2), opcodes):
+            mine, theirs = " ".join(c.tokens[i1:i2]), " ".join(e.tokens[j1:j2])
+            return Verdict("contradicted", f"roles: the claim has '{mine}' where the source has '{theirs}'", theirs)
     return None
+
+
+def _name_in_place(c: Text, e: Text, at_c: tuple[int, int], at_e: tuple[int, int], opcodes: list) -> bool:
+    """One name put in another's place in the same wording ("MITI officials immediately tried to ..." where the source
+    has "Foreign Ministry officials immediately tried to ..."): both are names (not two spellings of one), the source's
+    appears nowhere in the claim, and at least three words after it (and any before it) read the same in both."""
+    (i1, i2), (j1, j2) = at_c, at_e
+
+    def named(t: Text, a: int, b: int) -> bool:
+        return all(t.upper[k] for k in range(a, b)) and any(t.capital[k] or t.acronym[k] for k in range(a, b))
+
+    if not (named(c, i1, i2) and named(e, j1, j2)) or set(e.names[j1:j2]) & set(c.names):
+        return False
+    if SequenceMatcher(None, " ".join(c.tokens[i1:i2]), " ".join(e.tokens[j1:j2])).ratio() >= 0.75:
+        return False  # a spelling of the same name ("Agreeeement", "Octoer" in the source)
+    k = next(n for n, op in enumerate(opcodes) if op[1] == i1 and op[3] == j1 and op[0] == "replace")
+    after = opcodes[k + 1] if k + 1 < len(opcodes) else None
+    before = opcodes[k - 1] if k > 0 else None
+    return bool(after and after[0] == "equal" and after[2] - after[1] >= 3
+                and (before is None or before[0] == "equal"))
 
 
 _SCALE_FACTORS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
@@ -486,6 +513,44 @@ def _amounts(t: Text, v: Vocabulary, start: int = 0, end: int | None = None) -> 
         scale = v.scales.get(t.tokens[k + 1]) if k + 1 < len(t.tokens) else None
         out.add(round(value * _SCALE_FACTORS.get(scale or "", 1.0), 6))
     return out
+
+
+_PERIOD_MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December|"
+                           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b")
+_PERIOD_YEAR = re.compile(r"(?<![\d.,])(?:19[5-9]\d|20[0-4]\d)(?![\d,]*\d)")
+_REPORT_TIME = re.compile(r"\b(?:said|says|told|announced|reported|reports?|stated|released|published|according to)\b"
+                          r"[^.;]{0,60}?\b(?:in|on) (?:early |mid-|late )?(?:[A-Z][a-z]+,? )?(?:\d{1,2},? )?(?:19|20)\d\d\b")
+_DISTINCT_FIGURE = re.compile(r"(?<![\d.,])\d[\d,]*\.\d+(?![\d]*\d)|(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d.]*\d)")
+
+
+def _periods_of(text: str) -> tuple[set[str], set[str]]:
+    return set(_PERIOD_YEAR.findall(text)), {m[:3].lower() for m in _PERIOD_MONTH.findall(text)}
+
+
+def _period_swap(claim: str, evidence: str) -> Verdict | None:
+    """A true figure given to another period: the claim puts "4.18 billion" in 1986 (or in February) where the span
+    names only other years (or months) within a few words of each place it gives the figure. The time a claim says
+    something was reported ("as reported in March 1987") is no period of the figure."""
+    from ingest.sentences import split_sentences
+
+    own = _REPORT_TIME.sub(" ", claim)
+    years, months = _periods_of(own)
+    if not years and not months:
+        return None
+    holding: dict[str, list[str]] = {}
+    sentences = [evidence[a:b] for a, b in split_sentences(evidence)]
+    for figure in set(_DISTINCT_FIGURE.findall(own)):
+        at = [(s, m.start()) for s in sentences for m in re.finditer(rf"(?<![\d.,]){re.escape(figure)}(?![\d]*\d)", s)]
+        holding[figure] = [s[max(0, i - NEAR_FIGURE):i + NEAR_FIGURE] for s, i in at]  # (a year-ago figure's year is not this one's)
+    for figure, found in holding.items():
+        if not found:
+            continue
+        theirs = [_periods_of(s) for s in found]
+        if years and all(y and not years & y for y, _ in theirs):
+            return Verdict("contradicted", f"period: the source gives {figure} for {', '.join(sorted(theirs[0][0]))}", figure)
+        if months and all(m and not months & m for _, m in theirs):
+            return Verdict("contradicted", f"period: the source gives {figure} for another month", figure)
+    return None
 
 
 def _number_swap(c: Text, evidence: str, v: Vocabulary) -> Verdict | None:

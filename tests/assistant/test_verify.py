@@ -316,6 +316,26 @@ def test_bypassing_as_avoiding_and_a_plan_that_envisages():
     assert compare("The mine produces an average of 41,000 ounces a year.", src).verdict != "supported"
 
 
+def test_a_name_put_in_another_bodys_place_and_a_figure_given_to_another_period():
+    """Found by the blind natural-error batch L (dev: the 1.5B model's drafts on the I questions): the model keeps the
+    source's wording but gives the act to another body the story names ("MITI officials" for "Foreign Ministry
+    officials"), or a true figure to another year ("4.18 billion" was the first quarter of 1987's, not 1986's)."""
+    from assistant.entail import compare
+
+    src = "Foreign Ministry officials immediately tried to isolate the fall-out from the dispute, MITI sources said."
+    got = compare("MITI officials immediately tried to isolate the fall-out from the dispute.", src)
+    assert got.verdict == "contradicted" and "foreign ministry" in got.reason, got
+    assert compare("Foreign Ministry officials quickly tried to isolate the fall-out from the dispute.", src).verdict == "supported"
+    assert compare("Japanese officials immediately tried to isolate the fall-out from the dispute.", src).verdict == "supported"
+    src = "The surplus widened to 4.18 billion dlrs in the first quarter of 1987 from 3.05 billion a year ago, the office said."
+    got = compare("The 1986 surplus was 4.18 billion dlrs, as reported by the office in April 1987.", src)
+    assert got.verdict == "contradicted" and got.reason.startswith("period"), got
+    assert compare("The surplus was 4.18 billion dlrs in the first quarter of 1987, the office said in April 1987.",
+                   src).verdict == "supported"
+    src = "The surplus widened to 6.6 billion in February from 4.8 billion in January but was down from 6.85 billion in February 1986."
+    assert compare("The surplus was 4.8 billion in January 1987.", src).verdict == "supported"  # (1986 is another figure's year)
+
+
 def test_a_month_only_the_dateline_gives_and_a_company_suffix():
     """Found by the blind natural-error batch K (dev: the 1.5B model's drafts on the H questions): "filed for an
     offering in March 1987" from a March story that never names the month adds the month (the story's date says when
