@@ -244,10 +244,12 @@ class Ask:
         """Does this part ask for something a sentence must hold (a date, a figure, words, a decision)?"""
         return self.kind != "open" or self.bearing is not None
 
-    def bears(self, sentence: str, before: str = "", published: str | None = None, title: str = "", passage: str = "") -> bool:
+    def bears(self, sentence: str, before: str = "", published: str | None = None, title: str = "", passage: str = "",
+              preceding: str = "") -> bool:
         """Does this sentence hold what is asked (``before``: the sentence preceding it, for "he said";
         ``published``: its story's date, to read "last year"; ``title``: the headline and ``passage`` the text
-        around the sentence, which name whom it is about)?"""
+        around the sentence, which name whom it is about; ``preceding``: the story's text before the passage, for
+        the month "in the month" means)?"""
         rules = _rules()
         if rules.unknown.search(sentence):
             return False  # "It was not known how Nakasone responded": no answer, the sources do not report it
@@ -272,7 +274,7 @@ class Ask:
             shared = len(self.words & content_words(sentence)) / len(self.words) if self.words else 1.0
             return shared >= 0.5 and not rules.hedged.search(sentence)
         if self.kind == "how-much":
-            return self._holds_the_figure(sentence, published, rules, title, before)
+            return self._holds_the_figure(sentence, published, rules, title, before, f"{preceding}\n{passage}")
         if self.bearing is None:
             return True
         return bool(self.bearing.search(sentence))
@@ -307,7 +309,7 @@ class Ask:
 
         return name_found(self.actor, text.lower()) or spelled_out(self.actor.lower(), text)
 
-    def _holds_the_figure(self, sentence: str, published: str | None, rules, title: str = "", before: str = "") -> bool:
+    def _holds_the_figure(self, sentence: str, published: str | None, rules, title: str = "", before: str = "", passage: str = "") -> bool:
         """A figure that is not a date, in the unit asked for, of the quantity asked for, for the period asked about
         (a sentence that names no period or month is read with its headline's: "NORTHROP 3RD QTR NET")."""
         if self.unit and not rules.units[self.unit][1].search(sentence):
@@ -360,9 +362,21 @@ class Ask:
             return False
         if asked_m and not asked_q and not said_m and not months(before) and not _reported_after(asked_m, published):
             return False  # a sentence naming no month, in a June story, gives no October figure
+        if asked_m and not said_m and _THE_MONTH.search(sentence):
+            meant = _last_month(passage, sentence) or months(before)
+            if meant and not asked_m & meant:
+                return False  # "3.2 billion in the month", four sentences after "in February": no March figure
         if asked_y and said_y and not asked_y & (said_y | {int(y) for y in years_in(sentence)}):
             return False  # (a year compared with may be asked for: "7.2 billion in 1986, against 4.1 billion in 1985")
         return True
+
+
+_THE_MONTH = re.compile(r"\b(?:in|for|during|over) (?:the|that) (?:same )?month\b|\b(?:that|the same) month['’]s\b", re.IGNORECASE)
+def _last_month(passage: str, sentence: str) -> set[str]:
+    """The month the passage names last before this sentence ("... in February. ... 3.2 billion in the month.")."""
+    at = passage.find(sentence)
+    found = list(_MONTH.finditer(passage[:at])) if at > 0 else []
+    return {found[-1].group(1)[:3].lower()} if found else set()
 
 
 def _reported_after(asked_months: set[str], published: str | None) -> bool:

@@ -243,9 +243,11 @@ class Retriever:
     def passages(self, chunk_ids: list[str]) -> list[Passage]:
         """The stored, readable chunks of these ids as passages (ids no longer stored are left out)."""
         rows = self.store.docs.chunks_by_id(chunk_ids)
+        before = {f"{r['doc_id']}::{r['idx'] - 1}": c for c, r in rows.items() if r["idx"]}
+        preceding = {before[c]: r["text"] for c, r in self.store.docs.chunks_by_id(list(before)).items()} if before else {}
         return [Passage(chunk_id=cid, doc_id=row["doc_id"], text=row["text"], start=row["start"], end=row["end"],
                         n_tiktoken=row["n_tiktoken"], title=row["title"], source=row["source"], published=row["published"],
-                        url=row["url"])
+                        url=row["url"], preceding=preceding.get(cid, ""))
                 for cid, row in ((c, rows[c]) for c in chunk_ids if c in rows)]
 
     def within(self, query: str, doc_ids: set[str], n: int) -> list[str]:

@@ -35,6 +35,7 @@ class Passage:
     score: float = 0.0
     scores: dict = field(default_factory=dict)  # per retriever: {"bm25": rank, "dense": rank}
     also: list = field(default_factory=list)  # near-duplicate copies: [{"doc_id", "source", "published"}]
+    preceding: str = ""  # the story's chunk before this one ("in the month" there refers to a month named here)
 
     @property
     def date(self) -> str | None:

@@ -174,7 +174,7 @@ class ExtractiveBackend:
 
         def bears(a, c) -> bool:
             p = passages[c[1] - 1]
-            return a.bears(c[3], before.get((c[1], c[2]), ""), p.published, p.title or "", p.text)
+            return a.bears(c[3], before.get((c[1], c[2]), ""), p.published, p.title or "", p.text, p.preceding)
 
         # a reason or a date is often given in the sentence after the one naming the event ("... but did not debate
         # budget contributions." / "With the Soviet Union unable to attend because of ..."; "... will redeem all its

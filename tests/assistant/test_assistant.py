@@ -355,6 +355,8 @@ def test_a_follow_up_reads_the_story_the_last_answer_quoted(tmp_path, embedder):
         answers[sweep] = assistant.ask("And the dividend?", history=history, mode="extractive", k=3)
     assert "9.8p" not in answers[0].text, answers[0].text
     assert not answers[2].refused and "9.8p" in answers[2].text, answers[2].text
+    first_chunk, second = assistant.retriever.passages(["marlow::0", "marlow::1"])
+    assert first_chunk.preceding == "" and second.preceding == first_chunk.text  # (what "in the month" may point back to)
 
 
 def test_a_results_table_named_only_in_its_headline_is_found_by_it(tmp_path, embedder):

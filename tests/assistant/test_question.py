@@ -247,6 +247,18 @@ def test_the_quarter_of_a_company_report_and_a_month_named_only_in_the_headline(
     assert not dec.bears(total, published="1987-03-27", title="S. African Trade Surplus Rises Sharply In February")
 
 
+def test_in_the_month_means_the_month_the_story_named_before():
+    """Found by the blind J batch (dev, an unanswerable question): "3.2 billion dls in the month", four sentences after
+    the story names February, is no March figure, even when the month is named in the story's chunk before."""
+    march = analyse("What trade surplus did Statistics Canada report for Canada for March 1987?")
+    said = "Statistics Canada reported the surplus was driven by a 23 pct gain in exports to a record 3.2 billion dlrs in the month."
+    earlier = "The government reported today that the monthly surplus soared to 1.25 billion dlrs in February."
+    assert not march.bears(said, published="1987-04-09", passage=said, preceding=earlier)
+    assert not march.bears(said, published="1987-04-09", passage=f"{earlier} {said}")
+    assert march.bears(said, published="1987-04-09", passage=said, preceding=earlier.replace("February", "March"))
+    assert march.bears(said, published="1987-04-09", passage=said)  # (no month named: it may be March's)
+
+
 def test_a_quotation_over_two_sentences_is_one_and_a_lead_brings_its_details(embedder):
     from assistant.backends.extractive import ExtractiveBackend, _quotes_whole
     from assistant.types import Draft, Passage
