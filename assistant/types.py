@@ -114,6 +114,13 @@ class AnswerSentence:
     composed: bool = False  # written by tradechat from verified sentences (e.g. a conflicting-figures note)
 
 
+def missing_phrase(missing: list[str]) -> str:
+    """What is not reported, each thing once: two parts that both ask for a figure miss "the figures", not "the figure
+    or the figure"."""
+    counts = {m: missing.count(m) for m in missing}
+    return " or ".join(re.sub(r"^(the \w+)$", r"\1s", m) if counts[m] > 1 else m for m in counts)
+
+
 @dataclass
 class Answer:
     question: str
@@ -131,8 +138,8 @@ class Answer:
     @property
     def text(self) -> str:
         if self.refused and not self.sentences:
-            return f"The stored sources do not report {self.missing[0]}." if self.missing else REFUSAL
-        parts = [f"The stored sources do not report {' or '.join(self.missing)}."] if self.missing else []
+            return f"The stored sources do not report {missing_phrase(self.missing)}." if self.missing else REFUSAL
+        parts = [f"The stored sources do not report {missing_phrase(self.missing)}."] if self.missing else []
         for s in self.sentences:
             marks = "".join(f"[{n}]" for n in s.citations)
             flag = "" if s.supported else " (unverified)"

@@ -226,3 +226,15 @@ def test_a_weekday_in_a_dated_story_is_given_as_its_calendar_day():
     other = _answer(("The two sides signed the deal at the White House on Wednesday.", [1]))
     other.question = "What did the two sides sign?"
     assert len(date_weekdays(other).sentences) == 1  # only a "when" question gets the day
+
+
+def test_what_is_missing_is_said_once_each():
+    """Found by the blind J batch (dev): two parts that both ask for a figure read "the figures", not "the figure or
+    the figure"."""
+    answer = Answer("q", [AnswerSentence("Torchmark said its board authorized the purchase.", [1])], [], True, "extractive",
+                    [], {}, missing=["the figure", "the figure"])
+    assert answer.text.startswith("The stored sources do not report the figures. Torchmark")
+    answer.missing = ["the figure", "the date"]
+    assert answer.text.startswith("The stored sources do not report the figure or the date. ")
+    answer.sentences = []
+    assert answer.text == "The stored sources do not report the figure or the date."
