@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 
+from .entail import fraction_decimal
 from .question import months, owners, periods, years_meant
 from .scoring import content_words
 from .types import Answer, AnswerSentence
 
 MIN_SHARED = 3
 _QTY = re.compile(
-    r"(?P<num>\$?\d[\d,]*(?:\.\d+)?)[\s-]*(?P<unit>billion|bln|million|mln|trillion|percent|pct|%|tonnes|tons|dlrs|dollars|yen|barrels)",
+    r"(?<![\d/.,])(?P<num>\$?(?:\d+[ -])?\d+/\d+|\$?\d[\d,]*(?:\.\d+)?)[\s-]*(?P<unit>billion|bln|million|mln|trillion|percent|pct|%|tonnes|tons|dlrs|dollars|yen|barrels)",
     re.I)
+NEAR = 30  # characters either side of a figure read as what it is a figure of
 _UNIT = {"bln": "billion", "mln": "million", "pct": "percent", "%": "percent", "tons": "tonnes", "dollars": "dlrs"}
 
 
@@ -27,7 +29,7 @@ def quantities(text: str) -> list[tuple[str, str, str, int, int]]:
     out: list[tuple[str, str, str, int, int]] = []
     for m in _QTY.finditer(text):
         unit = _UNIT.get(m.group("unit").lower(), m.group("unit").lower())
-        num = m.group("num").lstrip("$").replace(",", "")
+        num = fraction_decimal(m.group("num").lstrip("$")).replace(",", "")  # "7-3/4 pct" is 7.75, not 4
         if out and out[-1][0] == unit and re.fullmatch(r"\s*(?:to|-|–)\s*", text[out[-1][4]: m.start()]):
             prev = out.pop()
             out.append((unit, f"{prev[1]}-{num}", text[prev[3]: m.end()], prev[3], m.end()))
@@ -92,9 +94,17 @@ def sentence_conflict(a: str, b: str, min_shared: int = MIN_SHARED) -> tuple[str
     for unit in sorted({q[0] for q in qa} & {q[0] for q in qb}):
         na = [q for q in qa if q[0] == unit]
         nb = [q for q in qb if q[0] == unit]
-        if not any(_same(x[1], y[1]) for x in na for y in nb):
+        if not any(_same(x[1], y[1]) for x in na for y in nb) and _same_kind(a, na, b, nb):
             return unit, _closest(a, na, wb), _closest(b, nb, wa)
     return None
+
+
+def _same_kind(a: str, na: list, b: str, nb: list) -> bool:
+    """Do some two of the figures share a word around them? A bond's "7-3/4 pct convertible debentures" and another's
+    "yielding 8.65 pct" are two figures, not one reported two ways."""
+    def around(text: str, q) -> set[str]:
+        return _topic_words(text[max(0, q[3] - NEAR): q[4] + NEAR])
+    return any(around(a, x) & around(b, y) for x in na for y in nb)
 
 
 def _same_frame(a: str, b: str) -> bool:

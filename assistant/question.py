@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .entail import SPELLED_NUMBERS, common_word, party_named
+from .entail import SPELLED_NUMBERS, common_word, fraction_decimal, party_named
 from .scoring import content_words, spelled_out, years_in, years_meant
 
 DATA = Path(__file__).with_name("data") / "questions.json"
@@ -346,7 +346,8 @@ class Ask:
         # the figures reported under it)
         headline = "" if rules.not_an_outcome.search(title) else title
         said_q, said_m = periods(sentence) or periods(headline), months(sentence) or months(headline)
-        own = _SINCE_YEAR.sub(" ", sentence)  # "its first surplus since 1974": 1974 is no year of the figure
+        own = _DUE_YEAR.sub(" ", _SINCE_YEAR.sub(" ", sentence))  # "its first surplus since 1974", "debentures due 2017":
+        # no year of the figure
         said_y = {int(y) for y in years_in(own)}
         if not said_y and (_OWN_YEAR.search(own) or not (said_m or periods(sentence))):
             said_y = years_meant(own, published)  # 'last year' dates a figure when nothing else does, or when it is the figure's own year ("in last year's first quarter")
@@ -401,6 +402,11 @@ _SINCE_YEAR = re.compile(r"\b(?:since|from)\s+(?:at least\s+|early\s+|late\s+|mi
                          # January and a 614 mln surplus in February 1986")
                          r"|\b(?:from|against|compared with|compared to|versus|vs\.?|following|after)\s+(?:a |an )?[$£¥]?\d(?:[^,;]|,(?=\d))*",  # (a comma inside "386,000" ends no clause)
                          re.IGNORECASE)
+
+
+_DUE_YEAR = re.compile(r"\b(?:due|matur(?:e|es|ing|ity)|expir(?:e|es|ing))(?:\s+(?:in|on))?\s+(?:[A-Z][a-z]+\.?\s+(?:\d{1,2},?\s+)?)?"
+                       r"(?:19|20)\d\d\b")  # a bond's maturity, an option's expiry
+_FRACTION = re.compile(r"\b(?:\d+[ -])?\d+/\d+\b")
 
 
 # "did France reschedule": the name after the auxiliary, unless a verb of saying or expecting follows it ("did Iraq say":
@@ -807,7 +813,8 @@ def _figure_ask(ask: Ask, q: str, rules: _Rules) -> Ask:
     ask.primary = _first_name(q)
     ask.entities = _name_words(q, question_names=True)
     ask.runs = name_runs(q, ask.entities)
-    ask.given = {n for n in re.findall(r"\d[\d,]*(?:\.\d+)?", rules.dates.sub(" ", q)) if not re.fullmatch(r"(?:19|20)\d\d", n)}
+    fractions = _FRACTION.sub(lambda m: fraction_decimal(m.group(0)), rules.dates.sub(" ", q))  # ("its 7-3/4 pct debentures")
+    ask.given = {n for n in re.findall(r"\d[\d,]*(?:\.\d+)?", fractions) if not re.fullmatch(r"(?:19|20)\d\d", n)}
     asking = _AFTERTHOUGHT.split(q)[0]  # (", a move S&P cited when it affirmed the bank's ratings": no quantity asked)
     ask.measures = [m for m in rules.measures if re.search(rf"\b{_singular(m)}s?\b", asking, re.IGNORECASE)]  # ("export")
     ask.owners = owners(q)

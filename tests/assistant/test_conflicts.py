@@ -61,3 +61,17 @@ def test_two_companies_figures_are_no_conflict():
     c = "Halcyon Investments said it has acquired 500,000 shares of Atlantic Research Corp, or 7.4 pct of the stock."
     assert sentence_conflict(a, b) is None
     assert sentence_conflict(a, c) == ("percent", "6.4 pct", "7.4 pct")
+
+
+def test_a_fraction_is_one_figure_and_two_kinds_of_figure_are_no_conflict():
+    """Found by the blind J batch (dev): "7-3/4 pct" was read as 4 pct, and a bond's coupon set against another bond's
+    yield as "the sources differ"; so was a 1987 inflation forecast against 1986's average."""
+    from assistant.conflicts import quantities, sentence_conflict
+
+    assert [q[1] for q in quantities("its 7-3/4 pct debentures and a 7 3/4 pct coupon, 1/2 pct")] == ["7.75", "7.75", "0.5"]
+    a = "Torchmark Corp said it would buy back part of its 7-3/4 pct convertible subordinated debentures."
+    b = "Torchmark Corp is raising 200 mln dlrs through an offering of sinking fund debentures yielding 8.65 pct."
+    assert sentence_conflict(a, b) is None
+    a = "Britain's trade deficit in March was 1.2 billion stg, the Trade and Industry Department said."
+    b = "Britain's trade deficit in March narrowed to 1.4 billion stg, the department said."
+    assert sentence_conflict(a, b) == ("billion", "1.2 billion", "1.4 billion")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.question import analyse
+from assistant.question import analyse, analyse_parts
 
 
 @pytest.mark.parametrize("question, kind, speaker", [
@@ -1074,3 +1074,15 @@ def _drafted(embedder, question: str, passages: list):
     from assistant.types import Draft
 
     return next(e for e in ExtractiveBackend(embedder).stream(question, passages) if isinstance(e, Draft))
+
+
+def test_a_bonds_maturity_is_no_year_of_the_figure_and_a_fraction_given_is_one_figure():
+    """Found by the blind J batch (dev): "raising 200 mln dlrs through debentures due 2017" answers how much was raised
+    in 1987, and the question's own "7-3/4 pct" gives 7.75, not 7, 3 and 4."""
+    q = "In late February 1987, how much of its 7-3/4 pct convertible debentures did Torchmark Corp have outstanding, " \
+        "and how much did it raise through a new offering of sinking fund debentures?"
+    first, second = analyse_parts(q)
+    assert first.given == {"7.75"}
+    said = "Torchmark Corp is raising 200 mln dlrs through an offering of sinking fund debentures due 2017 yielding 8.65 pct."
+    assert second.bears(said, published="1987-02-26", title="Torchmark debentures yield 8.65 pct")
+    assert not second.bears("The debentures were sold in 1985 for 200 mln dlrs.", published="1987-02-26")
