@@ -649,8 +649,13 @@ def _first_name(question: str) -> str | None:
     parties = set().union(*alias_groups())
     parties |= {w for alias in parties if " " in alias and alias in low for w in alias.split()}  # 'united' of 'United States'
     subject = re.split(r",?\s+according to\b", question, flags=re.IGNORECASE)[0]  # (the source named after it is no subject)
-    for w in re.findall(r"[\w'’.-]+", subject)[1:]:
+    words = re.findall(r"[\w'’.-]+", subject)
+    place = False
+    for n, w in enumerate(words[1:], 1):
         key = w.strip(".").lower().removesuffix("'s").removesuffix("’s")
+        place = w[:1].isupper() and (place or words[n - 1].lower() in ("in", "at", "near"))
+        if place:
+            continue  # a place the subject is in ("its aluminium plant, in Qinghai province"), not the subject
         if w[:1].isupper() and key in names and not _describes(key, subject) and not any(
                 k in parties or k + "." in parties or k in _MONTH_NAMES  # (nor a month: "the January-March quarter")
                 for k in key.split("-")):
@@ -766,14 +771,21 @@ _SCENE_SET = re.compile(r"(?<=[a-z0-9)][.!])\s+(?=[A-Z][a-z]*\b[^.!?]*\?\s*$)")
 _DECISION = re.compile(r"\b(?:decide|conclude|rule|resolve|vote|agree on|pick|choose|select|award)\b", re.IGNORECASE)
 
 
+_LEAD_SOURCE = re.compile(r"^\s*(?:according to|as (?:reported|stated|told) (?:by|to))\b[^?]{3,120}?,\s*"
+                          r"(?=(?:how|what|when|who|why|which|on what|in what|did|does|do|is|was|were|are)\b)", re.IGNORECASE)
+
+
 def analyse(question: str) -> Ask:
     rules = _rules()
     q = question.strip()
     # a question may first set the scene ("GPU declared its first dividend in April 1987. When is it to be paid?"):
     # what it asks is read from its last sentence, what it is about from all of it
     last = _SCENE_SET.split(q)[-1]
+    unsourced = _LEAD_SOURCE.sub("", q)  # ("According to Baldrige in late March 1987, on what date were ...")
     for kind, rx, asks in rules.kinds:
-        found = (rx.search(t if kind != "who-said" else t[:1].lower() + t[1:]) for t in dict.fromkeys((q, last)))
+        texts = (q, last, unsourced) if kind in ("when", "how-much") else (q, last)  # (a why question so read lost more than
+        # it gained on dev: the reason is often in a sentence without a marker, which an open question may quote)
+        found = (rx.search(t if kind != "who-said" else t[:1].lower() + t[1:]) for t in dict.fromkeys(texts))
         m = next((f for f in found if f), None)
         if m:
             speaker = m.groupdict().get("speaker")

@@ -1086,3 +1086,23 @@ def test_a_bonds_maturity_is_no_year_of_the_figure_and_a_fraction_given_is_one_f
     said = "Torchmark Corp is raising 200 mln dlrs through an offering of sinking fund debentures due 2017 yielding 8.65 pct."
     assert second.bears(said, published="1987-02-26", title="Torchmark debentures yield 8.65 pct")
     assert not second.bears("The debentures were sold in 1985 for 200 mln dlrs.", published="1987-02-26")
+
+
+def test_a_when_question_led_by_its_source_a_place_and_final_terms():
+    """Found by the blind J batch (dev): "According to Baldrige in late March 1987, on what date were ..." asks when;
+    "its plant, in Qinghai province" names where the subject's plant is, not the subject; "the final terms" are no
+    outcome asked for ("will be fixed on April 15" answers)."""
+    led = analyse("According to U.S. Commerce Secretary Malcolm Baldrige in late March 1987, on what date were the "
+                  "planned U.S. sanctions on Japanese semiconductor exports to take effect?")
+    assert led.kind == "when" and led.bears("Sanctions are to be imposed on April 17.", published="1987-03-31",
+                                            before="Commerce Secretary Malcolm Baldrige said the U.S. would go ahead.")
+    plant = analyse("On what date is China to open the first phase of its biggest aluminium plant, in Qinghai province, "
+                    "according to a China Daily report in April 1987?")
+    assert plant.primary is None
+    assert plant.bears("China will open the first phase of its biggest aluminium plant on October 1, the China Daily said.",
+                       published="1987-04-10")
+    terms = analyse("On what date were the final terms to be fixed for Sankei Building Co's 60 mln dlr equity warrant "
+                    "eurobond, launched in April 1987?")
+    assert not terms.outcome and terms.bears("Final terms will be fixed on April 15.", published="1987-04-08",
+                                             title="Sankei Building issues equity warrant eurobond")
+    assert analyse("When was the final agreement on the trade bill signed?").outcome
