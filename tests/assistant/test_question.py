@@ -1106,3 +1106,16 @@ def test_a_when_question_led_by_its_source_a_place_and_final_terms():
     assert not terms.outcome and terms.bears("Final terms will be fixed on April 15.", published="1987-04-08",
                                              title="Sankei Building issues equity warrant eurobond")
     assert analyse("When was the final agreement on the trade bill signed?").outcome
+
+
+def test_a_price_per_depositary_share_and_an_output_target_ask_for_figures():
+    """Found by the blind J batch (dev, unanswerable): "at what price per American Depositary Share" asks for money, so
+    a count of shares does not answer it; "what annual steel output target did" asks for a figure too."""
+    ads = analyse("At what price per American Depositary Share was C.H. Beazer Holdings' April 1987 U.S. offering priced?")
+    assert (ads.kind, ads.unit) == ("how-much", "money")
+    said = ("C.H. Beazer Holdings PLC said it has filed for an offering of 6,250,000 American Depositary Shares "
+            "representing 25.0 mln ordinary shares, or a 9.5 pct interest in Beazer.")
+    assert not ads.bears(said, published="1987-04-10", title="Beazer files U.S. offering")
+    assert ads.bears("The American Depositary Shares were priced at 21.50 dlrs each, Beazer said.", published="1987-04-20",
+                     title="Beazer prices U.S. offering")
+    assert analyse("What annual steel output target did North Korea set in its seven-year plan?").kind == "how-much"
