@@ -215,6 +215,7 @@ class Ask:
     primary: str | None = None  # the first name in the question ("Exxon"): a figure's sentence, the one before or the headline names it
     measures: list = field(default_factory=list)  # quantities the question names ("dividend"): a figure must be one of them
     outcome: bool = False  # "what did X actually ...": a promise, plan or forecast does not answer
+    forecast: bool = False  # "what did X predict ...": only words that look ahead answer
     done: bool = False  # "when did the Senate pass it?": a sentence about what is still to come does not answer
     topic: set = field(default_factory=set)  # a who-said question's subject words: the quote must touch one
     owners: set = field(default_factory=set)  # whose figure is asked ("U.S. gross national product"): not another party's
@@ -254,6 +255,8 @@ class Ask:
         if rules.unknown.search(sentence):
             return False  # "It was not known how Nakasone responded": no answer, the sources do not report it
         if self.kind == "who-said":
+            if self.forecast and not (rules.not_an_outcome.search(sentence) or _LOOKS_AHEAD.search(sentence)):
+                return False  # "builders are saying 'let's do it now'" is no prediction
             return self._speaks(sentence, before, rules) and self._on_topic(sentence, before)
         story = _name_words(" ".join((sentence, before, title, passage)))
         if self.entities and not self.entities & story:
@@ -297,7 +300,8 @@ class Ask:
                 replied = _REPLIED.search(" ".join(words[i + 1:])) if i <= 2 else None
                 if replied and not _RELATIVE.search(" ".join(words[i + 1:])[:replied.start()]):
                     return True
-        return bool(re.search(r"\b(?:he|she|they)\s+(?:said|told|added|says)\b|\bsaid\s+(?:he|she)\b", low)) and any(
+        return bool(re.search(r"\b(?:he|she|they)\s+(?:said|told|added|says|expects|expected|predicted|predicts|forecast|"
+                              r"believes|believed|warned|urged|argued|noted|stressed|estimated)\b|\bsaid\s+(?:he|she)\b", low)) and any(
             re.search(rf"\b{re.escape(n)}\b", prev) for n in names)
 
     def _on_topic(self, sentence: str, before: str) -> bool:
@@ -771,6 +775,8 @@ _SCENE_SET = re.compile(r"(?<=[a-z0-9)][.!])\s+(?=[A-Z][a-z]*\b[^.!?]*\?\s*$)")
 _DECISION = re.compile(r"\b(?:decide|conclude|rule|resolve|vote|agree on|pick|choose|select|award)\b", re.IGNORECASE)
 
 
+_FORECAST_ASKED = re.compile(r"\b(?:predict|forecast|foresee|project|anticipate)\b", re.IGNORECASE)
+_LOOKS_AHEAD = re.compile(r"\b(?:foresee\w*|foresaw|doubts?|doubted|likely|unlikely|outlook|potential|prospects?)\b", re.IGNORECASE)
 _LEAD_SOURCE = re.compile(r"^\s*(?:according to|as (?:reported|stated|told) (?:by|to))\b[^?]{3,120}?,\s*"
                           r"(?=(?:how|what|when|who|why|which|on what|in what|did|does|do|is|was|were|are)\b)", re.IGNORECASE)
 
@@ -798,6 +804,7 @@ def analyse(question: str) -> Ask:
                 _figure_ask(ask, q, rules)
             if kind == "who-said":
                 ask.topic = _topic_words(q, speaker or "", rules)
+                ask.forecast = bool(_FORECAST_ASKED.search(q))
             if kind == "yes-no":
                 ask.words = content_words(q)
             return ask

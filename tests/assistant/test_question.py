@@ -1119,3 +1119,19 @@ def test_a_price_per_depositary_share_and_an_output_target_ask_for_figures():
     assert ads.bears("The American Depositary Shares were priced at 21.50 dlrs each, Beazer said.", published="1987-04-20",
                      title="Beazer prices U.S. offering")
     assert analyse("What annual steel output target did North Korea set in its seven-year plan?").kind == "how-much"
+
+
+def test_a_speaker_of_an_organisation_and_what_they_predict():
+    """Found by the blind J batch (dev): "Mark Obrinsky of the U.S. League of Savings Institutions" is Obrinsky; asked what
+    he predicted, his words that look ahead answer ("He expects rates to gain ...", after a sentence naming him), and
+    a quote of his about the present does not."""
+    q = analyse("What did Mark Obrinsky of the U.S. League of Savings Institutions predict in March 1987 for U.S. "
+                "mortgage rates by early summer?")
+    assert q.kind == "who-said" and q.speaker_words() == ["obrinsky"] and q.forecast
+    before = "But Obrinsky doubts that there is much more downward potential for rates because he foresees higher inflation."
+    assert q.bears("He expects rates to gain 50 to 100 basis points in early summer.", before, "1987-03-17")
+    assert q.bears(before, "", "1987-03-17")
+    now = ("\"Builders are looking at current mortgage rates and saying 'Let's do it now',\" said Mark Obrinsky of the "
+           "U.S. League of Savings Institutions.")
+    assert not q.bears(now, "", "1987-03-17")
+    assert analyse("What did Mark Obrinsky say about mortgage rates?").bears(now, "", "1987-03-17")
