@@ -26,7 +26,7 @@ _GENERIC_NAME_WORDS = {"the", "japan's", "u.s.", "president", "minister", "secre
                        "governor", "director", "general", "deputy", "chief", "executive", "of", "de", "van", "von", "mr", "mrs"}
 _TITLE_LEADS = {"under", "assistant", "vice", "acting", "former", "senior", "state", "foreign", "economics", "economic",
                 "treasury", "labour", "labor", "industry", "energy", "defence", "defense", "permanent", "parliamentary", "sir",
-                "dr", "dame", "lord"}
+                "dr", "dame", "lord", "chancellor", "governor", "president", "chairman", "secretary", "minister", "director"}
 
 _RECENCY = re.compile(r"\b(latest|most recent|recent(ly)?|now|current(ly)?|still|today|changed?|evolv\w*|moved|shift\w*|so far)\b",
                       re.IGNORECASE)
@@ -230,10 +230,11 @@ class Ask:
         """The words of the speaker's name that identify them (surnames, not titles)."""
         if not self.speaker:
             return []
-        pieces = re.split(r"\s+(?:of|at|from)\s+", self.speaker)  # "Richard O'Brien of American Express": O'Brien
+        pieces = re.split(r"\s+(?:of|at|from)(?:\s+the)?\s+", self.speaker)  # "Richard O'Brien of American Express": O'Brien
         name = pieces[0]
-        if len(pieces) == 2 and all(w.lower() in _GENERIC_NAME_WORDS | _TITLE_LEADS for w in name.split()):
-            name = pieces[1]  # "Under Secretary of State Michael Armacost": the title comes first
+        if len(pieces) >= 2 and all(w.lower() in _GENERIC_NAME_WORDS | _TITLE_LEADS for w in name.split()):
+            name = pieces[-1]  # "Under Secretary of State Michael Armacost", "Chancellor of the Exchequer Nigel Lawson":
+            # the title comes first
         words = [w.strip(".,'’").lower() for w in name.split()]
         words = [w.removesuffix("'s") for w in words if w and len(w) > 2]
         run = list(itertools.takewhile(lambda w: w not in _GENERIC_NAME_WORDS | _TITLE_LEADS, reversed(words)))[::-1]  # after the titles

@@ -50,12 +50,13 @@ _GENERIC = {
     "Certain", "Several", "Many", "Most", "Few", "Each", "Every", "All", "Any", "Such",
 }
 
-_MONTH = (r"(Jan(?:uary|\.)?|Feb(?:ruary|\.)?|March|Mar\.|April|Apr\.|May|June|July|Aug(?:ust|\.)?|Sept?(?:ember|\.)?|"
+_MONTH = (r"(Jan(?:uary|\.)?|Feb(?:ruary|\.)?|March|Mar(?:\.|(?=\s+\d))|April|Apr(?:\.|(?=\s+\d))|May|June|July|Aug(?:ust|\.)?|Sept?(?:ember|\.)?|"
           r"Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)")
 _MONTH_DAY = re.compile(rf"\b{_MONTH}(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?![,.]?\d)(?!\s*(?:pct|percent|%|mln|bln)))?")
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b")
 _DAY_MONTH_ANY_CASE, _MONTH_DAY_ANY_CASE = (re.compile(x.pattern, re.I) for x in (_DAY_MONTH, _MONTH_DAY))
-_MAY_AS_MONTH = re.compile(r"(?:\b(?:in|since|until|by|of|last|next|early|late|mid|from|through|to|between|and)[\s-]+)$", re.I)
+_MAY_AS_MONTH = re.compile(r"(?:\b(?:in|since|until|by|of|last|next|early|late|mid|from|through|to|between|and|half|end|for)[\s-]+|/)$",
+                           re.I)  # ("last-half May/first-half June shipment", "Apr/May")
 _DAY_ORDINALS = {w: n for n, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth "
     "sixteenth seventeenth eighteenth nineteenth twentieth".split(), 1)} | {"thirtieth": 30}
@@ -306,6 +307,12 @@ def _opener(word: str, rest: str) -> bool:
     return bool(re.fullmatch(r"[A-Z][a-z]+ly", word)) and rest.lstrip().startswith(",")
 
 
+def _participle_before_possessive(run: str) -> bool:
+    """'Taking January's revised figures into account, ...': a common -ing word before a possessive opens the sentence."""
+    m = re.match(r"([A-Z][a-z]+ing)\s+[A-Z][a-z]+['’]s\b", run)
+    return bool(m) and entail.common_word(m.group(1))
+
+
 _SUBJECT_NEXT = re.compile(r"\s*(?:[^\w\s]|[A-Z]|(?:is|was|are|were|has|had|have|will|would|can|could|may|might|must|should|"
                            r"did|does|do|and|or|said|told|cut|set|put|rose|fell|grew|made|took|gave|won|lost|sold|bought|"
                            r"met|began|sought|kept|left|hit|became|held|paid|spent|brought|thought|felt|got|[a-z]+(?:ed|s))\b)")
@@ -343,8 +350,9 @@ def names(sentence: str) -> set[str]:
         words = [_name_word(w) for w in m.group(0).split()]
         words = [w for w in words if w and w not in _GENERIC]
         if m.start() == len(sentence) - len(sentence.lstrip(" \"“'‘(")):  # the sentence's first word
-            if len(words) == 1 and (_opener(words[0], sentence[m.end():]) or _common_opener(words[0], sentence[m.end():])):
-                continue  # "Speaking to reporters, ...", "Consequently, ...", "Procedures for ..."
+            if len(words) == 1 and (_opener(words[0], sentence[m.end():]) or _common_opener(words[0], sentence[m.end():])
+                                    or _participle_before_possessive(m.group(0))):
+                continue  # "Speaking to reporters, ...", "Consequently, ...", "Procedures for ...", "Taking January's ..."
             if len(words) > 1 and entail.common_word(words[0]):
                 words = words[1:]  # "Senior U.S. officials": the name is U.S.
         if words:

@@ -391,3 +391,22 @@ def test_a_claim_one_source_holds_plans_told_as_done_and_anticipation(embedder):
 
     src = "Automakers' shares rose in anticipation of positive announcements by Ford at meetings at the end of the week."
     assert compare("Ford announced a stock split at its board meeting.", src).verdict == "not_stated"
+
+
+def test_heavy_rewording_of_dates_conditions_and_an_opening_participle():
+    """Found by the twelfth blind paraphrase batch (B, dev, heavily reworded): "Mar 15/Apr 15 shipment" states March 15
+    and April 15, "last-half May/first-half June" states May; "in the case of U.S. origin" is as conditional as "if U.S.
+    origin"; "Taking January's revised figures into account, ..." names no one called Taking."""
+    from assistant.entail import compare
+    from assistant.verify import dates, names
+
+    assert dates("for Mar 15/Apr 15 shipment", any_case=True) == {(3, 15), (4, 15)}
+    assert dates("for last-half May/first-half June shipment", any_case=True) == {(5, None), (6, None)}
+    assert dates("The talks may 15 delegates attend") == set()  # ("may" the verb, in a text whose case is kept)
+    src = "Shipment will be from the Gulf or Great Lakes if U.S. origin, they said."
+    assert compare("They said that in the case of U.S. origin, shipment will be from the Gulf or the Great Lakes.",
+                   src).verdict == "supported"
+    assert compare("They said shipment of the U.S. origin cargo will be from the Gulf or the Great Lakes.",
+                   src).verdict == "not_stated"  # (the condition told as a fact)
+    assert names("Taking January's revised figures into account, inflation totals 1.3 percent, it added.") == set()
+    assert names("Boeing Co's profit rose.") == {"Boeing Co"}
