@@ -153,6 +153,11 @@ def party_named(name: str) -> str | None:
 _FRACTION = re.compile(r"\b(?:(\d+)[ -])?(\d+)/(\d+)\b")
 
 
+def with_decimals(text: str) -> str:
+    """A text with its written fractions as decimals: "7-3/4 pct" -> "7.75 pct"."""
+    return _FRACTION.sub(lambda m: fraction_decimal(m.group(0)), text)
+
+
 def fraction_decimal(fraction: str) -> str:
     """A written fraction as a decimal: "7 3/4" and "7-3/4" -> "7.75", "3/4" -> "0.75" (as written when over zero)."""
     m = _FRACTION.fullmatch(fraction.strip())
@@ -167,13 +172,13 @@ class Text:
 
     def __init__(self, text: str, vocab: Vocabulary):
         self.raw = text
-        raw = _TOKEN.findall(_CONTRACTION.sub(r"\1 n't", _FRACTION.sub(lambda m: fraction_decimal(m.group(0)), text)))  # "don't" -> "do n't": the
+        raw = _TOKEN.findall(_CONTRACTION.sub(r"\1 n't", with_decimals(text)))  # "don't" -> "do n't": the
         # negation is its own token; "6-1/2" -> "6.5": one number, not three
         self.tokens = [t.lower().replace("’", "'") for t in raw]
         self.names = [t.removesuffix("'s") for t in self.tokens]  # "tokyo's" names Tokyo
         self.capital = [k > 0 and t[0].isupper() for k, t in enumerate(raw)]  # names, not the word a cue covers
         self.acronym = [len(t) > 1 and t.isupper() and t.isalpha() for t in raw]  # "MITI", "OPEC", even opening a sentence
-        self.upper = [t[0].isupper() for t in raw]
+        self.upper = [t[0].isupper() for t in raw]  # capitalised, the first word too ("Foreign Ministry officials ...")
         stem = stemmer().stemWord
         self.stems = [stem(vocab.lemmas.get(t, t)) for t in self.tokens]
         self.negated = self._scoped(vocab.negation, vocab)  # stem -> cue

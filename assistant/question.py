@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .entail import SPELLED_NUMBERS, common_word, fraction_decimal, party_named
+from .entail import SPELLED_NUMBERS, common_word, party_named, with_decimals
 from .scoring import content_words, spelled_out, years_in, years_meant
 
 DATA = Path(__file__).with_name("data") / "questions.json"
@@ -411,7 +411,6 @@ _SINCE_YEAR = re.compile(r"\b(?:since|from)\s+(?:at least\s+|early\s+|late\s+|mi
 
 _DUE_YEAR = re.compile(r"\b(?:due|matur(?:e|es|ing|ity)|expir(?:e|es|ing))(?:\s+(?:in|on))?\s+(?:[A-Z][a-z]+\.?\s+(?:\d{1,2},?\s+)?)?"
                        r"(?:19|20)\d\d\b")  # a bond's maturity, an option's expiry
-_FRACTION = re.compile(r"\b(?:\d+[ -])?\d+/\d+\b")
 
 
 # "did France reschedule": the name after the auxiliary, unless a verb of saying or expecting follows it ("did Iraq say":
@@ -833,7 +832,7 @@ def _figure_ask(ask: Ask, q: str, rules: _Rules) -> Ask:
     ask.primary = _first_name(q)
     ask.entities = _name_words(q, question_names=True)
     ask.runs = name_runs(q, ask.entities)
-    fractions = _FRACTION.sub(lambda m: fraction_decimal(m.group(0)), rules.dates.sub(" ", q))  # ("its 7-3/4 pct debentures")
+    fractions = with_decimals(rules.dates.sub(" ", q))  # ("its 7-3/4 pct debentures")
     ask.given = {n for n in re.findall(r"\d[\d,]*(?:\.\d+)?", fractions) if not re.fullmatch(r"(?:19|20)\d\d", n)}
     asking = _AFTERTHOUGHT.split(q)[0]  # (", a move S&P cited when it affirmed the bank's ratings": no quantity asked)
     ask.measures = [m for m in rules.measures if re.search(rf"\b{_singular(m)}s?\b", asking, re.IGNORECASE)]  # ("export")

@@ -1135,3 +1135,5 @@ def test_a_speaker_of_an_organisation_and_what_they_predict():
            "U.S. League of Savings Institutions.")
     assert not q.bears(now, "", "1987-03-17")
     assert analyse("What did Mark Obrinsky say about mortgage rates?").bears(now, "", "1987-03-17")
+    assert "lawson" in analyse("What did Chancellor of the Exchequer Nigel Lawson say about the deficit?").speaker_words()
+    assert "sumita" in analyse("What did Governor of the Bank of Japan Satoshi Sumita say about rates?").speaker_words()
