@@ -263,13 +263,9 @@ class Assistant:
 
     def _previous_stories(self, history: list, sentences: int = 3) -> set[str]:
         """The stories whose passages hold the first few sentences of these answers (history keeps only text)."""
-        out: set[str] = set()
-        for said in said_sentences(history, 1)[:sentences]:
-            for cid in self.retriever.lexical_ids(said, 1):
-                row = self.store.docs.chunks_by_id([cid]).get(cid)
-                if row and plain(said)[:80] in plain(row["text"]):
-                    out.add(row["doc_id"])
-        return out
+        hits = [(cid, text) for text in said_sentences(history, 1)[:sentences] for cid in self.retriever.within(text, None, 1)]
+        rows = self.store.docs.chunks_by_id([cid for cid, _ in hits])  # (one read for all of them)
+        return {rows[cid]["doc_id"] for cid, text in hits if cid in rows and plain(text)[:80] in plain(rows[cid]["text"])}
 
     def _verified(self, draft: Draft, passages: list[Passage], q: str, backend: str, timings: dict, standalone: str,
                   notes: list[str], t0: float) -> Answer:

@@ -445,7 +445,7 @@ def _aligned_edit(c: Text, e: Text, v: Vocabulary) -> Verdict | None:
     matcher = SequenceMatcher(None, c.stems, e.stems, autojunk=False)
     reworded = matcher.ratio() < ALIGNED
     opcodes = matcher.get_opcodes()
-    for tag, i1, i2, j1, j2 in opcodes:
+    for at, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         if tag != "replace":
             continue
         mine, theirs = set(c.stems[i1:i2]), set(e.stems[j1:j2])
@@ -466,17 +466,17 @@ def _aligned_edit(c: Text, e: Text, v: Vocabulary) -> Verdict | None:
         if p_c and p_e and not (p_c & p_e) and p_c <= e.parties():
             return Verdict("contradicted", f"roles: the claim has {sorted(p_c)[0]} where the source has {sorted(p_e)[0]}",
                            sorted(p_e)[0])
-        if not p_e and (not p_c or all(c.acronym[i1:i2])) and _name_in_place(c, e, (i1, i2), (j1, j2), opcodes):
+        if not p_e and (not p_c or all(c.acronym[i1:i2])) and _name_in_place(c, e, opcodes, at):
             mine, theirs = " ".join(c.tokens[i1:i2]), " ".join(e.tokens[j1:j2])
             return Verdict("contradicted", f"roles: the claim has '{mine}' where the source has '{theirs}'", theirs)
     return None
 
 
-def _name_in_place(c: Text, e: Text, at_c: tuple[int, int], at_e: tuple[int, int], opcodes: list) -> bool:
+def _name_in_place(c: Text, e: Text, opcodes: list, at: int) -> bool:
     """One name put in another's place in the same wording ("MITI officials immediately tried to ..." where the source
     has "Foreign Ministry officials immediately tried to ..."): both are names (not two spellings of one), the source's
     appears nowhere in the claim, and at least three words after it (and any before it) read the same in both."""
-    (i1, i2), (j1, j2) = at_c, at_e
+    _, i1, i2, j1, j2 = opcodes[at]
 
     def named(t: Text, a: int, b: int) -> bool:
         return all(t.upper[k] for k in range(a, b)) and any(t.capital[k] or t.acronym[k] for k in range(a, b))
@@ -485,9 +485,8 @@ def _name_in_place(c: Text, e: Text, at_c: tuple[int, int], at_e: tuple[int, int
         return False
     if SequenceMatcher(None, " ".join(c.tokens[i1:i2]), " ".join(e.tokens[j1:j2])).ratio() >= 0.75:
         return False  # a spelling of the same name ("Agreeeement", "Octoer" in the source)
-    k = next(n for n, op in enumerate(opcodes) if op[1] == i1 and op[3] == j1 and op[0] == "replace")
-    after = opcodes[k + 1] if k + 1 < len(opcodes) else None
-    before = opcodes[k - 1] if k > 0 else None
+    after = opcodes[at + 1] if at + 1 < len(opcodes) else None
+    before = opcodes[at - 1] if at else None
     return bool(after and after[0] == "equal" and after[2] - after[1] >= 3
                 and (before is None or before[0] == "equal"))
 

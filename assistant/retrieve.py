@@ -250,15 +250,12 @@ class Retriever:
                         url=row["url"], preceding=preceding.get(cid, ""))
                 for cid, row in ((c, rows[c]) for c in chunk_ids if c in rows)]
 
-    def within(self, query: str, doc_ids: set[str], n: int) -> list[str]:
-        """The ``n`` chunk ids of these stories that BM25 ranks best for the query."""
+    def within(self, query: str, doc_ids: set[str] | None, n: int) -> list[str]:
+        """The ``n`` chunk ids of these stories (None: of the whole store) that BM25 ranks best for the query."""
         index = self.store.lexical()
-        mask = np.fromiter((d in doc_ids for d in index.doc_ids), dtype=bool, count=len(index.doc_ids))
+        mask = None if doc_ids is None else np.fromiter((d in doc_ids for d in index.doc_ids), dtype=bool,
+                                                         count=len(index.doc_ids))
         return [cid for cid, _ in index.search(query, n, mask)]
-
-    def lexical_ids(self, query: str, n: int) -> list[str]:
-        """The ``n`` chunk ids BM25 ranks best for the query, over the whole store."""
-        return [cid for cid, _ in self.store.lexical().search(query, n)]
 
     def retrieve(self, query: str, filters: Filters | None = None, k: int | None = None, mode: str | None = None) -> RetrievalResult:
         t0 = time.perf_counter()
