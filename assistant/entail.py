@@ -109,6 +109,11 @@ class Vocabulary:
             negative_sense={stem(w.lower()) for w in data.get("negative_sense", [])},
         )
 
+    def kin(self, stems: set[str]) -> set[str]:
+        """Every word on the same side as one of ``stems`` in some antonym pair ("lower" is kin of "decreased" by
+        rise/fall, of "cut" by raise/cut): a source saying "decreased" already says the claim's "lower"."""
+        return set().union(*(side for pair in self.antonyms for side in pair if side & stems)) if stems else set()
+
     def converse(self, left: set[str], right: set[str]) -> bool:
         """Is this antonym pair one event told from either side (imports/exports, buy/sell)?"""
         return any(pair <= left | right and pair & left and pair & right for pair in self.converses)
@@ -398,7 +403,8 @@ def compare(claim: str, evidence: str, vocab: Vocabulary | None = None) -> Verdi
         for mine, theirs in ((left, right), (right, left)):
             in_c = {s for s in c.content & mine if s not in c.negated}
             in_e = {s for s in e.content & theirs if s not in e.negated}
-            if in_c and in_e and not (e.content & mine) and not (c.content & theirs) and _same_object(c, in_c, e, in_e, mine | theirs):
+            if in_c and in_e and not (e.content & v.kin(in_c)) and not (c.content & v.kin(in_e)) \
+                    and _same_object(c, in_c, e, in_e, mine | theirs):
                 return Verdict("contradicted", f"direction: claim '{sorted(in_c)[0]}', source '{sorted(in_e)[0]}'",
                                sorted(in_e)[0])
 

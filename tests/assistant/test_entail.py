@@ -183,6 +183,14 @@ def test_contractions_and_quoted_negations_are_caught(claim, source):
     ("Congress must resist the temptation to pass a protectionist bill.", "Congress must avoid a temptation to pass a protectionist bill."),
     ("The meeting held out little promise of a shift.", "The meeting produced scant promise of a shift."),
     ("Sponsors said the bill is meant to help open markets.", "Sponsors said the bill was intended to help open markets."),
+    # escaping a thing is avoiding it; weighing an option is considering it
+    ("He said the policy had helped the economy escape a slump.", "He said the policy had helped the economy avoid a slump."),
+    ("Ottawa is weighing the option of refusing new import licences.",
+     "Another option being considered by Ottawa is to refuse new import licences."),
+    # a word of the claim's side in another antonym pair: "lower" output is the source's "decreased" output,
+    # even though the source also says another output was increased
+    ("The lower output came from the firm stepping up production of larger chips, he said.",
+     "Decreased output was the result of the firm increasing production of larger chips, he said."),
     ("The data will show whether the dollar has hit bottom.", "The data will be a deciding factor to see if the dollar has bottomed out."),
 ])
 def test_idiomatic_negations_and_requests_stay_supported(claim, source):
@@ -239,6 +247,11 @@ def test_opposite_words_about_different_things_are_no_direction_conflict():
     src = "The subcommittee voted to expand the President's authority to block foreign takeovers of U.S. companies."
     assert compare("The subcommittee approved widening the President's power over foreign takeovers.", src).verdict == "supported"
     assert compare("Japan rejected the U.S. proposal on rice.", "Japan accepted the U.S. proposal on rice.").verdict == "contradicted"
+    # a kin word of the claim's side in the source keeps a paraphrase; without one, the flip is still caught
+    src = "Decreased output was the result of the firm increasing production of larger chips, he said."
+    assert compare("He said the firm's lower production resulted from its larger output of bigger chips.", src).verdict == "supported"
+    assert compare("Lower output came from the firm lowering production of larger chips, he said.",
+                   "Output rose as the firm increased production of larger chips, he said.").verdict == "contradicted"
 
 
 def test_a_weekday_that_does_not_fit_its_date_is_a_contradiction():
