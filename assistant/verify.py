@@ -196,6 +196,7 @@ _PAST_ON_DAY = re.compile(rf"\b(?:\w+ed|began|took|met|held|made|won|signed|rose
 _DAY_THEN_DONE = re.compile(rf"\b(?:on|from)\s+(?:{_MONTH}\s+(\d{{1,2}})|(\d{{1,2}})\s+{_MONTH})\b(?:[-\s]+[\w,'’.-]+){{0,10}}?\s+"
                             r"(?:began|started|opened|ended|closed|concluded|met|signed|took place|was held|were held)\b")
 # ("the GATT probe on May 7-8 on the legality of Japanese import curbs began in Geneva": the day, then the event done)
+FUTURE_REACH = 80  # characters before the day's verb read for a word of the future, within the same clause
 _FUTURE = re.compile(r"\b(?:will|would|is to|are to|was to|were to|to be|scheduled|planned|plans?|due|set to|expected|next|until|"
                      r"deadline|effective|take effect|takes effect|proposed|could|(?-i:may)|might|ahead of|in preparation for|upcoming|forthcoming)\b", re.I)  # ("May 7" is a day)
 
@@ -208,8 +209,9 @@ def done_after(sentence: str, published, passage_text: str = "") -> str | None:
     if published is None or re.search(r"\blast year\b|\ba year (?:ago|earlier)\b", sentence):
         return None
     for m in [*_PAST_ON_DAY.finditer(sentence), *_DAY_THEN_DONE.finditer(sentence)]:
-        if _FUTURE.search(sentence[max(0, m.start() - 40):m.end()]):
-            continue
+        before = sentence[max(0, m.start() - FUTURE_REACH):m.start()]
+        if _FUTURE.search(before[max(before.rfind(c) for c in ",;:") + 1:] + sentence[m.start():m.end()]):
+            continue  # its own clause speaks of the future ("will not commit themselves until the figures have been released on June 12")
         month, day = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         year = next((int(y) for y in re.findall(r"\b(1[89]\d\d|20\d\d)\b", sentence[m.end():m.end() + 8])), published.year)
         try:

@@ -237,6 +237,11 @@ def test_a_story_cannot_report_as_done_what_it_says_is_to_come(embedder):
     day = __import__("datetime").date(1987, 3, 26)
     assert done_after("He met the envoy on March 20.", day, text) is None  # before the story: it can report it
     assert done_after("The seasons started on June 1.", day, "The seasons begin June 1.") is None  # no word of it as to come
+    # a day in a clause that itself looks ahead, however long the clause: no claim that it is done
+    ahead = "Dealers will wait until after the April 29 release of the trade data."
+    assert done_after("Dealers will not commit themselves until the figures for March trade with Japan have been released on April 29.",
+                      day, ahead) is None
+    assert done_after("Dealers committed themselves, and the March trade data were released on April 29.", day, ahead) == "April 29, 1987"
 
 
 def test_compound_names_and_spelled_out_acronyms_are_found(embedder):
