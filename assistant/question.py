@@ -678,10 +678,14 @@ def _topic_words(question: str, speaker: str, rules) -> set[str]:
     if not verb:
         return set()
     rest = question[verb.end():]
+    about = _ABOUT.search(rest)
+    if about and len(content_words(rest[about.end():])) >= 2:
+        rest = rest[about.end():]  # "tell the informal GATT meeting about protectionist pressures": the setting is no subject
     words = content_words(rules.dates.sub(" ", rest)) - _AUDIENCE
     return {w.rstrip("'’") for w in words if not w.isdigit() and len(w) > 2}
 
 
+_ABOUT = re.compile(r"\b(?:about|regarding|concerning|on the subject of)\b", re.IGNORECASE)
 _AUDIENCE = content_words("reporters newsmen journalists press conference interview briefing audience television radio")
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from assistant.question import analyse, analyse_parts
+from assistant.scoring import content_words
 
 
 @pytest.mark.parametrize("question, kind, speaker", [
@@ -133,6 +134,11 @@ def test_a_quote_must_be_about_what_was_asked():
     assert not q.bears("Lawson said he expected British interest rates to fall soon.")
     assert q.bears("Lawson said the February trade figures were disappointing.")
     assert analyse("What did Clayton Yeutter tell reporters?").topic == set()
+    # the words after "about" are the subject; where and to whom it was said are not
+    q = analyse("What did Tsutomu Hata tell the informal GATT ministers' meeting in March 1987 about protectionist pressures?")
+    assert q.topic == content_words("protectionist pressures")
+    assert not q.bears("Hata told the informal GATT meeting that a new economic program would be prepared.")
+    assert q.bears("Hata said protectionist pressures in the world economy are as strong as ever.")
 
 
 def test_multi_part_questions_split_before_a_preposition():
