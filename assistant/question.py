@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ingest.dates import parse_day
+
 from .entail import SPELLED_NUMBERS, common_word, party_named, with_decimals
 from .scoring import content_words, spelled_out, years_in, years_meant
 
@@ -334,6 +336,8 @@ class Ask:
             return False
         if self.counted and not _counts(self.counted, plain):
             return False  # "2.20 stg per share" does not say how many shares were sold
+        if self.counted and not any(not _SHARE_AFTER.match(plain, m.end()) for m in _A_NUMBER.finditer(plain)):
+            return False  # nor does "rose 31 pct over January's": a change in percent is no count
         if self.actor and not self._names_actor(" ".join((sentence, before, title))) and _name_words(sentence) - self.entities:
             return False  # West Germany's rescheduling does not answer how much France rescheduled
         if self.actor and party_named(self.actor) and not self._names_actor(sentence) and \
@@ -358,6 +362,8 @@ class Ask:
             said_y = years_meant(own, published)  # 'last year' dates a figure when nothing else does, or when it is the figure's own year ("in last year's first quarter")
         if not said_y and not said_m and not periods(sentence):
             said_y = {int(y) for y in years_in(headline)}  # (a results table's row: "TBG HOLDINGS 1986 YEAR NET")
+        if said_y and not _OWN_YEAR.search(own):  # "629.7 mln in February, against 723.2 mln in February 1986" in a March 1987 story: February is 1987's
+            said_y |= _bare_month_years(own, published)
         if asked_q and not said_q and _THE_QUARTER.search(sentence):
             said_q = _quarter_reported(published)  # "profit for the quarter" in an October story: the third
         if asked_q and said_q and not asked_q & said_q:
@@ -377,6 +383,26 @@ class Ask:
         return True
 
 
+_MONTH_WITH_YEAR = re.compile(r",?\s*(?:\d{1,2},?\s+)?(?:19|20)\d\d\b")
+
+
+def _bare_month_years(sentence: str, published: str | None) -> set[int]:
+    """The years of the months a sentence names without a year, read from its story's date: the latest such month
+    on or before it ("in February" in a March 1987 story is February 1987, "in December" is December 1986)."""
+    day = parse_day(published) if published else None
+    if day is None:
+        return set()
+    out = set()
+    for m in _MONTH.finditer(sentence):
+        if _MONTH_WITH_YEAR.match(sentence, m.end()):
+            continue
+        month = _MONTH_NUMBER.get(m.group(1)[:3].lower())
+        if month:
+            out.add(day.year if month <= day.month else day.year - 1)
+    return out
+
+
+_MONTH_NUMBER = {m: k for k, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 _THE_MONTH = re.compile(r"\b(?:in|for|during|over) (?:the|that) (?:same )?month\b|\b(?:that|the same) month['’]s\b", re.IGNORECASE)
 def _last_month(passage: str, sentence: str) -> set[str]:
     """The month the passage names last before this sentence ("... in February. ... 3.2 billion in the month.")."""
@@ -454,6 +480,11 @@ def _counted(question: str) -> str | None:
 
 _AUXILIARIES = {"did", "do", "does", "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could",
                 "should", "might", "may", "of"}
+
+
+_A_NUMBER = re.compile(r"\d(?:[\d,.]*\d)?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+                       r"thirty|forty|fifty|hundred|thousand|dozen)\b", re.IGNORECASE)
+_SHARE_AFTER = re.compile(r"\s*(?:pct|percent|per cent|%|percentage points?|points?)\b", re.IGNORECASE)
 
 
 def _counts(noun: str, sentence: str) -> bool:

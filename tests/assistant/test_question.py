@@ -128,6 +128,28 @@ def test_a_quarter_named_only_in_the_headline_and_last_years_own_figure():
     assert fig.bears("CompuTrac earned 210,000 dlrs in the first quarter, against 379,000 dlrs last year.", published="1987-05-20")
 
 
+def test_a_month_named_without_a_year_is_the_story_s_own():
+    # "in February" in a March 1987 story is February 1987, though the sentence compares it with February 1986
+    said = ("Switzerland had a trade deficit of 629.7 mln Swiss francs in February compared with a revised 209.4 mln "
+            "deficit in January and 723.2 mln shortfall in February 1986, the Federal Customs Office said.")
+    assert analyse("How large was Switzerland's trade deficit in February 1987?").bears(said, published="1987-03-13")
+    assert analyse("How large was Switzerland's trade deficit in February 1986?").bears(said, published="1987-03-13")
+    assert not analyse("How large was Switzerland's trade deficit in February 1985?").bears(said, published="1987-03-13")
+    # a month without a year in a "last year's" clause stays last year's
+    last = "In last year's first quarter ended April 30, the company earned 379,000 dlrs."
+    assert not analyse("What did the company earn in its first quarter ended April 30, 1987?").bears(last, published="1987-04-10")
+
+
+def test_a_change_in_percent_is_no_count():
+    q = analyse("How many new cars were registered in West Germany in February 1987?")
+    assert not q.bears("West German new car registrations in February rose 31 pct over January's figure.",
+                       published="1987-03-18")
+    assert q.bears("February West German new car registrations totalled 190,175 against 195,852 a year earlier.",
+                   published="1987-03-18")
+    assert analyse("How many pizza restaurants did the company agree to buy?").bears(
+        "The company agreed to buy seven pizza restaurants for about three mln dlrs.")
+
+
 def test_a_quote_must_be_about_what_was_asked():
     q = analyse("What did Chancellor of the Exchequer Nigel Lawson say about Britain's February trade figures?")
     assert q.kind == "who-said" and "trade" in q.topic
