@@ -118,6 +118,7 @@ class AnswerSettings(BaseModel):
     extractive_month_penalty: float = Field(0.08, ge=0, le=1, description="extractive: taken off the score of a story published outside the month(s) a question names")
     extractive_detail_score: float = Field(0.25, ge=0, le=1, description="extractive: the best sentence's next one is quoted too (the details a lead announces) when it scores this")
     extractive_carry: float = Field(0.1, ge=0, le=1, description="extractive: a sentence referring back ('He took the action after ...') scores at least the one before it less this")
+    extractive_event_score: float = Field(0.6, ge=0, le=1, description="extractive: a why question's best sentence scoring this names the event; when its story marks no reason, the sentences going on with its report are read as the reason")
     extractive_speaker_lift: float = Field(0.05, ge=0, le=1, description="extractive: added to the score of the named speaker's own words on the asked subject (a who-said question), which share few of the question's words")
     extractive_story_bonus: float = Field(0.05, ge=0, le=1, description="extractive: added to the other sentences of the story holding the best one (read one story first)")
     extractive_ranker: bool = Field(True, description="extractive: the learned ranker (assistant/data/ranker.json) picks the sentence an answer leads with")

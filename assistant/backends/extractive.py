@@ -204,7 +204,11 @@ class ExtractiveBackend:
             if not_known:  # the story closest to the question says that what is asked is not known: so do we
                 return Draft([], answerable=False, backend=self.name, missing=wanted,
                              note=f"the closest story says it is not reported: {not_known}")
-            scored = [c for c in scored if any(bears(a, c) for a in asks)]
+            cause = self._told_after(asks, scored, sents, alone, bears)
+            scored = [c for c in scored if any(bears(a, c) for a in asks) or (c[1], c[2]) in cause]
+            if cause:  # (read at the score of the sentence naming the event)
+                scored = [(max(c[0], cause[c[1], c[2]]), *c[1:]) if (c[1], c[2]) in cause else c for c in scored]
+                alone.update({k: max(alone.get(k, 0.0), v) for k, v in cause.items()})
             if scored and all(a.kind == "who-said" and a.speaker_words() for a in asks):
                 # the named speaker's own words on the asked subject: they answer even when they share few of the
                 # question's words ("the dollar will not revalue" for "where was the currency heading?")
@@ -314,6 +318,26 @@ class ExtractiveBackend:
         nxt = next((c for c in scored if c[1] == n and c[2] == j + 1), None)
         return (n, j + 1) if nxt is not None and nxt[0] >= self.settings.extractive_detail_score else None
 
+    def _told_after(self, asks, scored: list[tuple], sents: dict[int, list[str]], alone: dict, bears) -> dict:
+        """For a why question whose best sentence names the event ("Oliver's Stores said it has decided to reorganize
+        under Chapter 11") in a story giving no reason in words that mark one: the sentences right after it that go on
+        with the same report ("The company said it has failed to reach agreement with its lenders") are its reason,
+        when no retrieved sentence that could answer marks one.
+        (passage, sentence) -> the score they are read at; empty otherwise."""
+        if len(asks) != 1 or asks[0].kind != "why" or not scored:
+            return {}
+        top = max(scored, key=lambda c: alone[c[1], c[2]])
+        n, j = top[1], top[2]
+        if alone[n, j] < self.settings.extractive_event_score or any(
+                bears(asks[0], c) for c in scored if c[1] == n or alone[c[1], c[2]] >= self.min_score):
+            return {}  # (a reason marked as one, in this story or another that answers, comes first)
+        out = {(n, j): alone[n, j]}  # (the event, then what the report goes on to say of it)
+        for k in (j + 1, j + 2):
+            if k >= len(sents[n]) or not _GOES_ON.match(sents[n][k]):
+                break
+            out[n, k] = alone[n, j] - self.settings.extractive_carry
+        return out if len(out) > 1 else {}
+
     def _choose(self, scored: list[tuple]) -> list[tuple]:
         """The best sentence and those within the margin of it, each said once (a copy's sentence adds its citation)."""
         best = scored[0][0]
@@ -333,6 +357,8 @@ class ExtractiveBackend:
         return chosen
 
 
+_GOES_ON = re.compile(r"\W*(?:the (?:company|bank|firm|group|ministry|government|board|agency|office|department)|it|he|she|they)"
+                      r"\s+(?:also\s+)?(?:said|says|added)\b", re.IGNORECASE)  # the same report, told on
 RANKED = 40  # the ranker reads this many of the best shortlisted candidates
 
 _REFERS_BACK = re.compile(r"\W*(?:he|she|it|they|this|that|these|such|the (?:action|move|meeting|decision|plan|measure|step|"
