@@ -222,6 +222,7 @@ class Ask:
     topic: set = field(default_factory=set)  # a who-said question's subject words: the quote must touch one
     owners: set = field(default_factory=set)  # whose figure is asked ("U.S. gross national product"): not another party's
     partners: set = field(default_factory=set)  # the other side of a trade figure ("surplus with the U.S."): named in the answer
+    forecast_for: set = field(default_factory=set)  # whom an estimate is for ("forecast for Halliburton"): not another's
     actor: str | None = None  # the party doing what is asked ("how much did France reschedule"): not another party's figure
     counted: str | None = None  # what "how many" counts ("how many ships"): the figure must count it
     pair: set = field(default_factory=set)  # both sides of "China-Sweden trade": the figure's sentence names both
@@ -347,6 +348,9 @@ class Ask:
             return False  # China-Taiwan trade does not answer a question about China-Sweden trade
         if self.partners and not self.partners & _partners_of(sentence, before):
             return False  # a surplus with the world does not answer a question about the surplus with the U.S.
+        said_for = _estimated_for(sentence)
+        if self.forecast_for and said_for and not self.forecast_for & said_for and not self.forecast_for & _name_words(sentence):
+            return False  # an analyst's estimate for Schlumberger does not answer what he forecast for Halliburton
         said_o = owners(sentence)
         if self.owners and said_o and not self.owners & said_o:
             return False  # Canada's gross national product does not answer a question about the U.S.'s
@@ -485,6 +489,21 @@ _AUXILIARIES = {"did", "do", "does", "is", "are", "was", "were", "has", "have", 
 _A_NUMBER = re.compile(r"\d(?:[\d,.]*\d)?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
                        r"thirty|forty|fifty|hundred|thousand|dozen)\b", re.IGNORECASE)
 _SHARE_AFTER = re.compile(r"\s*(?:pct|percent|per cent|%|percentage points?|points?)\b", re.IGNORECASE)
+
+
+_ESTIMATE_FOR = re.compile(r"\b(?:forecasts?|forecast(?:ed|ing)?|estimates?|estimated?|estimating|projects?|projected|predicts?|"
+                           r"predicted|expects?|expected|sees|saw)\b(?:\s+[\w.'’-]+){0,5}?\s+for\s+((?:[A-Z][\w&.'’-]*\s*)+)")
+
+
+def _estimated_for(text: str) -> set[str]:
+    """Whom an estimate is for ("estimates earnings per share for Schlumberger at 25 cts": schlumberger), read
+    from a verb of estimating; months and years are no one."""
+    out = set()
+    for m in _ESTIMATE_FOR.finditer(text):
+        name = m.group(1).split()[0].strip(".,'’").lower()
+        if name and not _MONTH.fullmatch(m.group(1).split()[0].strip(".,")) and name not in ("the", "this", "next", "last", "fiscal"):
+            out.add(name)
+    return out
 
 
 def _counts(noun: str, sentence: str) -> bool:
@@ -843,6 +862,9 @@ def analyse(question: str) -> Ask:
             if kind == "yes-no":
                 ask.words = content_words(q)
             return ask
+    if _WHAT_WAS_FIGURE.search(q) and any(re.search(rf"\b{_singular(m)}s?\b", q, re.IGNORECASE) for m in rules.measures):
+        # "What was Brazil's 1987 ceiling on steel exports to the EC?", "What were Hong Kong's imports in February?": a figure
+        return _figure_ask(Ask("how-much", "the figure", None, rules.bearing.get("the figure")), q, rules)
     penalty = rules.penalty_question.search(q)
     done = bool(penalty or rules.done_what.search(q))  # "what came of the proposal?": what is still to come does not answer
     ask = Ask("open", "the outcome" if done else "the answer")
@@ -856,6 +878,11 @@ def analyse(question: str) -> Ask:
     return ask
 
 
+_WHAT_WAS_FIGURE = re.compile(r"^\s*(?:and\s+)?what (?:was|were|is|are) (?!(?:[\w.'’&-]+\s+){0,8}?(?:position|stance|view|"
+                              r"objection|reason|cause|line|response|reaction|attitude|blamed|asking|demanding|for\W*$))"
+                              r"(?:[\w.'’&-]+\s+){0,6}?(?:ceiling|target|limit|backlog|worth|net|coupon|yield|dividends?|"
+                              r"profits?|loss(?:es)?|earnings|revenues?|surplus(?:es)?|deficits?|balance|quotas?|reserves|exports|"
+                              r"imports|inflation|unemployment|sales|production|output)\b", re.IGNORECASE)
 # a clause after the asking one that only describes what is asked about
 _AFTERTHOUGHT = re.compile(r",\s+(?:a move|a step|a decision|which|who|whose)\b")
 
@@ -885,6 +912,7 @@ def _figure_ask(ask: Ask, q: str, rules: _Rules) -> Ask:
     ask.duration = bool(re.search(r"\bhow (?:long|many (?:days|weeks|months|years|hours))\b", q, re.I))
     ask.actor = _actor(q)
     ask.counted = None if ask.unit or ask.duration else _counted(q)
+    ask.forecast_for = _estimated_for(q)
     figure_time = _REPORT_TIME.sub(" ", q)  # (when it was reported is not the figure's period)
     ask.periods = {"periods": periods(figure_time), "months": months(figure_time), "years": {int(y) for y in years_in(figure_time)}}
     return ask

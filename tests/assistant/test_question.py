@@ -1190,3 +1190,18 @@ def test_a_why_question_reads_the_report_told_after_the_event(embedder):
     refused = [e for e in backend.stream("Why did Harbour Shoe Stores decide to reorganize under Chapter 11?", [q])
                if isinstance(e, Draft)][0]
     assert not refused.answerable
+
+
+def test_what_was_a_figure_asks_for_that_figure():
+    q = analyse("What was Brazil's 1987 ceiling on steel exports to the European Community?")
+    assert q.kind == "how-much" and q.partners
+    assert not q.bears("For 1987 Brazil's steel exports to the U.S. could not exceed 632,000 tonnes.", published="1987-04-02")
+    assert analyse("What was Japan's stance in April 1987 on retaliating against U.S. tariffs?").kind != "how-much"
+    assert analyse("What were Colombia's non-coffee exports worth in January 1987?").kind == "how-much"
+
+
+def test_an_estimate_for_another_company_does_not_answer():
+    q = analyse("What 1987 earnings per share did analyst George Gaspar forecast for Halliburton in March 1987?")
+    story = "Analyst George Gaspar likes oil service stocks such as Halliburton and Schlumberger."
+    assert not q.bears("Gaspar estimates earnings per share for Schlumberger at 25 cts for 1987.", story, "1987-03-10")
+    assert q.bears("Gaspar estimates earnings per share for Halliburton at 40 cts for 1987.", story, "1987-03-10")
