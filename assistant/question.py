@@ -574,7 +574,8 @@ def unknown(sentence: str, question: str) -> bool:
     return bool(asked & content_words(clause))
 
 
-_CLAUSE_BREAK = re.compile(r",\s*(?:but|while|although|though|and|whereas)\b|;|\bbut\b")
+_CLAUSE_BREAK = re.compile(r",\s*(?:but|while|although|though|and|whereas)\b|;|\bbut\b|\band\s+(?:has\s+|have\s+|had\s+)?(?:\w+ed|said|named)\b")
+# ("sold 1,800,000 shares for undisclosed terms and resigned as chairman": the chairman is not what is undisclosed)
 
 
 def continues(sentence: str, asks: list[Ask]) -> bool:

@@ -993,6 +993,10 @@ def test_a_reason_or_date_a_few_sentences_on_and_an_undisclosed_clause():
     q = "When was Applied Circuit Technology's sale of its computer business expected to close?"
     assert not unknown("ACT said it has not disclosed the deal's terms, but added that 50 pct of the sale price is in cash.", q)
     assert unknown("ACT did not say when the sale would close.", q)
+    # what is undisclosed ends where the sentence goes on to another act
+    chair = "How many shares did the chairman sell, and who became chairman?"
+    assert not unknown("The chairman has sold 1,800,000 shares for undisclosed terms and resigned as chairman.", chair)
+    assert unknown("The chairman has sold his shares for an undisclosed number of shares.", "How many shares did the chairman sell?")
 
 
 def test_a_results_table_is_found_by_its_headline(embedder):
