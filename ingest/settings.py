@@ -122,7 +122,7 @@ class AnswerSettings(BaseModel):
     extractive_speaker_lift: float = Field(0.05, ge=0, le=1, description="extractive: added to the score of the named speaker's own words on the asked subject (a who-said question), which share few of the question's words")
     extractive_story_bonus: float = Field(0.05, ge=0, le=1, description="extractive: added to the other sentences of the story holding the best one (read one story first)")
     extractive_ranker: bool = Field(True, description="extractive: the learned ranker (assistant/data/ranker.json) picks the sentence an answer leads with")
-    extractive_max_sentences: int = Field(4, ge=1, le=20, description="extractive: sentences quoted at most")
+    extractive_max_sentences: int = Field(6, ge=1, le=20, description="extractive: sentences quoted at most")
     extractive_same_sentence: float = Field(0.6, ge=0, le=1, description="extractive: content-word Jaccard above which two sentences are one (quoted once, both cited)")
     max_question_chars: int = Field(2000, ge=10, description="longer questions are refused with a message")
     answer_bearing: bool = Field(True, description="extractive: a when/how-much/who-said/why question is answered only by "
