@@ -406,7 +406,7 @@ def _bare_month_years(sentence: str, published: str | None) -> set[int]:
     return out
 
 
-_MONTH_NUMBER = {m: k for k, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_MONTH_NUMBER = {calendar.month_abbr[k].lower(): k for k in range(1, 13)}
 _THE_MONTH = re.compile(r"\b(?:in|for|during|over) (?:the|that) (?:same )?month\b|\b(?:that|the same) month['’]s\b", re.IGNORECASE)
 def _last_month(passage: str, sentence: str) -> set[str]:
     """The month the passage names last before this sentence ("... in February. ... 3.2 billion in the month.")."""
