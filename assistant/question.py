@@ -863,9 +863,6 @@ def analyse(question: str) -> Ask:
             if kind == "yes-no":
                 ask.words = content_words(q)
             return ask
-    if _WHAT_WAS_FIGURE.search(q) and any(re.search(rf"\b{_singular(m)}s?\b", q, re.IGNORECASE) for m in rules.measures):
-        # "What was Brazil's 1987 ceiling on steel exports to the EC?", "What were Hong Kong's imports in February?": a figure
-        return _figure_ask(Ask("how-much", "the figure", None, rules.bearing.get("the figure")), q, rules)
     penalty = rules.penalty_question.search(q)
     done = bool(penalty or rules.done_what.search(q))  # "what came of the proposal?": what is still to come does not answer
     ask = Ask("open", "the outcome" if done else "the answer")
@@ -879,11 +876,6 @@ def analyse(question: str) -> Ask:
     return ask
 
 
-_WHAT_WAS_FIGURE = re.compile(r"^\s*(?:and\s+)?what (?:was|were|is|are) (?!(?:[\w.'’&-]+\s+){0,8}?(?:position|stance|view|"
-                              r"objection|reason|cause|line|response|reaction|attitude|blamed|asking|demanding|for\W*$))"
-                              r"(?:[\w.'’&-]+\s+){0,6}?(?:ceiling|target|limit|backlog|worth|net|coupon|yield|dividends?|"
-                              r"profits?|loss(?:es)?|earnings|revenues?|surplus(?:es)?|deficits?|balance|quotas?|reserves|exports|"
-                              r"imports|inflation|unemployment|sales|production|output)\b", re.IGNORECASE)
 # a clause after the asking one that only describes what is asked about
 _AFTERTHOUGHT = re.compile(r",\s+(?:a move|a step|a decision|which|who|whose)\b")
 
