@@ -223,6 +223,7 @@ class Ask:
     owners: set = field(default_factory=set)  # whose figure is asked ("U.S. gross national product"): not another party's
     partners: set = field(default_factory=set)  # the other side of a trade figure ("surplus with the U.S."): named in the answer
     forecast_for: set = field(default_factory=set)  # whom an estimate is for ("forecast for Halliburton"): not another's
+    forecaster: set = field(default_factory=set)  # whose estimate is asked ("did analyst Maryann Keller forecast"): named with it
     actor: str | None = None  # the party doing what is asked ("how much did France reschedule"): not another party's figure
     counted: str | None = None  # what "how many" counts ("how many ships"): the figure must count it
     pair: set = field(default_factory=set)  # both sides of "China-Sweden trade": the figure's sentence names both
@@ -348,6 +349,8 @@ class Ask:
             return False  # China-Taiwan trade does not answer a question about China-Sweden trade
         if self.partners and not self.partners & _partners_of(sentence, before):
             return False  # a surplus with the world does not answer a question about the surplus with the U.S.
+        if self.forecaster and not self.forecaster & _name_words(f"{before} {sentence}"):
+            return False  # another analyst's estimate does not answer what Keller forecast
         said_for = _estimated_for(sentence)
         if self.forecast_for and said_for and not self.forecast_for & said_for and not self.forecast_for & _name_words(sentence):
             return False  # an analyst's estimate for Schlumberger does not answer what he forecast for Halliburton
@@ -493,6 +496,10 @@ _SHARE_AFTER = re.compile(r"\s*(?:pct|percent|per cent|%|percentage points?|poin
 
 _ESTIMATE_FOR = re.compile(r"\b(?:forecasts?|forecast(?:ed|ing)?|estimates?|estimated?|estimating|projects?|projected|predicts?|"
                            r"predicted|expects?|expected|sees|saw)\b(?:\s+[\w.'’-]+){0,5}?\s+for\s+((?:[A-Z][\w&.'’-]*\s*)+)")
+
+
+_FORECASTER = re.compile(r"\b(?:did|does|do)\s+(?:[a-z-]+\s+){0,3}([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*)\s+"
+                         r"(?:forecast|estimate|project|predict|expect|see)\b")
 
 
 def _estimated_for(text: str) -> set[str]:
@@ -906,6 +913,10 @@ def _figure_ask(ask: Ask, q: str, rules: _Rules) -> Ask:
     ask.actor = _actor(q)
     ask.counted = None if ask.unit or ask.duration else _counted(q)
     ask.forecast_for = _estimated_for(q)
+    who = _FORECASTER.search(q)
+    ask.forecaster = _name_words(who.group(1)) if who else set()
+    if ask.forecast_for and not party_named(next(iter(ask.forecast_for))):
+        ask.primary = sorted(ask.forecast_for)[0]  # "did analyst Maryann Keller forecast for General Motors": GM's figure
     figure_time = _REPORT_TIME.sub(" ", q)  # (when it was reported is not the figure's period)
     ask.periods = {"periods": periods(figure_time), "months": months(figure_time), "years": {int(y) for y in years_in(figure_time)}}
     return ask

@@ -1209,3 +1209,10 @@ def test_an_estimate_for_another_company_does_not_answer():
     story = "Analyst George Gaspar likes oil service stocks such as Halliburton and Schlumberger."
     assert not q.bears("Gaspar estimates earnings per share for Schlumberger at 25 cts for 1987.", story, "1987-03-10")
     assert q.bears("Gaspar estimates earnings per share for Halliburton at 40 cts for 1987.", story, "1987-03-10")
+    # another analyst's estimate does not answer what Keller forecast, nor does her estimate for another company
+    keller = analyse("What 1987 earnings per share did analyst Maryann Keller forecast for General Motors in March 1987?")
+    assert "keller" in keller.forecaster
+    assert not keller.bears("Healy projects GM will earn five dlrs a share in 1987.", "", "1987-03-20", "Talking Point/General Motors")
+    assert not keller.bears("Keller said that she expects the company's 1987 earnings to rise to 14 dlrs a share.",
+                            "Ford's stock rose after analyst Maryann Keller raised her estimates.", "1987-03-05", "Ford shares rise")
+    assert keller.bears("Keller expects General Motors to earn 4.50 dlrs a share in 1987.", "", "1987-03-20", "General Motors")
