@@ -323,7 +323,8 @@ class Ask:
         (a sentence that names no period or month is read with its headline's: "NORTHROP 3RD QTR NET")."""
         if self.unit and not rules.units[self.unit][1].search(sentence):
             return False
-        asked = set(self.measures) | {_MIRROR[m] for m in self.measures if m in _MIRROR}  # (one side's surplus is the other's deficit)
+        asked = set(self.measures) | {_MIRROR[m] for m in self.measures if m in _MIRROR and (self.partners or self.pair)}
+        # (one side's surplus with another is the other's deficit with it: a country's own deficit is no surplus)
         if asked and not any(rules.measures[m].search(f"{before} {sentence}") for m in asked):
             return False  # car sales do not answer a question about the dividend
         if asked and not any(rules.measures[m].search(sentence) for m in asked) and any(

@@ -140,6 +140,12 @@ def test_a_month_named_without_a_year_is_the_story_s_own():
     assert not analyse("What did the company earn in its first quarter ended April 30, 1987?").bears(last, published="1987-04-10")
 
 
+def test_a_country_s_own_deficit_is_no_answer_about_its_surplus():
+    own = analyse("What trade surplus did Canada report for March 1987?")
+    assert not own.bears("Canada's current account deficit widened to 2.27 billion dlrs in March.", published="1987-04-10")
+    assert own.bears("Canada's trade surplus widened to 1.2 billion dlrs in March.", published="1987-04-10")
+
+
 def test_a_change_in_percent_is_no_count():
     q = analyse("How many new cars were registered in West Germany in February 1987?")
     assert not q.bears("West German new car registrations in February rose 31 pct over January's figure.",
