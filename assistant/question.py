@@ -916,8 +916,9 @@ def _figure_ask(ask: Ask, q: str, rules: _Rules) -> Ask:
     ask.forecast_for = _estimated_for(q)
     who = _FORECASTER.search(q)
     ask.forecaster = _name_words(who.group(1)) if who else set()
-    if ask.forecast_for and not party_named(next(iter(ask.forecast_for))):
-        ask.primary = sorted(ask.forecast_for)[0]  # "did analyst Maryann Keller forecast for General Motors": GM's figure
+    estimated = min(ask.forecast_for, default=None)
+    if estimated and not party_named(estimated):
+        ask.primary = estimated  # "did analyst Maryann Keller forecast for General Motors": GM's figure
     figure_time = _REPORT_TIME.sub(" ", q)  # (when it was reported is not the figure's period)
     ask.periods = {"periods": periods(figure_time), "months": months(figure_time), "years": {int(y) for y in years_in(figure_time)}}
     return ask
