@@ -1178,27 +1178,27 @@ def test_a_speaker_of_an_organisation_and_what_they_predict():
 
 
 def test_a_why_question_reads_the_report_told_after_the_event(embedder):
-    from assistant.backends.extractive import ExtractiveBackend
-    from assistant.types import Draft, Passage
+    from assistant.types import Passage
 
     # the reason is told in the sentences after the one naming the event, with no "because" to mark it
     text = ("Harbour Shoe Stores Inc said it has decided to reorganize under Chapter 11 of the bankruptcy laws.\n\n"
             "The company said it has failed to agree a debt restructuring with its two main lenders.\n\n"
             "It said one lender has declared the company in default.\n\n"
             "Shoe sales in the region were steady in February, a trade group said.")
-    p = Passage("c1", "d1", text, 0, len(text), 60, title="Harbour Shoe to reorganize", source="Wire", published="1987-03-02")
-    backend = ExtractiveBackend(embedder)
-    draft = [e for e in backend.stream("Why did Harbour Shoe Stores decide to reorganize under Chapter 11?", [p])
-             if isinstance(e, Draft)][0]
+    question = "Why did Harbour Shoe Stores decide to reorganize under Chapter 11?"
+
+    def story(body: str, tokens: int) -> Passage:
+        return Passage("c1", "d1", body, 0, len(body), tokens, title="Harbour Shoe to reorganize", source="Wire",
+                       published="1987-03-02")
+
+    draft = _drafted(embedder, question, [story(text, 60)])
     said = " ".join(s.text for s in draft.sentences)
     assert draft.answerable and "failed to agree a debt restructuring" in said and "declared the company in default" in said
     assert "trade group" not in said
     # a story that names the event and goes on with something else still gives no reason
     other = text.replace("The company said it has failed to agree a debt restructuring with its two main lenders.\n\n"
                          "It said one lender has declared the company in default.\n\n", "")
-    q = Passage("c1", "d1", other, 0, len(other), 40, title="Harbour Shoe to reorganize", source="Wire", published="1987-03-02")
-    refused = [e for e in backend.stream("Why did Harbour Shoe Stores decide to reorganize under Chapter 11?", [q])
-               if isinstance(e, Draft)][0]
+    refused = _drafted(embedder, question, [story(other, 40)])
     assert not refused.answerable
 
 
