@@ -50,6 +50,19 @@ def across_reports(question: str) -> bool:
     return bool(_ACROSS.search(question))
 
 
+@lru_cache(maxsize=1)
+def _source_mention() -> re.Pattern:
+    return re.compile(rules_data()["source_mention"], re.IGNORECASE)
+
+
+def search_text(question: str) -> str:
+    """The question as searched: words naming the reports to read ("according to Reuters reports from April 1987")
+    are left out, since every story is a report; the rest, and its dates, stay."""
+    text = _source_mention().sub(" ", question)
+    text = re.sub(r"[\s,]+([?.])", r"\1", re.sub(r"\s+", " ", text))
+    return re.sub(r"([?.])\.", r"\1", text).strip() or question
+
+
 def wants_recent(question: str) -> bool:
     """Does the question ask for the latest state ("now", "latest", "changed", ...)?"""
     return bool(_RECENCY.search(question))
@@ -57,7 +70,7 @@ def wants_recent(question: str) -> bool:
 
 _SPAN_MONTHS = {w: int(x) for w, x in SPELLED_NUMBERS.items() if 2 <= x <= 12 and x == int(x)}  # "four months": 4
 _PERIOD = re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th)[- ](quarter|qtr|half)\b|\bq([1-4])\b|\bh([12])\b|"
-                     rf"\b({'|'.join(_SPAN_MONTHS)}|[2-9]|1[0-2]) months\b|\b(full|whole|fiscal|calendar)[- ]year\b"
+                     rf"\b({'|'.join(_SPAN_MONTHS)}|[2-9]|1[0-2]) (?:months|mths)\b|\b(full|whole|fiscal|calendar)[- ]year\b"
                      r"|\b(?:the|this) year['’]s (?:overall|total)\b", re.IGNORECASE)
 _NOT_FROM_THE_START = re.compile(r"\b(?:remaining|last|next|past|coming|final|latest|following)\s+$", re.IGNORECASE)
 _ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
@@ -81,6 +94,24 @@ def periods(text: str) -> set[str]:
         else:
             out.add("fy")
     return out
+
+
+_SECTION = re.compile(r"(?:(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:qtr|quarter|half)|(?:[a-z]+|\d+)\s+(?:mths|months)|"
+                      r"(?:full\s+|fiscal\s+)?year|qtr|quarter)\s*(?:\d{4})?", re.IGNORECASE)
+_ROW = re.compile(r"\bvs\.?\b", re.IGNORECASE)
+
+
+def table_section(sentence: str, passage: str) -> set[str]:
+    """The period of a results table's section that a row falls under: "Oper shr 1.22 dlrs vs 1.31 dlrs" below a
+    "Nine mths" line is a nine-month figure, whatever the headline's quarter ("BRENTON BANKS 3RD QTR OPER NET")."""
+    at = passage.find(sentence[:40]) if _ROW.search(sentence) else -1
+    for line in reversed(passage[:at].splitlines() if at > 0 else []):
+        line = line.strip()
+        if _SECTION.fullmatch(line):
+            return periods(line) or ({"fy"} if "year" in line.lower() else set())  # (a bare "Qtr": the headline's)
+        if line and not _ROW.search(line):
+            break  # (the table ends above: a section is only read within it)
+    return set()
 
 
 _MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -362,7 +393,7 @@ class Ask:
         # (a headline that forecasts, "General Mills sees strong 4th qtr", names the period of its forecast, not of
         # the figures reported under it)
         headline = "" if rules.not_an_outcome.search(title) else title
-        said_q, said_m = periods(sentence) or periods(headline), months(sentence) or months(headline)
+        said_q, said_m = periods(sentence) or table_section(sentence, passage) or periods(headline), months(sentence) or months(headline)
         own = _DUE_YEAR.sub(" ", _SINCE_YEAR.sub(" ", sentence))  # "its first surplus since 1974", "debentures due 2017":
         # no year of the figure
         said_y = {int(y) for y in years_in(own)}
@@ -570,14 +601,22 @@ def _rules() -> _Rules:
                   [set(group) for group in data.get("counted_alike", [])], re.compile(data["unknown"], ic))
 
 
+@lru_cache(maxsize=1)
+def _unknown_described() -> re.Pattern:
+    return re.compile(rules_data()["unknown_described"], re.IGNORECASE)
+
+
 def unknown(sentence: str, question: str) -> bool:
     """Does the sentence say that what the question asks is not known or not disclosed ("It was not known how
     Nakasone responded to the suggestion" for "How did Nakasone respond to ...?")? The words after the phrase
     must share one with the question that is not a name ("terms were not disclosed" says nothing of a date)."""
+    asked = content_words(question) - {w.lower() for w in re.findall(r"\b[A-Z][\w'’.-]*", question)}
+    described = _unknown_described().search(sentence)
+    if described and asked & content_words(described.group(1)):
+        return True
     m = _rules().unknown.search(sentence)
     if not m:
         return False
-    asked = content_words(question) - {w.lower() for w in re.findall(r"\b[A-Z][\w'’.-]*", question)}
     clause = _CLAUSE_BREAK.split(sentence[m.start():])[0]  # ("has not disclosed the terms, but ... the sale price ...")
     return bool(asked & content_words(clause))
 

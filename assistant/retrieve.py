@@ -27,7 +27,7 @@ from ingest.dedup import group_members
 from ingest.store import Store
 from ingest.vectors import StoreError, Where
 
-from .question import asked_dates, names_a_figure, wants_recent
+from .question import asked_dates, names_a_figure, search_text, wants_recent
 from .types import Filters, Passage
 
 log = logging.getLogger(__name__)
@@ -265,7 +265,7 @@ class Retriever:
         if mode not in MODES:
             raise ValueError(f"retrieval mode must be {', '.join(MODES)}, not {mode!r}")
         parts = [self.retrievers[name] for name in ("dense", "bm25") if mode in (name, "hybrid")]
-        fused, ranks = FusionRetriever(parts, self.settings.rrf_k).fuse(query, filters, self.fetch_k)
+        fused, ranks = FusionRetriever(parts, self.settings.rrf_k).fuse(search_text(query), filters, self.fetch_k)
         passages = self.passages(list(fused))
         for p in passages:
             p.score, p.scores = fused[p.chunk_id], ranks[p.chunk_id]

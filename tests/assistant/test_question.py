@@ -1222,3 +1222,41 @@ def test_an_estimate_for_another_company_does_not_answer():
     assert not keller.bears("Keller said that she expects the company's 1987 earnings to rise to 14 dlrs a share.",
                             "Ford's stock rose after analyst Maryann Keller raised her estimates.", "1987-03-05", "Ford shares rise")
     assert keller.bears("Keller expects General Motors to earn 4.50 dlrs a share in 1987.", "", "1987-03-20", "General Motors")
+
+
+def test_the_reports_named_are_not_searched_for():
+    from assistant.question import search_text
+    q = "How big was Japan's 1986 trade surplus with the United States, according to Reuters reports in March and April 1987?"
+    assert search_text(q) == "How big was Japan's 1986 trade surplus with the United States?"
+    assert search_text("What did the news say?") == "What did the news say?"
+    assert analyse("What was the Philippines' trade deficit for January-August 1985?").kind == "how-much"
+
+
+def test_a_results_tables_section_gives_its_rows_period():
+    from assistant.question import table_section
+    table = "Oper shr 38 cts vs 1.84 dlrs\n\nOper net 973,000 vs 4,497,000\n\nNine mths\n\nOper shr 1.22 dlrs vs 1.31 dlrs\n\nNOTE: x"
+    assert table_section("Oper shr 38 cts vs 1.84 dlrs", table) == set()
+    assert table_section("Oper shr 1.22 dlrs vs 1.31 dlrs", table) == {"9m"}
+    table = table.replace("NOTE: x", "Oper net 3,133,000 vs 3,410,000\n\nNOTE: x")
+    q = analyse("What was Brenton Banks' third-quarter 1987 operating net income?")
+    title = "BRENTON BANKS <BRBK.O> 3RD QTR OPER NET"
+    assert q.bears("Oper net 973,000 vs 4,497,000", "", "1987-10-20", title, table)
+    assert not q.bears("Oper net 3,133,000 vs 3,410,000", "", "1987-10-20", title, table)
+
+
+def test_unspecified_things_and_contact_details_are_not_reported():
+    from assistant.question import unknown
+    asked = "Exactly which Japanese electrical products did EC ministers target with threatened tariffs?"
+    assert unknown("The ministers agreed to impose tariffs on a range of unspecified Japanese electrical goods.", asked)
+    assert not unknown("Chiles has proposed making unspecified policy changes that would trim two billion dlrs.",
+                       "How did Leahy react to Chiles's proposal to cut two billion dlrs from the farm budget?")
+    phone = analyse("What is the phone number for Reuters customer service?")
+    assert phone.kind == "contact" and not phone.bears("Reuters said it would display a financial news service.")
+    assert phone.bears("Subscribers may call customer service on 212 603 3300.")
+
+
+def test_a_purpose_or_a_hardship_is_a_reason():
+    why = analyse("Why was the release of the February trade figures delayed?")
+    assert why.bears("The reporting was delayed several weeks to permit gathering latest figures on imports.")
+    assert why.bears("Economists said China's controls on scarce foreign currency hurt its imports.")
+    assert not why.bears("The figures will be reported on Tuesday by the Commerce Department.")
