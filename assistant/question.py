@@ -246,6 +246,8 @@ class Ask:
     words: set = field(default_factory=set)  # the question's content words (a yes/no answer must be about the same event)
     duration: bool = False  # "how long": a span of time is the answer, not noise around a figure
     primary: str | None = None  # the first name in the question ("Exxon"): a figure's sentence, the one before or the headline names it
+    primary_kin: set = field(default_factory=set)  # for a date, the other words of its name ("Chinese National Federation":
+    # "federation"; a figure's sentence must name the first)
     measures: list = field(default_factory=list)  # quantities the question names ("dividend"): a figure must be one of them
     outcome: bool = False  # "what did X actually ...": a promise, plan or forecast does not answer
     forecast: bool = False  # "what did X predict ...": only words that look ahead answer
@@ -301,7 +303,8 @@ class Ask:
             return False  # nor does one about the Soviet Union's exports to the U.S. answer one about the Wine Institute's
         near = " ".join((sentence, before, title))
         primary = {self.primary, self.primary + "s"} if self.primary else set()  # ("Colombians" do name the Colombian)
-        if primary and not primary & _name_words(near) and not spelled_out(self.primary, near) and not _people_of(self.primary, near):
+        if primary and not (primary | self.primary_kin) & _name_words(near) and not spelled_out(self.primary, near) \
+                and not _people_of(self.primary, near):
             return False  # Conoco's figure does not answer a question about Exxon
         if primary and not primary & _name_words(sentence) and not spelled_out(self.primary, sentence) and _COMPANY.search(sentence):
             return False  # nor does it when a sentence about Exxon came before: the sentence names its own company
@@ -765,6 +768,28 @@ def _first_name(question: str) -> str | None:
     return None
 
 
+_NAME_RUN = re.compile(r"[A-Z][\w&'’.-]*(?:\s+(?:of|and|for|de|the)?\s*[A-Z][\w&'’.-]*)*")
+_CONNECTORS = {"of", "and", "for", "de", "the"}
+_COMPANY_SUFFIXES = {"corp", "inc", "co", "ltd", "plc", "group", "company", "holdings", "international", "national", "general",
+                     "industries"}
+
+
+def _name_kin(key: str | None, question: str) -> set[str]:
+    """The other words of the name a question's first name belongs to, countries and generic words left out: "Taiwan's
+    Chinese National Federation of Industries" -> {"federation", "industries"} (its story calls it "the Federation")."""
+    from .verify import alias_groups
+
+    if not key:
+        return set()
+    parties = set().union(*alias_groups())
+    for m in _NAME_RUN.finditer(question):
+        words = [w.strip(".,'’").lower().removesuffix("'s").removesuffix("’s") for w in m.group(0).split()]
+        if key in words:
+            return {w for w in words if w != key and len(w) > 3 and w not in _CONNECTORS | parties | _GENERIC_NAME_WORDS
+                    | _TITLE_LEADS | _COMPANY_SUFFIXES}
+    return set()
+
+
 _SAY = re.compile(r"\b(?:say|tell|think|respond|react|comment)\b", re.IGNORECASE)  # (the present tense of the speech verbs)
 
 
@@ -858,7 +883,11 @@ def inherit(asks: list[Ask], previous: str, own: str = "") -> list[Ask]:
         if a.kind not in ("how-much", "when"):
             continue
         a.entities = a.entities or _name_words(previous, question_names=True)
-        a.primary = a.primary or before.primary or _first_name(previous)
+        if not a.primary:
+            a.primary, a.primary_kin = before.primary, before.primary_kin
+        if not a.primary:
+            a.primary = _first_name(previous)
+            a.primary_kin = _name_kin(a.primary, previous) if a.kind == "when" else set()
         a.owners = a.owners or before.owners or owners(previous)
         if not any(a.periods.values()) and not _ANOTHER_PERIOD.search(own):
             a.periods = {"periods": periods(previous), "months": months(previous), "years": {int(y) for y in years_in(previous)}}
@@ -901,6 +930,7 @@ def analyse(question: str) -> Ask:
             ask.outcome = bool(rules.outcome.search(q))
             if kind == "when":
                 ask.primary = _first_name(q)
+                ask.primary_kin = _name_kin(ask.primary, q)
                 ask.done = bool(rules.done_when.search(q))
             if kind == "how-much":
                 _figure_ask(ask, q, rules)

@@ -204,10 +204,11 @@ class ExtractiveBackend:
             if not_known:  # the story closest to the question says that what is asked is not known: so do we
                 return Draft([], answerable=False, backend=self.name, missing=wanted,
                              note=f"the closest story says it is not reported: {not_known}")
-            cause = self._told_after(asks, scored, sents, alone, bears)
+            cause = self._told_after(asks, scored, sents, alone, bears, own)
             scored = [c for c in scored if any(bears(a, c) for a in asks) or (c[1], c[2]) in cause]
             if cause:  # (read at the score of the sentence naming the event)
-                scored = [(max(c[0], cause[c[1], c[2]]), *c[1:]) if (c[1], c[2]) in cause else c for c in scored]
+                scored = sorted(((max(c[0], cause[c[1], c[2]]), *c[1:]) if (c[1], c[2]) in cause else c for c in scored),
+                                key=lambda t: (-t[0], t[1], t[2]))
                 alone.update({k: max(alone.get(k, 0.0), v) for k, v in cause.items()})
             if scored and all(a.kind == "who-said" and a.speaker_words() for a in asks):
                 # the named speaker's own words on the asked subject: they answer even when they share few of the
@@ -318,16 +319,25 @@ class ExtractiveBackend:
         nxt = next((c for c in scored if c[1] == n and c[2] == j + 1), None)
         return (n, j + 1) if nxt is not None and nxt[0] >= self.settings.extractive_detail_score else None
 
-    def _told_after(self, asks, scored: list[tuple], sents: dict[int, list[str]], alone: dict, bears) -> dict:
+    def _told_after(self, asks, scored: list[tuple], sents: dict[int, list[str]], alone: dict, bears, question: str = "") -> dict:
         """For a why question whose best sentence names the event ("Oliver's Stores said it has decided to reorganize
         under Chapter 11") in a story giving no reason in words that mark one: the sentences right after it that go on
         with the same report ("The company said it has failed to reach agreement with its lenders") are its reason,
-        when no retrieved sentence that could answer marks one.
+        when no retrieved sentence that could answer marks one. For a when question whose best sentence names the
+        event without its date ("will send its first buying mission to the U.S. later this year"): the story's later
+        sentence that dates it, naming the event again ("during the buying mission in September").
         (passage, sentence) -> the score they are read at; empty otherwise."""
-        if len(asks) != 1 or asks[0].kind != "why" or not scored:
+        if len(asks) != 1 or asks[0].kind not in ("why", "when") or not scored:
             return {}
         top = max(scored, key=lambda c: alone[c[1], c[2]])
         n, j = top[1], top[2]
+        if asks[0].kind == "when":
+            if alone[n, j] < self.min_score or any(bears(asks[0], c) for c in scored if alone[c[1], c[2]] >= self.min_score):
+                return {}  # (a dated sentence that answers comes first)
+            event = content_words(question) & content_words(top[3])
+            later = next((k for k in range(j + 1, len(sents[n])) if len(event & content_words(sents[n][k])) >= 2
+                          and bears(asks[0], (0.0, n, k, sents[n][k]))), None)
+            return {(n, later): alone[n, j]} if later is not None else {}  # (read as the event sentence)
         if alone[n, j] < self.settings.extractive_event_score or any(
                 bears(asks[0], c) for c in scored if c[1] == n or alone[c[1], c[2]] >= self.min_score):
             return {}  # (a reason marked as one, in this story or another that answers, comes first)

@@ -1260,3 +1260,26 @@ def test_a_purpose_or_a_hardship_is_a_reason():
     assert why.bears("The reporting was delayed several weeks to permit gathering latest figures on imports.")
     assert why.bears("Economists said China's controls on scarce foreign currency hurt its imports.")
     assert not why.bears("The figures will be reported on Tuesday by the Commerce Department.")
+
+
+def test_a_when_question_reads_the_later_sentence_that_dates_the_event(embedder):
+    """Found by the blind L batch (dev): the story's lead names the event without its date, a later sentence names it
+    again with the month; that sentence answers, and a story that never dates it is still refused."""
+    from assistant.types import Passage
+
+    lead = ("The island's leading industrial group said it will send its first buying mission to Canada later this year.\n\n"
+            "A spokesman for the Harbour Industries Federation said the mission was part of a broader plan.\n\n"
+            "The Federation groups the island's chemical makers.\n\n"
+            "Last year its members bought about 2 billion dlrs of goods abroad.\n\n")
+    dated = "He said members drew up a list of 40 products to buy during the buying mission in September."
+    question = "In which month of 1987 is the Harbour Industries Federation to send its first buying mission to Canada?"
+
+    def story(body: str) -> Passage:
+        return Passage("c1", "d1", body, 0, len(body), 80, title="Island plans buying mission", source="Wire",
+                       published="1987-03-20")
+
+    draft = _drafted(embedder, question, [story(lead + dated)])
+    said = " ".join(s.text for s in draft.sentences)
+    assert draft.answerable and "in September" in said and "Last year" not in said
+    refused = _drafted(embedder, question, [story(lead + "He said members drew up a list of 40 products to buy.")])
+    assert not refused.answerable or "Last year" not in " ".join(s.text for s in refused.sentences)
