@@ -132,6 +132,8 @@ _PARTNER = re.compile(r"\b(?:surplus(?:es)?|deficits?|trade|exports?|imports?|sh
 
 
 _PAIR = re.compile(r"\b([A-Z][\w.]*)-([A-Z][\w.]*)\s+(?:trade|surplus|deficit|exports?|imports?|shipments?|commerce)\b")
+_BETWEEN = re.compile(r"\b(?:trade|commerce|exports?|imports?|shipments?|surplus|deficit)\s+(?:\w+\s+)?between\s+(?:the\s+)?"
+                      r"([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)\s+and\s+(?:the\s+)?([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)")
 _TRADE_FIGURE = re.compile(r"\b(?:surplus(?:es)?|deficits?|trade|exports?|imports?|shipments?)\b", re.IGNORECASE)
 
 
@@ -150,6 +152,22 @@ def _partners_of(sentence: str, before: str) -> set[str]:
     if not nouns:
         return parties_named(before)
     return set().union(*(parties_named(plain[max(0, m.start() - 100):m.end() + 45]) for m in nouns))
+
+
+def _side_pattern(name: str) -> str:
+    from .verify import alias_groups
+
+    party = party_named(name)
+    names = {name.lower()} | next((g for g in alias_groups() if party and party.lower() in g), set())
+    return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+
+def _linked(a: str, b: str, text: str) -> bool:
+    """Does the text name the two sides together ("trade between China and Taiwan", "China's trade with Taiwan",
+    "Taiwan-China trade"), not only in one list of figures ("South Korea 7.1 billion dlrs, ... and China 2.1 billion")?"""
+    join = r"(?:['’]s)?\s*(?:[a-z]+\s+){0,3}?(?:and|with|to|from|-|via)\s+(?:the\s+)?"
+    x, y = _side_pattern(a), _side_pattern(b)
+    return bool(re.search(rf"\b(?:{x})\b{join}(?:{y})\b|\b(?:{y})\b{join}(?:{x})\b", text, re.IGNORECASE))
 
 
 def _names_side(name: str, text: str) -> bool:
@@ -246,6 +264,7 @@ class Ask:
     words: set = field(default_factory=set)  # the question's content words (a yes/no answer must be about the same event)
     duration: bool = False  # "how long": a span of time is the answer, not noise around a figure
     primary: str | None = None  # the first name in the question ("Exxon"): a figure's sentence, the one before or the headline names it
+    primary_name: tuple = ()  # a figure's: the whole name the first name opens ("Shell Canada")
     primary_kin: set = field(default_factory=set)  # for a date, the other words of its name ("Chinese National Federation":
     # "federation"; a figure's sentence must name the first)
     measures: list = field(default_factory=list)  # quantities the question names ("dividend"): a figure must be one of them
@@ -259,7 +278,8 @@ class Ask:
     forecaster: set = field(default_factory=set)  # whose estimate is asked ("did analyst Maryann Keller forecast"): named with it
     actor: str | None = None  # the party doing what is asked ("how much did France reschedule"): not another party's figure
     counted: str | None = None  # what "how many" counts ("how many ships"): the figure must count it
-    pair: set = field(default_factory=set)  # both sides of "China-Sweden trade": the figure's sentence names both
+    pair: set = field(default_factory=set)
+    between: bool = False  # the pair was asked as "between X and Y": a sentence must name them together  # both sides of "China-Sweden trade": the figure's sentence names both
     given: set = field(default_factory=set)  # figures the question itself states ("its 6.9 pct stake"): no answer
     parties: set = field(default_factory=set)  # the parties the question names ("New York" names the United States)
 
@@ -308,6 +328,8 @@ class Ask:
             return False  # Conoco's figure does not answer a question about Exxon
         if primary and not primary & _name_words(sentence) and not spelled_out(self.primary, sentence) and _COMPANY.search(sentence):
             return False  # nor does it when a sentence about Exxon came before: the sentence names its own company
+        if len(self.primary_name) > 1 and _another_bearer(self.primary_name, near):
+            return False  # Shell Francaise's net profit does not answer a question about Shell Canada's earnings
         if self.outcome and rules.not_an_outcome.search(sentence):
             return False  # what was promised or forecast is not what happened
         if self.done and rules.to_come.search(sentence):
@@ -382,6 +404,8 @@ class Ask:
             return False  # Japan's beef quota does not answer how much beef South Korea agreed to import
         if self.pair and not all(_names_side(side, f"{before} {sentence}") for side in self.pair):
             return False  # China-Taiwan trade does not answer a question about China-Sweden trade
+        if self.pair and self.between and not _linked(*sorted(self.pair), sentence):
+            return False  # nor do U.S. deficits "with South Korea 7.1 billion dlrs, ... and China" trade between the two
         if self.partners and not self.partners & _partners_of(sentence, before):
             return False  # a surplus with the world does not answer a question about the surplus with the U.S.
         if self.forecaster and not self.forecaster & _name_words(f"{before} {sentence}"):
@@ -774,6 +798,38 @@ _COMPANY_SUFFIXES = {"corp", "inc", "co", "ltd", "plc", "group", "company", "hol
                      "industries"}
 
 
+def _whole_name(key: str | None, question: str) -> tuple:
+    """A company named for the country it works in, opened by the question's first name ("Shell Canada's first-quarter
+    earnings" -> ("shell", "canada")): the sentence must not be about a sister company ("Shell Francaise"). Else ()."""
+    from .verify import alias_groups
+
+    m = re.search(rf"\b{re.escape(key)}\s+([A-Z][a-z]+)(?:['’]s)?\b", question, re.IGNORECASE) if key else None
+    if not m or key in _COMPASS:
+        return ()
+    country = m.group(1).lower()
+    known = party_named(country) or any(country in g for g in alias_groups()) or country in _country_names()
+    return (key, country) if known else ()
+
+
+_COMPASS = {"west", "east", "north", "south", "new", "upper", "lower", "central"}
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> frozenset:
+    from .entail import aliases
+
+    return frozenset(n.lower() for c, names in aliases().get("peoples", {}).items() for n in [c, *names])
+
+
+def _another_bearer(name: tuple, text: str) -> bool:
+    """Is the name's first word in the text only ever part of another name ("Shell Francaise", "Shell Petroleum NV"
+    for a question about Shell Canada)?"""
+    runs = [[w.strip(".,'’<>").lower().removesuffix("'s").removesuffix("’s") for w in m.group(0).split()]
+            for m in _NAME_RUN.finditer(text)]
+    runs = [[w for w in r if w not in _CONNECTORS] for r in runs if name[0] in [w for w in r]]
+    return bool(runs) and all(len(r) > 1 and r[:len(name)] != list(name) and not set(name[1:]) <= set(r) for r in runs)
+
+
 def _name_kin(key: str | None, question: str) -> set[str]:
     """The other words of the name a question's first name belongs to, countries and generic words left out: "Taiwan's
     Chinese National Federation of Industries" -> {"federation", "industries"} (its story calls it "the Federation")."""
@@ -962,6 +1018,7 @@ def _figure_ask(ask: Ask, q: str, rules: _Rules) -> Ask:
     the unit, what is counted, who acted, the period (a date's sentence often names no one, a figure's must)."""
     ask.outcome = bool(rules.outcome.search(q))
     ask.primary = _first_name(q)
+    ask.primary_name = _whole_name(ask.primary, q)
     ask.entities = _name_words(q, question_names=True)
     ask.runs = name_runs(q, ask.entities)
     fractions = with_decimals(rules.dates.sub(" ", q))  # ("its 7-3/4 pct debentures")
@@ -977,6 +1034,9 @@ def _figure_ask(ask: Ask, q: str, rules: _Rules) -> Ask:
         ask.entities = (ask.entities - {f"{pair.group(1)}-{pair.group(2)}".lower()}) | {n.lower() for n in ask.pair}
         if ask.primary in (None, f"{pair.group(1)}-{pair.group(2)}".lower()):  # (a country is never the primary name:
             ask.primary = None if party_named(pair.group(1)) else pair.group(1).lower()  # "U.S.-Japan" is the entities')
+    between = _BETWEEN.search(q)
+    if between and not pair:  # "trade between China and South Korea": each side must be named, the one with the other
+        ask.pair, ask.between = {between.group(1), between.group(2)}, True
     asked_unit = re.sub(r"\b\d[\d,]*(?:\.\d+)?\s*(?:%|[a-z]+)?", " ", q)  # ("its 6.9 pct stake": pct is given, not asked)
     ask.unit = next((n for n, (in_q, _) in rules.units.items() if in_q.search(asked_unit)), None)
     ask.duration = bool(re.search(r"\bhow (?:long|many (?:days|weeks|months|years|hours))\b", q, re.I))

@@ -1283,3 +1283,20 @@ def test_a_when_question_reads_the_later_sentence_that_dates_the_event(embedder)
     assert draft.answerable and "in September" in said and "Last year" not in said
     refused = _drafted(embedder, question, [story(lead + "He said members drew up a list of 40 products to buy.")])
     assert not refused.answerable or "Last year" not in " ".join(s.text for s in refused.sentences)
+
+
+def test_trade_between_two_sides_and_a_sister_company_bind_the_figure():
+    """Found by the blind L batch (dev): trade between China and South Korea is not answered by U.S. deficits listed
+    with each of them, nor Shell Canada's earnings by Shell Francaise's."""
+    q = analyse("What was the value of trade between China and South Korea routed through Hong Kong in 1986?")
+    listed = ("The U.S. last year had major deficits with three of its Asian trading partners -- South Korea 7.1 billion "
+              "dlrs, Hong Kong 6.4 billion and China 2.1 billion.")
+    assert not q.bears(listed, "", "1987-04-17", "U.S. trade")
+    assert not q.bears("The value of trade between China and Taiwan via Hong Kong fell 13 pct to 7.45 billion H.K. dlrs "
+                       "in 1986.", "", "1987-03-19", "Hong Kong trade")
+    assert q.bears("The value of trade between China and South Korea via Hong Kong rose to 1.2 billion H.K. dlrs in 1986.",
+                   "", "1987-03-19", "Hong Kong trade")
+    shell = analyse("What were Shell Canada's first-quarter 1987 earnings?")
+    assert not shell.bears("Shell Francaise, a subsidiary of Shell Petroleum NV, had first quarter earnings of 43 mln francs.",
+                           "", "1987-04-20", "Shell Francaise results")
+    assert shell.bears("Shell Canada reported first quarter earnings of 103 mln dlrs.", "", "1987-04-20", "Shell Canada results")
