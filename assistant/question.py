@@ -350,9 +350,14 @@ class Ask:
             return True
         low, prev = sentence.lower(), before.lower()
         words = re.findall(r"[\w'’.-]+|[\"“”]", low)
+        cased = re.findall(r"[\w'’.-]+|[\"“”]", sentence)
+        whole = {w.strip(".,'’").lower() for w in (self.speaker or "").split()}
         for i, w in enumerate(words):
             if re.search(r"['’]s?$", w):
                 continue  # "Lawson's forecast ..., Wroblewski said": the possessor is not the one speaking
+            if w.strip(".'’") != names[0] and len(cased) == len(words) and i + 1 < len(words) and \
+                    cased[i + 1][:1].isupper() and words[i + 1].strip(".,'’") not in whole:
+                continue  # "Karl Thomas" is not Karl Otto Poehl: a first name before another surname
             if w.strip(".'’") in names:
                 window = " ".join(words[max(0, i - 7): i + 16])  # ("said Amsterdam's financial alderman Walter Etty")
                 if rules.speech.search(window):

@@ -1300,3 +1300,10 @@ def test_trade_between_two_sides_and_a_sister_company_bind_the_figure():
     assert not shell.bears("Shell Francaise, a subsidiary of Shell Petroleum NV, had first quarter earnings of 43 mln francs.",
                            "", "1987-04-20", "Shell Francaise results")
     assert shell.bears("Shell Canada reported first quarter earnings of 103 mln dlrs.", "", "1987-04-20", "Shell Canada results")
+
+
+def test_a_first_name_before_another_surname_is_someone_else():
+    q = analyse("What did Bundesbank President Karl Otto Poehl say in March 1987 about the domestic investor?")
+    assert not q.bears("Karl Thomas, head of the Bundesbank's credit department, said the domestic investor had missed "
+                       "earnings opportunities.")
+    assert q.bears("Karl Otto Poehl said the domestic investor had missed earnings opportunities.")
