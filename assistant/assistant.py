@@ -260,6 +260,8 @@ class Assistant:
         for p in self.retriever.passages(wanted):
             p.rank = len(result.passages) + 1
             result.passages.append(p)
+        for p in result.passages:
+            p.quoted_last = p.doc_id in docs
 
     def _previous_stories(self, history: list, sentences: int = 3) -> set[str]:
         """The stories whose passages hold the first few sentences of these answers (history keeps only text)."""

@@ -36,6 +36,7 @@ class Passage:
     scores: dict = field(default_factory=dict)  # per retriever: {"bm25": rank, "dense": rank}
     also: list = field(default_factory=list)  # near-duplicate copies: [{"doc_id", "source", "published"}]
     preceding: str = ""  # the story's chunk before this one ("in the month" there refers to a month named here)
+    quoted_last: bool = False  # of a story the conversation's last answer quoted (a follow-up is most often about it)
 
     @property
     def date(self) -> str | None:

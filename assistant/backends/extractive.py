@@ -193,6 +193,8 @@ class ExtractiveBackend:
                          note=f"no retrieved story names {', '.join(unseen)}")
         alone = {(c[1], c[2]): c[0] for c in scored}  # (the bonus below orders; only a sentence's own score answers)
         across = self.answer_bearing and across_reports(own)
+        if avoid and self.answer_bearing:
+            scored = _quoted_last_first(scored, passages, self.settings.extractive_story_bonus)
         if not across:  # (a question about what several reports said reads each of them, not one first)
             scored = _focused(scored, passages, self.settings.extractive_story_bonus)
         # only sentences that hold what is asked (a date for "when", a figure for "how much",
@@ -398,6 +400,13 @@ def _each_report(chosen: list[tuple], scored: list[tuple], passages: list[Passag
 def _in_story(scored: list[tuple], passages: list[Passage | None], doc_id: str | None, bonus: float) -> list[tuple]:
     """The sentences of story ``doc_id`` gain ``bonus``."""
     return [(c[0] + bonus, *c[1:]) if doc_id and passages[c[1] - 1].doc_id == doc_id else c for c in scored]
+
+
+def _quoted_last_first(scored: list[tuple], passages: list[Passage | None], bonus: float) -> list[tuple]:
+    """A follow-up asks most often about the story the last answer quoted ("And what did he want schools to
+    concentrate on?"): its sentences gain ``bonus``, as the other sentences of an answer's best story do."""
+    lifted = ((c[0] + bonus, *c[1:]) if passages[c[1] - 1] is not None and passages[c[1] - 1].quoted_last else c for c in scored)
+    return sorted(lifted, key=lambda t: (-t[0], t[1], t[2]))
 
 
 def _focused(scored: list[tuple], passages: list[Passage | None], bonus: float) -> list[tuple]:

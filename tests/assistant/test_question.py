@@ -1307,3 +1307,21 @@ def test_a_first_name_before_another_surname_is_someone_else():
     assert not q.bears("Karl Thomas, head of the Bundesbank's credit department, said the domestic investor had missed "
                        "earnings opportunities.")
     assert q.bears("Karl Otto Poehl said the domestic investor had missed earnings opportunities.")
+
+
+
+
+
+def test_a_follow_up_reads_the_story_last_quoted_first():
+    """Found by the blind L batch (dev): a follow-up is read from the story the last answer quoted first, as an
+    answer's other sentences are read from its best sentence's story."""
+    from assistant.backends.extractive import _quoted_last_first
+    from assistant.types import Passage
+
+    other = Passage("o1", "other", "Officials said schools should concentrate on disarmament.", 0, 60, 12)
+    speech = Passage("s1", "speech", "He said schools should teach basic reading.", 0, 44, 10, quoted_last=True)
+    scored = [(0.52, 1, 0, other.text), (0.49, 2, 0, speech.text)]
+    assert _quoted_last_first(scored, [other, speech], 0.05)[0][3] == speech.text
+    assert _quoted_last_first(scored, [other, speech], 0.0)[0][3] == other.text
+    speech.quoted_last = False
+    assert _quoted_last_first(scored, [other, speech], 0.05)[0][3] == other.text
