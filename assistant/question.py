@@ -844,7 +844,13 @@ def _name_kin(key: str | None, question: str) -> set[str]:
         return set()
     parties = set().union(*alias_groups())
     for m in _NAME_RUN.finditer(question):
-        words = [w.strip(".,'’").lower().removesuffix("'s").removesuffix("’s") for w in m.group(0).split()]
+        words = []
+        for w in m.group(0).split():  # (a possessive ends a name: "Denmark's State Plant Cultivation Bureau" is two)
+            words.append(w.strip(".,'’").lower().removesuffix("'s").removesuffix("’s"))
+            if re.search(r"['’]s$", w) and key not in words:
+                words = []
+            elif re.search(r"['’]s$", w):
+                break
         if key in words:
             return {w for w in words if w != key and len(w) > 3 and w not in _CONNECTORS | parties | _GENERIC_NAME_WORDS
                     | _TITLE_LEADS | _COMPANY_SUFFIXES}
