@@ -278,8 +278,8 @@ class Ask:
     forecaster: set = field(default_factory=set)  # whose estimate is asked ("did analyst Maryann Keller forecast"): named with it
     actor: str | None = None  # the party doing what is asked ("how much did France reschedule"): not another party's figure
     counted: str | None = None  # what "how many" counts ("how many ships"): the figure must count it
-    pair: set = field(default_factory=set)
-    between: bool = False  # the pair was asked as "between X and Y": a sentence must name them together  # both sides of "China-Sweden trade": the figure's sentence names both
+    pair: set = field(default_factory=set)  # both sides of "China-Sweden trade": the figure's sentence names both
+    between: bool = False  # the pair was asked as "between X and Y": a sentence must name them together
     given: set = field(default_factory=set)  # figures the question itself states ("its 6.9 pct stake"): no answer
     parties: set = field(default_factory=set)  # the parties the question names ("New York" names the United States)
 
@@ -641,7 +641,8 @@ def _unknown_described() -> re.Pattern:
 def unknown(sentence: str, question: str) -> bool:
     """Does the sentence say that what the question asks is not known or not disclosed ("It was not known how
     Nakasone responded to the suggestion" for "How did Nakasone respond to ...?")? The words after the phrase
-    must share one with the question that is not a name ("terms were not disclosed" says nothing of a date)."""
+    must share one with the question that is not a name ("terms were not disclosed" says nothing of a date); a thing
+    the sentence calls unspecified must be what the question asks about ("unspecified Japanese electrical goods")."""
     asked = content_words(question) - {w.lower() for w in re.findall(r"\b[A-Z][\w'’.-]*", question)}
     described = _unknown_described().search(sentence)
     if described and asked & content_words(described.group(1)):
@@ -803,6 +804,9 @@ _COMPANY_SUFFIXES = {"corp", "inc", "co", "ltd", "plc", "group", "company", "hol
                      "industries"}
 
 
+_COMPASS = {"west", "east", "north", "south", "new", "upper", "lower", "central"}  # (West Germany is no company)
+
+
 def _whole_name(key: str | None, question: str) -> tuple:
     """A company named for the country it works in, opened by the question's first name ("Shell Canada's first-quarter
     earnings" -> ("shell", "canada")): the sentence must not be about a sister company ("Shell Francaise"). Else ()."""
@@ -814,9 +818,6 @@ def _whole_name(key: str | None, question: str) -> tuple:
     country = m.group(1).lower()
     known = party_named(country) or any(country in g for g in alias_groups()) or country in _country_names()
     return (key, country) if known else ()
-
-
-_COMPASS = {"west", "east", "north", "south", "new", "upper", "lower", "central"}
 
 
 @lru_cache(maxsize=1)
@@ -831,13 +832,13 @@ def _another_bearer(name: tuple, text: str) -> bool:
     for a question about Shell Canada)?"""
     runs = [[w.strip(".,'’<>").lower().removesuffix("'s").removesuffix("’s") for w in m.group(0).split()]
             for m in _NAME_RUN.finditer(text)]
-    runs = [[w for w in r if w not in _CONNECTORS] for r in runs if name[0] in [w for w in r]]
+    runs = [[w for w in r if w not in _CONNECTORS] for r in runs if name[0] in r]
     return bool(runs) and all(len(r) > 1 and r[:len(name)] != list(name) and not set(name[1:]) <= set(r) for r in runs)
 
 
 def _name_kin(key: str | None, question: str) -> set[str]:
     """The other words of the name a question's first name belongs to, countries and generic words left out: "Taiwan's
-    Chinese National Federation of Industries" -> {"federation", "industries"} (its story calls it "the Federation")."""
+    Chinese National Federation of Industries" -> {"federation"} (its story calls it "the Federation")."""
     from .verify import alias_groups
 
     if not key:

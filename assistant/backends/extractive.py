@@ -321,7 +321,7 @@ class ExtractiveBackend:
         nxt = next((c for c in scored if c[1] == n and c[2] == j + 1), None)
         return (n, j + 1) if nxt is not None and nxt[0] >= self.settings.extractive_detail_score else None
 
-    def _told_after(self, asks, scored: list[tuple], sents: dict[int, list[str]], alone: dict, bears, question: str = "") -> dict:
+    def _told_after(self, asks, scored: list[tuple], sents: dict[int, list[str]], alone: dict, bears, question: str) -> dict:
         """For a why question whose best sentence names the event ("Oliver's Stores said it has decided to reorganize
         under Chapter 11") in a story giving no reason in words that mark one: the sentences right after it that go on
         with the same report ("The company said it has failed to reach agreement with its lenders") are its reason,
