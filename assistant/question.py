@@ -638,14 +638,21 @@ def _unknown_described() -> re.Pattern:
     return re.compile(rules_data()["unknown_described"], re.IGNORECASE)
 
 
+def unspecified(sentence: str, question: str) -> bool:
+    """Does the sentence call unspecified what the question asks about ("tariffs on a range of unspecified Japanese
+    electrical goods" for "which Japanese electrical products did the EC target?")?"""
+    described = _unknown_described().search(sentence)
+    asked = content_words(question) - {w.lower() for w in re.findall(r"\b[A-Z][\w'’.-]*", question)}
+    return bool(described and asked & content_words(described.group(1)))
+
+
 def unknown(sentence: str, question: str) -> bool:
     """Does the sentence say that what the question asks is not known or not disclosed ("It was not known how
     Nakasone responded to the suggestion" for "How did Nakasone respond to ...?")? The words after the phrase
     must share one with the question that is not a name ("terms were not disclosed" says nothing of a date); a thing
     the sentence calls unspecified must be what the question asks about ("unspecified Japanese electrical goods")."""
     asked = content_words(question) - {w.lower() for w in re.findall(r"\b[A-Z][\w'’.-]*", question)}
-    described = _unknown_described().search(sentence)
-    if described and asked & content_words(described.group(1)):
+    if unspecified(sentence, question):
         return True
     m = _rules().unknown.search(sentence)
     if not m:

@@ -34,6 +34,7 @@ from ..question import (
     parts,
     rules_data,
     unknown,
+    unspecified,
     wants_recent,
 )
 from ..ranker import Ranker
@@ -200,6 +201,11 @@ class ExtractiveBackend:
         # only sentences that hold what is asked (a date for "when", a figure for "how much",
         # the named speaker's words for "what did X say", a reason for "why") may answer; each
         # part of a multi-part question is answered or reported missing
+        vague = self.answer_bearing and not any(a.specific for a in asks) and next(
+            (c[3] for c in scored if c[1] == scored[0][1] and unspecified(c[3], own)), None)
+        if vague:  # "which Japanese goods did the EC target?" when the story says "unspecified Japanese electrical goods"
+            return Draft([], answerable=False, backend=self.name, missing=["which ones (the closest story calls them unspecified)"],
+                         note=f"the closest story says it is not reported: {vague}")
         if self.answer_bearing and any(a.specific for a in asks):
             wanted = [a.asks for a in asks if a.specific]
             not_known = next((c[3] for c in scored if c[1] == scored[0][1] and unknown(c[3], own)), None)

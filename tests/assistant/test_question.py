@@ -1325,3 +1325,19 @@ def test_a_follow_up_reads_the_story_last_quoted_first():
     assert _quoted_last_first(scored, [other, speech], 0.0)[0][3] == other.text
     speech.quoted_last = False
     assert _quoted_last_first(scored, [other, speech], 0.05)[0][3] == other.text
+
+
+def test_which_ones_are_not_reported_when_the_story_calls_them_unspecified(embedder):
+    """Found by the blind L batch (dev): "Exactly which Japanese electrical products did the EC target?" is refused
+    when the story says "a range of unspecified Japanese electrical goods", rather than quoting that sentence."""
+    from assistant.types import Passage
+
+    text = ("EC foreign ministers agreed to impose tariffs on a range of unspecified Japanese electrical goods unless "
+            "Tokyo opened its markets.\n\nJapan's trade minister said imports of EC goods rose 55 pct.")
+    question = "Exactly which Japanese electrical products did EC foreign ministers target with threatened tariffs?"
+    passage = Passage("c1", "d1", text, 0, len(text), 40, title="Japan answers EC", source="Wire", published="1987-05-25")
+    draft = _drafted(embedder, question, [passage])
+    assert not draft.answerable and draft.missing and "unspecified" in draft.missing[0]
+    named = text.replace("a range of unspecified Japanese electrical goods", "Japanese colour televisions and video recorders")
+    assert _drafted(embedder, question, [Passage("c1", "d1", named, 0, len(named), 40, title="Japan answers EC",
+                                                  source="Wire", published="1987-05-25")]).answerable
