@@ -642,8 +642,12 @@ def unspecified(sentence: str, question: str) -> bool:
     """Does the sentence call unspecified what the question asks about ("tariffs on a range of unspecified Japanese
     electrical goods" for "which Japanese electrical products did the EC target?")?"""
     described = _unknown_described().search(sentence)
-    asked = content_words(question) - {w.lower() for w in re.findall(r"\b[A-Z][\w'’.-]*", question)}
-    return bool(described and asked & content_words(described.group(1)))
+    return bool(described and _asked_words(question) & content_words(described.group(1)))
+
+
+def _asked_words(question: str) -> set[str]:
+    """The question's content words that are not names."""
+    return content_words(question) - {w.lower() for w in re.findall(r"\b[A-Z][\w'’.-]*", question)}
 
 
 def unknown(sentence: str, question: str) -> bool:
@@ -651,12 +655,12 @@ def unknown(sentence: str, question: str) -> bool:
     Nakasone responded to the suggestion" for "How did Nakasone respond to ...?")? The words after the phrase
     must share one with the question that is not a name ("terms were not disclosed" says nothing of a date); a thing
     the sentence calls unspecified must be what the question asks about ("unspecified Japanese electrical goods")."""
-    asked = content_words(question) - {w.lower() for w in re.findall(r"\b[A-Z][\w'’.-]*", question)}
     if unspecified(sentence, question):
         return True
     m = _rules().unknown.search(sentence)
     if not m:
         return False
+    asked = _asked_words(question)
     clause = _CLAUSE_BREAK.split(sentence[m.start():])[0]  # ("has not disclosed the terms, but ... the sale price ...")
     return bool(asked & content_words(clause))
 
