@@ -50,15 +50,10 @@ def across_reports(question: str) -> bool:
     return bool(_ACROSS.search(question))
 
 
-@lru_cache(maxsize=1)
-def _source_mention() -> re.Pattern:
-    return re.compile(rules_data()["source_mention"], re.IGNORECASE)
-
-
 def search_text(question: str) -> str:
     """The question as searched: words naming the reports to read ("according to Reuters reports from April 1987")
     are left out, since every story is a report; the rest, and its dates, stay."""
-    text = _source_mention().sub(" ", question)
+    text = _rules().source_mention.sub(" ", question)
     text = re.sub(r"[\s,]+([?.])", r"\1", re.sub(r"\s+", " ", text))
     return re.sub(r"([?.])\.", r"\1", text).strip() or question
 
@@ -607,6 +602,8 @@ class _Rules:
     continued_by: frozenset
     counted_alike: list  # sets of nouns one "how many" question may count under another's name
     unknown: re.Pattern  # "it was not known how ...", "terms were not disclosed": the asked thing is not reported
+    unknown_described: re.Pattern  # "unspecified Japanese electrical goods": the things described are not reported
+    source_mention: re.Pattern  # "according to Reuters reports from April 1987": which reports, not what they say
 
 
 @lru_cache(maxsize=1)
@@ -630,18 +627,14 @@ def _rules() -> _Rules:
                   re.compile(data["outcome"]["to_come"], ic), re.compile(data["outcome"]["penalty_question"], ic),
                   re.compile(data["outcome"]["penalised"], ic),
                   re.compile(data["continues"], ic), frozenset(data["continued_by"]),
-                  [set(group) for group in data.get("counted_alike", [])], re.compile(data["unknown"], ic))
-
-
-@lru_cache(maxsize=1)
-def _unknown_described() -> re.Pattern:
-    return re.compile(rules_data()["unknown_described"], re.IGNORECASE)
+                  [set(group) for group in data.get("counted_alike", [])], re.compile(data["unknown"], ic),
+                  re.compile(data["unknown_described"], ic), re.compile(data["source_mention"], ic))
 
 
 def unspecified(sentence: str, question: str) -> bool:
     """Does the sentence call unspecified what the question asks about ("tariffs on a range of unspecified Japanese
     electrical goods" for "which Japanese electrical products did the EC target?")?"""
-    described = _unknown_described().search(sentence)
+    described = _rules().unknown_described.search(sentence)
     return bool(described and _asked_words(question) & content_words(described.group(1)))
 
 
@@ -821,21 +814,14 @@ _COMPASS = {"west", "east", "north", "south", "new", "upper", "lower", "central"
 def _whole_name(key: str | None, question: str) -> tuple:
     """A company named for the country it works in, opened by the question's first name ("Shell Canada's first-quarter
     earnings" -> ("shell", "canada")): the sentence must not be about a sister company ("Shell Francaise"). Else ()."""
-    from .verify import alias_groups
+    from .verify import alias_groups, people_groups
 
     m = re.search(rf"\b{re.escape(key)}\s+([A-Z][a-z]+)(?:['’]s)?\b", question, re.IGNORECASE) if key else None
     if not m or key in _COMPASS:
         return ()
     country = m.group(1).lower()
-    known = party_named(country) or any(country in g for g in alias_groups()) or country in _country_names()
+    known = party_named(country) or any(country in g for g in alias_groups() + people_groups())
     return (key, country) if known else ()
-
-
-@lru_cache(maxsize=1)
-def _country_names() -> frozenset:
-    from .entail import aliases
-
-    return frozenset(n.lower() for c, names in aliases().get("peoples", {}).items() for n in [c, *names])
 
 
 def _another_bearer(name: tuple, text: str) -> bool:
