@@ -390,7 +390,8 @@ class Ask:
         if not self.duration:
             plain = rules.durations.sub(" ", plain)
         for n in self.given:  # the question's own figures are not the one asked for ("its 6.9 pct stake": the price?)
-            plain = re.sub(rf"(?<![\d.,]){re.escape(n)}(?![\d.,]*\d)", " ", plain)
+            plain = re.sub(rf"\b{n}\b" if n.isalpha() else rf"(?<![\d.,]){re.escape(n)}(?![\d.,]*\d)", " ", plain,
+                           flags=re.IGNORECASE)
         if not self.bearing.search(plain):
             return False
         if self.counted and not _counts(self.counted, plain):
@@ -1032,6 +1033,7 @@ def _figure_ask(ask: Ask, q: str, rules: _Rules) -> Ask:
     ask.runs = name_runs(q, ask.entities)
     fractions = with_decimals(rules.dates.sub(" ", q))  # ("its 7-3/4 pct debentures")
     ask.given = {n for n in re.findall(r"\d[\d,]*(?:\.\d+)?", fractions) if not re.fullmatch(r"(?:19|20)\d\d", n)}
+    ask.given |= {w for w in re.findall(r"[a-z]+", fractions.lower()) if w in SPELLED_NUMBERS and w not in ("a", "an", "one")}
     asking = _AFTERTHOUGHT.split(q)[0]  # (", a move S&P cited when it affirmed the bank's ratings": no quantity asked)
     ask.measures = [m for m in rules.measures if re.search(rf"\b{_singular(m)}s?\b", asking, re.IGNORECASE)]  # ("export")
     ask.owners = owners(q)
