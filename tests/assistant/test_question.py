@@ -1341,3 +1341,29 @@ def test_which_ones_are_not_reported_when_the_story_calls_them_unspecified(embed
     named = text.replace("a range of unspecified Japanese electrical goods", "Japanese colour televisions and video recorders")
     assert _drafted(embedder, question, [Passage("c1", "d1", named, 0, len(named), 40, title="Japan answers EC",
                                                   source="Wire", published="1987-05-25")]).answerable
+
+
+def test_a_cause_still_sought_is_not_known_but_the_story_may_give_it_later():
+    """Found by the blind M batch (dev): "is trying to find out what caused the brace to snap" says the cause is not
+    known, so it gives no reason; when a later sentence of the same story gives one ("had snapped due to metal
+    fatigue"), that one answers instead of a refusal."""
+    from assistant.backends.extractive import ExtractiveBackend
+    from assistant.question import unknown
+    from assistant.types import Draft, Passage
+
+    q = "Why did an engine brace snap on one of the airline's jumbo jets?"
+    sought = "The maker is trying to find out what caused an engine brace to snap on one of the airline's jumbo jets."
+    assert unknown(sought, q)
+    assert not unknown("Inspectors found one of the braces on the jumbo jet had snapped due to metal fatigue.", q)
+
+    class _Embedder:  # every sentence as close to the question: only the words and the rules choose
+        def embed(self, texts):
+            import numpy as np
+            return np.ones((len(texts), 4)) / 2.0
+
+    story = Passage("p1", "d1", f"{sought} Inspectors found one of the engine braces on the jumbo jet had snapped due to "
+                    "metal fatigue, the airline said.", 0, 200, 1, title="Jumbo jet brace snapped", published="1987-04-03")
+    draft = [x for x in ExtractiveBackend(_Embedder()).stream(q, [story]) if isinstance(x, Draft)][-1]
+    assert draft.answerable and "metal fatigue" in " ".join(s.text for s in draft.sentences), draft
+    alone = Passage("p1", "d1", sought, 0, len(sought), 1, title="Jumbo jet brace snapped", published="1987-04-03")
+    assert not [x for x in ExtractiveBackend(_Embedder()).stream(q, [alone]) if isinstance(x, Draft)][-1].answerable
