@@ -934,7 +934,7 @@ def inherit(asks: list[Ask], previous: str, own: str = "") -> list[Ask]:
     nine months?") asks for a figure all the same."""
     if not previous.strip():
         return asks
-    if own and len(asks) == 1 and asks[0].kind == "open" and names_a_figure(own):
+    if own and len(asks) == 1 and asks[0].kind == "open" and names_a_figure(own) and not _ASKS_AN_ACT.search(own):
         rules = _rules()
         asks = [_figure_ask(Ask("how-much", "the figure", None, rules.bearing.get("the figure")), own.strip(), rules)]
     before = analyse(previous)
@@ -958,6 +958,10 @@ def inherit(asks: list[Ask], previous: str, own: str = "") -> list[Ask]:
         if not any(a.periods.values()) and not _ANOTHER_PERIOD.search(own):
             a.periods = {"periods": periods(previous), "months": months(previous), "years": {int(y) for y in years_in(previous)}}
     return asks
+
+
+# what someone does or wants done about a quantity is no figure ("what is he pressing Japan to do about its beef quota?")
+_ASKS_AN_ACT = re.compile(r"\b(?:to do|do about|doing about|done about)\b", re.IGNORECASE)
 
 
 # a follow-up asking about another period than the question it follows ("How much had values dropped the year

@@ -1367,3 +1367,15 @@ def test_a_cause_still_sought_is_not_known_but_the_story_may_give_it_later():
     assert draft.answerable and "metal fatigue" in " ".join(s.text for s in draft.sentences), draft
     alone = Passage("p1", "d1", sought, 0, len(sought), 1, title="Jumbo jet brace snapped", published="1987-04-03")
     assert not [x for x in ExtractiveBackend(_Embedder()).stream(q, [alone]) if isinstance(x, Draft)][-1].answerable
+
+
+def test_a_follow_up_asking_what_is_to_be_done_about_a_quota_asks_no_figure():
+    """Found by the blind M batch (dev): "And what is he pressing Japan to do about its beef import quota?" names a
+    quantity (a quota) but asks what Japan is pressed to do; it was read as asking the quota's size and refused."""
+    from assistant.question import analyse_parts, inherit
+
+    own = "And what is he pressing Japan to do about its beef import quota?"
+    previous = "What did U.S. Agriculture Secretary Richard Lyng say he would press Japan on during his April 1987 visit?"
+    assert [a.kind for a in inherit(analyse_parts(own), previous, own)] != ["how-much"]
+    figure = "And its beef import quota for fiscal 1987?"
+    assert [a.kind for a in inherit(analyse_parts(figure), previous, figure)] == ["how-much"]
