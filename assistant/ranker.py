@@ -27,7 +27,6 @@ import numpy as np
 from .scoring import STOPWORDS, content_words
 
 DATA = Path(__file__).with_name("data") / "ranker.json"
-CONFIDENCE_DATA = DATA.with_name("confidence.json")
 FEATURES = ("score", "gap", "similarity", "overlap", "rare_overlap", "rare_overlap_headline", "rarest_shared",
             "passage_rank", "lead", "place", "length", "digit", "quote")
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -69,55 +68,22 @@ class Ranker:
     weights: np.ndarray
     bias: float
 
-    threshold: float = 0.0  # (the confidence model's: below it, an answer is refused)
-
     @classmethod
-    def load(cls, path: Path = DATA, features: tuple[str, ...] = FEATURES, trainer: str = "eval.ranker") -> Ranker | None:
+    def load(cls, path: Path = DATA) -> Ranker | None:
         """The saved model, or None when there is none (the backend then keeps its own order)."""
         if not path.exists():
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
-        if tuple(data["features"]) != features:
-            raise ValueError(f"{path}: its features {data['features']} are not this code's {list(features)}; retrain it "
-                             f"(python -m {trainer})")
-        return cls(np.array(data["mean"]), np.array(data["scale"]), np.array(data["weights"]), float(data["bias"]),
-                   float(data.get("threshold", 0.0)))
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError(f"{path}: its features {data['features']} are not this code's {list(FEATURES)}; retrain it "
+                             "(python -m eval.ranker)")
+        return cls(np.array(data["mean"]), np.array(data["scale"]), np.array(data["weights"]), float(data["bias"]))
 
     def chance(self, rows: np.ndarray) -> np.ndarray:
         z = ((rows - self.mean) / self.scale) @ self.weights + self.bias
         return 1 / (1 + np.exp(-z))
 
-    def save(self, path: Path, about: dict, features: tuple[str, ...] = FEATURES) -> None:
-        data = {"features": list(features), "mean": self.mean.round(6).tolist(), "scale": self.scale.round(6).tolist(),
+    def save(self, path: Path, about: dict) -> None:
+        data = {"features": list(FEATURES), "mean": self.mean.round(6).tolist(), "scale": self.scale.round(6).tolist(),
                 "weights": self.weights.round(6).tolist(), "bias": round(self.bias, 6), **about}
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-
-
-# How likely is an answer to hold what was asked? A linear model over measures of the answer as a whole (learned on
-# the dev split by ``python -m eval.confidence``): below its threshold the answer is refused ("a clear 'not reported'
-# beats a near miss"). The measures: the lead's score, the ranker's chance for it and its similarity to the question;
-# the share of the question's words (weighted by rarity) the shown sentences hold, and the lead passage (with its
-# headline); the rarest question word each lacks, against the rarest the question has; how many sentences and stories
-# are shown; and what kind of question it is.
-CONFIDENCE_FEATURES = ("lead_score", "lead_chance", "similarity", "rare_shown", "rare_passage", "missing_shown",
-                       "missing_passage", "sentences", "stories", "parts", "follow_up", "when", "how_much", "who_said",
-                       "why", "open")
-
-
-def confidence_measures(question: str, shown: list[str], passage: str, lead_score: float, lead_chance: float,
-                        similarity: float, stories: int, kinds: list[str], follow_up: bool,
-                        weight: Callable[[str], float] | None) -> np.ndarray:
-    """One row of CONFIDENCE_FEATURES for an answer: ``shown`` its sentences, ``passage`` its lead passage's headline
-    and text, ``kinds`` what each part of the question asks."""
-    q_tokens = _tokens(question)
-    rare = {w: (weight(w) if weight else 1.0) for w in q_tokens}
-    total, top = sum(rare.values()) or 1.0, max(rare.values(), default=1.0) or 1.0
-    said = set().union(*(_tokens(s) for s in shown)) if shown else set()
-    around = _tokens(passage) | said
-    row = [lead_score, lead_chance, similarity, sum(rare[w] for w in q_tokens & said) / total,
-           sum(rare[w] for w in q_tokens & around) / total,
-           max((rare[w] for w in q_tokens - said), default=0.0) / top,
-           max((rare[w] for w in q_tokens - around), default=0.0) / top,
-           float(len(shown)), float(stories), float(len(kinds)), float(follow_up)]
-    row += [float(k in kinds) for k in ("when", "how-much", "who-said", "why", "open")]
-    return np.array([row], dtype=np.float64)
