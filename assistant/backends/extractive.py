@@ -37,7 +37,7 @@ from ..question import (
     unspecified,
     wants_recent,
 )
-from ..ranker import CONFIDENCE_DATA, CONFIDENCE_FEATURES, Ranker, confidence_measures
+from ..ranker import Ranker
 from ..ranker import measures as ranker_measures
 from ..scoring import STOPWORDS, content_words, of_years, sentence_score, years_in
 from ..types import Draft, DraftSentence, Passage, as_of
@@ -88,10 +88,6 @@ class ExtractiveBackend:
         # word_weight(w) -> float: how rare w is in the store (the ranker's measure of a shared word)
         self.word_weight = word_weight
         self.ranker = Ranker.load() if s.extractive_ranker else None
-        # how likely an answer is to hold what was asked (below the model's threshold it is refused)
-        self.confidence = (Ranker.load(CONFIDENCE_DATA, CONFIDENCE_FEATURES, "eval.confidence")
-                           if s.extractive_confidence and s.answer_bearing else None)
-        self.confidence_log: list | None = None  # (eval.confidence's: each answer's measures, as it learns)
         self.min_score = s.extractive_min_score
         self.max_sentences = s.extractive_max_sentences
 
@@ -280,15 +276,6 @@ class ExtractiveBackend:
             chosen = _run_on(chosen, sents, asks, self.max_sentences + 2, self._details(scored, asks))
             if any(a.kind == "why" for a in asks):
                 chosen = _causes(chosen, sents)
-        if chosen and (self.confidence is not None or self.confidence_log is not None):
-            row = self._confidence_row(question, chosen, scored, passages, asks)
-            if self.confidence_log is not None:
-                self.confidence_log.append((question, row))
-            if self.confidence is not None and float(self.confidence.chance(row)[0]) < self.confidence.threshold:
-                wanted = [a.asks for a in asks]
-                yield Draft([], answerable=False, backend=self.name, missing=wanted,
-                            note="the closest sentences do not clearly hold " + " or ".join(wanted))
-                return
         dated = len({(passages[c[1] - 1].published or "")[:10] for c in chosen}) > 1 or wants_recent(question)
         # the passage holding the best answer is read first (unless the question asks how things moved: a timeline),
         # then the others, in date order when they come from different days
@@ -305,19 +292,6 @@ class ExtractiveBackend:
         for s in sentences:
             yield s.text + " " + "".join(f"[{n}]" for n in s.citations) + " "
         yield Draft(sentences, answerable=True, backend=self.name, missing=missing)
-
-    def _confidence_row(self, question: str, chosen: list[tuple], scored: list[tuple], passages: list[Passage | None], asks):
-        """The answer's measures for the confidence model (ranker.confidence_measures)."""
-        own, _, previous = question.partition(" (following up on: ")
-        lead = chosen[0]
-        rows = self.measures(own, scored[:RANKED], passages)
-        chance = self.ranker.chance(rows) if self.ranker is not None and len(rows) else np.zeros(len(rows))
-        k = next((i for i, c in enumerate(scored[:RANKED]) if (c[1], c[2]) == (lead[1], lead[2])), None)
-        p = passages[lead[1] - 1]
-        return confidence_measures(own, [c[3] for c in chosen], f"{p.title or ''}\n{p.text}", lead[0],
-                                   float(chance[k]) if k is not None else 0.0, float(rows[k][2]) if k is not None else 0.0,
-                                   len({passages[c[1] - 1].doc_id for c in chosen}), [a.kind for a in asks],
-                                   bool(previous), self.word_weight)
 
     def measures(self, question: str, scored: list[tuple], passages: list[Passage | None]):
         """The ranker's measures of each shortlisted candidate (see ranker.py)."""
