@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from eval.conflictset import SET, score, summary
 from eval.claimset import SourceTexts
+from eval.conflictset import SET, score, summary
 from tests.conftest import REUTERS
 
 needs_reuters = pytest.mark.skipif(not REUTERS.is_dir(), reason=f"{REUTERS} is not here (the pairs point into Reuters-21578)")
