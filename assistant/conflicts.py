@@ -191,7 +191,8 @@ def _same_kind(a: str, na: list, b: str, nb: list) -> bool:
 
 _FORECAST = re.compile(r"\b(?:forecasts?|forecasting|predict\w*|expect\w*|projects?|projected|projections?|outlook|"
                        r"would (?:slow|fall|rise|grow|decline|increase|reach))\b", re.IGNORECASE)
-_WITH = re.compile(r"\bwith\s+(?:the\s+)?((?:[A-Z][\w.]*\s?){1,3})")
+_WITH = re.compile(r"(?<!of it )(?<!of which )(?<!of them )\bwith\s+(?:the\s+)?((?:[A-Z][\w.]*\s?){1,3})")  # ("95 pct of
+# it with the U.S." is a share of the figure, not its partner)
 
 
 def _partners(text: str) -> set[str]:

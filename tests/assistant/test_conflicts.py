@@ -76,3 +76,16 @@ def test_a_fraction_is_one_figure_and_two_kinds_of_figure_are_no_conflict():
     a = "Britain's trade deficit in March was 1.2 billion stg, the Trade and Industry Department said."
     b = "Britain's trade deficit in March narrowed to 1.4 billion stg, the department said."
     assert sentence_conflict(a, b) == ("billion", "1.2 billion", "1.4 billion")
+
+
+def test_a_share_of_the_figure_with_a_partner_is_no_partner_of_the_figure():
+    """Found by the feeds benchmark (stop 32): a total surplus "95 pct of it with the U.S." is not the surplus with the
+    U.S., so the two are no one figure reported two ways; two reports of the surplus with the U.S. still are."""
+    from assistant.conflicts import sentence_conflict
+
+    total = "Taiwan's trade surplus was 15.6 billion dlrs last year, 95 pct of it with the U.S., officials said."
+    with_us = "Taiwan's trade surplus with the United States reached 13.6 billion dlrs last year, officials said."
+    other = "Taiwan's trade surplus with the United States reached 14.1 billion dlrs last year, officials said."
+    assert sentence_conflict(total, with_us, published_a="1987-04-08", published_b="1987-03-02") is None
+    assert sentence_conflict(other, with_us, published_a="1987-04-08", published_b="1987-03-02") == (
+        "billion", "14.1 billion", "13.6 billion")
