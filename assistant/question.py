@@ -277,6 +277,7 @@ class Ask:
     between: bool = False  # the pair was asked as "between X and Y": a sentence must name them together
     given: set = field(default_factory=set)  # figures the question itself states ("its 6.9 pct stake"): no answer
     parties: set = field(default_factory=set)  # the parties the question names ("New York" names the United States)
+    qualifiers: list = field(default_factory=list)  # (the asked word, its contrasting words): "southwest" excludes "southeast"
 
     def speaker_words(self) -> list[str]:
         """The words of the speaker's name that identify them (surnames, not titles)."""
@@ -332,6 +333,10 @@ class Ask:
         if self.kind == "yes-no":
             shared = len(self.words & content_words(sentence)) / len(self.words) if self.words else 1.0
             return shared >= 0.5 and not rules.hedged.search(sentence)
+        if self.qualifiers and self.kind in ("how-much", "when"):
+            words = _qualifier_words(sentence)
+            if any(words & others and not words & asked for asked, others in self.qualifiers):
+                return False  # southeast Manitoba's seeding does not answer a question about the southwest's
         if self.kind == "how-much":
             return self._holds_the_figure(sentence, published, rules, title, before, f"{preceding}\n{passage}")
         if self.bearing is None:
@@ -605,6 +610,7 @@ class _Rules:
     unknown: re.Pattern  # "it was not known how ...", "terms were not disclosed": the asked thing is not reported
     unknown_described: re.Pattern  # "unspecified Japanese electrical goods": the things described are not reported
     source_mention: re.Pattern  # "according to Reuters reports from April 1987": which reports, not what they say
+    contrasts: list  # sets of words that exclude each other ("southwest", "southeast")
 
 
 @lru_cache(maxsize=1)
@@ -629,7 +635,8 @@ def _rules() -> _Rules:
                   re.compile(data["outcome"]["penalised"], ic),
                   re.compile(data["continues"], ic), frozenset(data["continued_by"]),
                   [set(group) for group in data.get("counted_alike", [])], re.compile(data["unknown"], ic),
-                  re.compile(data["unknown_described"], ic), re.compile(data["source_mention"], ic))
+                  re.compile(data["unknown_described"], ic), re.compile(data["source_mention"], ic),
+                  [set(group) for group in data.get("contrasts", [])])
 
 
 def unspecified(sentence: str, question: str) -> bool:
@@ -1009,6 +1016,8 @@ def analyse(question: str) -> Ask:
                 ask.forecast = bool(_FORECAST_ASKED.search(q))
             if kind == "yes-no":
                 ask.words = content_words(q)
+            words = _qualifier_words(q)
+            ask.qualifiers = [(words & group, group - words) for group in rules.contrasts if words & group]
             return ask
     penalty = rules.penalty_question.search(q)
     done = bool(penalty or rules.done_what.search(q))  # "what came of the proposal?": what is still to come does not answer
@@ -1021,6 +1030,11 @@ def analyse(question: str) -> Ask:
     elif done and _DECISION.search(q):  # "what did the panel rule?": only a sentence saying what was decided answers
         ask.bearing = rules.decided
     return ask
+
+
+def _qualifier_words(text: str) -> set[str]:
+    """A text's words as the contrasts list reads them: lower case, a direction's adjective as the direction."""
+    return {re.sub(r"(?<=(?:th|st))ern$", "", w) for w in re.findall(r"[a-z]+(?:-[a-z]+)?", text.lower())}
 
 
 # a clause after the asking one that only describes what is asked about

@@ -1379,3 +1379,16 @@ def test_a_follow_up_asking_what_is_to_be_done_about_a_quota_asks_no_figure():
     assert [a.kind for a in inherit(analyse_parts(own), previous, own)] != ["how-much"]
     figure = "And its beef import quota for fiscal 1987?"
     assert [a.kind for a in inherit(analyse_parts(figure), previous, figure)] == ["how-much"]
+
+
+def test_a_figure_asked_for_one_region_is_not_answered_by_another_regions():
+    """Found by the blind M batch (dev): "seeded in southwest Manitoba" is not answered by "most advanced in the
+    southeast, with 30 pct of the spring wheat acres"; a direction's adjective is the direction ("trade with
+    Western countries" answers a question about trade with the West)."""
+    from assistant.question import analyse
+
+    q = analyse("What percentage of spring wheat acres had been seeded in southwest Manitoba by the end of April 1987?")
+    assert not q.bears("Planting was most advanced in the southeast, with 30 pct of the spring wheat acres seeded.")
+    assert q.bears("In the southwest, 12 pct of the spring wheat acres had been seeded, the report said.")
+    west = analyse("How big was Hungary's hard-currency trade deficit with the West in 1986?")
+    assert west.bears("Hungary's trade with Western countries plunged into a deficit of more than 400 mln dlrs in 1986.")
