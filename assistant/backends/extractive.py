@@ -209,8 +209,10 @@ class ExtractiveBackend:
         if self.answer_bearing and any(a.specific for a in asks):
             wanted = [a.asks for a in asks if a.specific]
             not_known = next((c[3] for c in scored if c[1] == scored[0][1] and unknown(c[3], own)), None)
-            if not_known and any(bears(a, c) for c in scored if c[1] == scored[0][1] for a in asks):
-                not_known = None  # (the story also gives it, later: "... had snapped due to metal fatigue")
+            if not_known and any(bears(a, c) for c in scored if c[1] == scored[0][1]
+                                 for a in asks if a.kind in ("why", "when", "how-much")):
+                not_known = None  # (the story also gives the reason, date or figure, later: "... had snapped due to
+                # metal fatigue"; a speaker's words on something else are no answer)
             if not_known:  # the story closest to the question says that what is asked is not known: so do we
                 return Draft([], answerable=False, backend=self.name, missing=wanted,
                              note=f"the closest story says it is not reported: {not_known}")
