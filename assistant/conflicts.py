@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .entail import fraction_decimal, party_named
-from .question import _PERIOD, months, owners, periods, years_meant
+from .question import REPORTING_PERIOD, months, owners, periods, years_meant
 from .scoring import content_words
 from .types import Answer, AnswerSentence, strip_as_of
 
@@ -126,8 +126,8 @@ def _role(text: str, q) -> str:
     return "compared" if _COMPARED.search(text[max(0, q[3] - 30): q[3]]) else "own"
 
 
-_TIME = re.compile(rf"\b(?:19|20)\d\d\b|{_PERIOD.pattern}|\b(?:January|February|March|April|May|June|July|August|"
-                   r"September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b|"
+_TIME = re.compile(rf"\b(?:19|20)\d\d\b|{REPORTING_PERIOD.pattern}|\b(?-i:January|February|March|April|May|June|July|"
+                   r"August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b|"
                    r"\b(?:last|this|next) year\b|\ba year (?:earlier|ago|before)\b|\bthe (?:previous|year-earlier) year\b",
                    re.IGNORECASE)
 _BREAK = re.compile(r"\b(?!(?:19|20)\d\d\b)\d|\b(?:from|against|compared|versus|vs|than|after|while|but)\b|[;:]", re.IGNORECASE)
@@ -156,7 +156,7 @@ def _frame(text: str, q, published: str | None = None) -> set[str]:
         base = int(published[:4]) if published and published[:4].isdigit() else None
         ago = re.search(r"last|earlier|ago|before|previous", named, re.IGNORECASE)
         out.add(f"y{base - 1 if ago else base + (1 if 'next' in named.lower() else 0)}" if base else f"r{named.lower()}")
-    return out | periods(named) | {f"m{x}" for x in months(named.title())}
+    return out | periods(named) | {f"m{x}" for x in months(named)}
 
 
 def _one_time(fa: set[str], fb: set[str]) -> bool:

@@ -67,6 +67,7 @@ _SPAN_MONTHS = {w: int(x) for w, x in SPELLED_NUMBERS.items() if 2 <= x <= 12 an
 _PERIOD = re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th)[- ](quarter|qtr|half)\b|\bq([1-4])\b|\bh([12])\b|"
                      rf"\b({'|'.join(_SPAN_MONTHS)}|[2-9]|1[0-2]) (?:months|mths)\b|\b(full|whole|fiscal|calendar)[- ]year\b"
                      r"|\b(?:the|this) year['’]s (?:overall|total)\b", re.IGNORECASE)
+REPORTING_PERIOD = _PERIOD  # (read by the conflict check too: "the fourth quarter", "nine mths")
 _NOT_FROM_THE_START = re.compile(r"\b(?:remaining|last|next|past|coming|final|latest|following)\s+$", re.IGNORECASE)
 _ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 
