@@ -182,9 +182,8 @@ class ExtractiveBackend:
         # preferred stock in two stages." / "First on July 1, ..."): for a why or when question, that sentence is
         # carried like one that refers back
         later = [a for a in asks if a.kind in ("why", "when")] if self.answer_bearing else []
-        scored = sorted(_carried(self.score(question, passages, sents, focus), self.settings.extractive_carry,
-                                 (lambda c: any(bears(a, c) for a in later)) if later else None),
-                        key=lambda t: (-t[0], t[1], t[2]))
+        scored = _best_first(_carried(self.score(question, passages, sents, focus), self.settings.extractive_carry,
+                                      (lambda c: any(bears(a, c) for a in later)) if later else None))
         floor = self.min_score + (self.settings.extractive_unknown_penalty if self.unknown_terms(question) else 0.0)
         if not scored or scored[0][0] < floor:
             return Draft([], answerable=False, backend=self.name)
@@ -219,8 +218,7 @@ class ExtractiveBackend:
             cause = self._told_after(asks, scored, sents, alone, bears, own)
             scored = [c for c in scored if any(bears(a, c) for a in asks) or (c[1], c[2]) in cause]
             if cause:  # (read at the score of the sentence naming the event)
-                scored = sorted(((max(c[0], cause[c[1], c[2]]), *c[1:]) if (c[1], c[2]) in cause else c for c in scored),
-                                key=lambda t: (-t[0], t[1], t[2]))
+                scored = _best_first((max(c[0], cause[c[1], c[2]]), *c[1:]) if (c[1], c[2]) in cause else c for c in scored)
                 alone.update({k: max(alone.get(k, 0.0), v) for k, v in cause.items()})
             if scored and all(a.kind == "who-said" and a.speaker_words() for a in asks):
                 # the named speaker's own words on the asked subject: they answer even when they share few of the
@@ -255,8 +253,8 @@ class ExtractiveBackend:
                 # sentence joins the answer
                 # (the story the answer leads with gains the story bonus: "what rate did the new mortgage carry?" is
                 # asked of the refinancing the first part is about)
-                by_part = sorted(_in_story(self.score(text, passages, sents), passages, lead, self.settings.extractive_story_bonus),
-                                 key=lambda t: (-t[0], t[1], t[2]))
+                by_part = _best_first(_in_story(self.score(text, passages, sents), passages, lead,
+                                                self.settings.extractive_story_bonus))
                 holding = [c for c in by_part if bears(a, c)]
                 best = self._best(text, holding, passages)
                 # the part is answered when its own best sentence (the ranker's pick or the best-scoring one) is
@@ -433,16 +431,25 @@ def _other_versions(chosen: list[tuple], scored: list[tuple], passages: list[Pas
     return out
 
 
+def _best_first(scored) -> list[tuple]:
+    """Candidates by score, then in story and sentence order (ties read as written)."""
+    return sorted(scored, key=lambda t: (-t[0], t[1], t[2]))
+
+
+def _lifted(scored: list[tuple], passages: list[Passage | None], bonus: float, which: Callable[[Passage], bool]) -> list[tuple]:
+    """The sentences of the passages ``which`` picks gain ``bonus`` (order kept)."""
+    return [(c[0] + bonus, *c[1:]) if which(passages[c[1] - 1]) else c for c in scored]
+
+
 def _in_story(scored: list[tuple], passages: list[Passage | None], doc_id: str | None, bonus: float) -> list[tuple]:
     """The sentences of story ``doc_id`` gain ``bonus``."""
-    return [(c[0] + bonus, *c[1:]) if doc_id and passages[c[1] - 1].doc_id == doc_id else c for c in scored]
+    return _lifted(scored, passages, bonus, lambda p: bool(doc_id) and p.doc_id == doc_id)
 
 
 def _quoted_last_first(scored: list[tuple], passages: list[Passage | None], bonus: float) -> list[tuple]:
     """A follow-up asks most often about the story the last answer quoted ("And what did he want schools to
     concentrate on?"): its sentences gain ``bonus``, as the other sentences of an answer's best story do."""
-    lifted = ((c[0] + bonus, *c[1:]) if passages[c[1] - 1] is not None and passages[c[1] - 1].quoted_last else c for c in scored)
-    return sorted(lifted, key=lambda t: (-t[0], t[1], t[2]))
+    return _best_first(_lifted(scored, passages, bonus, lambda p: p.quoted_last))
 
 
 def _focused(scored: list[tuple], passages: list[Passage | None], bonus: float) -> list[tuple]:
@@ -450,8 +457,7 @@ def _focused(scored: list[tuple], passages: list[Passage | None], bonus: float) 
     story first, and another story's sentence has to be clearly better to join it (no padding from elsewhere)."""
     if not scored or not bonus:
         return scored
-    out = [scored[0], *_in_story(scored[1:], passages, passages[scored[0][1] - 1].doc_id, bonus)]
-    return sorted(out, key=lambda t: (-t[0], t[1], t[2]))
+    return _best_first([scored[0], *_in_story(scored[1:], passages, passages[scored[0][1] - 1].doc_id, bonus)])
 
 
 CARRY_REACH = 3  # sentences back a reason or a date is carried from
