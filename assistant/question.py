@@ -124,7 +124,7 @@ _OWNED = re.compile(r"\b(?:gross (?:national|domestic) product|gnp|gdp|(?:trade 
                     r"exports|imports|economy|economic growth|reserves|inflation|jobless rate|unemployment)\b", re.IGNORECASE)
 
 
-_PARTNER = re.compile(r"\b(?:surplus(?:es)?|deficits?|trade|exports?|imports?|shipments?)\s+(?:with|to|from)\s+((?:the\s+)?\S+(?:\s+[A-Z]\S*)?)")
+_PARTNER = re.compile(r"\b(?:surplus(?:es)?|deficits?|imbalances?|trade|exports?|imports?|shipments?)\s+(?:with|to|from)\s+((?:the\s+)?\S+(?:\s+[A-Z]\S*)?)")
 
 
 _PAIR = re.compile(r"\b([A-Z][\w.]*)-([A-Z][\w.]*)\s+(?:trade|surplus|deficit|exports?|imports?|shipments?|commerce)\b")
@@ -263,6 +263,8 @@ class Ask:
     primary_name: tuple = ()  # a figure's: the whole name the first name opens ("Shell Canada")
     primary_kin: set = field(default_factory=set)  # for a date, the other words of its name ("Chinese National Federation":
     # "federation"; a figure's sentence must name the first)
+    others: set = field(default_factory=set)  # for a date, the question's other names ("Trail", "Kimberley"): a sentence
+    # naming two of them is about what was asked even when it does not name the first ("United Steelworkers")
     measures: list = field(default_factory=list)  # quantities the question names ("dividend"): a figure must be one of them
     outcome: bool = False  # "what did X actually ...": a promise, plan or forecast does not answer
     forecast: bool = False  # "what did X predict ...": only words that look ahead answer
@@ -277,6 +279,7 @@ class Ask:
     pair: set = field(default_factory=set)  # both sides of "China-Sweden trade": the figure's sentence names both
     between: bool = False  # the pair was asked as "between X and Y": a sentence must name them together
     given: set = field(default_factory=set)  # figures the question itself states ("its 6.9 pct stake"): no answer
+    paid: bool = False  # "what price did Ericsson agree to pay": the figure is a deal's (not the company's sales)
     parties: set = field(default_factory=set)  # the parties the question names ("New York" names the United States)
     qualifiers: list = field(default_factory=list)  # (the asked word, its contrasting words): "southwest" excludes "southeast"
 
@@ -321,7 +324,7 @@ class Ask:
         near = " ".join((sentence, before, title))
         primary = {self.primary, self.primary + "s"} if self.primary else set()  # ("Colombians" do name the Colombian)
         if primary and not (primary | self.primary_kin) & _name_words(near) and not spelled_out(self.primary, near) \
-                and not _people_of(self.primary, near):
+                and not _people_of(self.primary, near) and len(self.others & _name_words(sentence)) < 2:
             return False  # Conoco's figure does not answer a question about Exxon
         if primary and not primary & _name_words(sentence) and not spelled_out(self.primary, sentence) and _COMPANY.search(sentence):
             return False  # nor does it when a sentence about Exxon came before: the sentence names its own company
@@ -400,6 +403,8 @@ class Ask:
                            flags=re.IGNORECASE)
         if not self.bearing.search(plain):
             return False
+        if self.paid and not _DEAL_PRICE.search(sentence):
+            return False  # "annual sales of 800 mln crowns" is no price paid
         if self.counted and not _counts(self.counted, plain):
             return False  # "2.20 stg per share" does not say how many shares were sold
         if self.counted and not any(not _SHARE_AFTER.match(plain, m.end()) for m in _A_NUMBER.finditer(plain)):
@@ -1009,6 +1014,7 @@ def analyse(question: str) -> Ask:
             if kind == "when":
                 ask.primary = _first_name(q)
                 ask.primary_kin = _name_kin(ask.primary, q)
+                ask.others = _name_words(q, question_names=True) - {ask.primary} - ask.primary_kin
                 ask.done = bool(rules.done_when.search(q))
             if kind == "how-much":
                 _figure_ask(ask, q, rules)
@@ -1046,6 +1052,7 @@ def _figure_ask(ask: Ask, q: str, rules: _Rules) -> Ask:
     """A figure question's particulars: its subject, the names and quantity it gives, whose figure and with whom,
     the unit, what is counted, who acted, the period (a date's sentence often names no one, a figure's must)."""
     ask.outcome = bool(rules.outcome.search(q))
+    q = _CITED_BY.sub("", q) or q  # (who cited a figure, and when, is neither its subject nor its period)
     ask.primary = _first_name(q)
     ask.primary_name = _whole_name(ask.primary, q)
     ask.entities = _name_words(q, question_names=True)
@@ -1070,6 +1077,7 @@ def _figure_ask(ask: Ask, q: str, rules: _Rules) -> Ask:
     asked_unit = re.sub(r"\b\d[\d,]*(?:\.\d+)?\s*(?:%|[a-z]+)?", " ", q)  # ("its 6.9 pct stake": pct is given, not asked)
     ask.unit = next((n for n, (in_q, _) in rules.units.items() if in_q.search(asked_unit)), None)
     ask.duration = bool(re.search(r"\bhow (?:long|many (?:days|weeks|months|years|hours))\b", q, re.I))
+    ask.paid = bool(_PAID_ASK.search(q))
     ask.actor = _actor(q)
     ask.counted = None if ask.unit or ask.duration else _counted(q)
     ask.forecast_for = _estimated_for(q)
@@ -1083,10 +1091,19 @@ def _figure_ask(ask: Ask, q: str, rules: _Rules) -> Ask:
     return ask
 
 
+# the tail naming who cited a figure: "the 1986 U.S. trade imbalance with Japan, as cited by ... Paul Channon in March 1987"
+_CITED_BY = re.compile(r",?\s*\b(?:as )?(?:cited|reported|quoted|stated|given|put) by\b[^?]*", re.IGNORECASE)
+# a question about the price of a deal, and the words a sentence giving one uses
+_PAID_ASK = re.compile(r"\b(?:what|which) (?:[\w-]+ ){0,2}price\b[^?]*\b(?:pay|paid|buy|bought|acquire|sell|sold)\b|"
+                       r"\bhow much did\b[^?]*\b(?:pay|paid)\b", re.IGNORECASE)
+_DEAL_PRICE = re.compile(r"\b(?:pa(?:y|ys|id|ying)|price[sd]?|valu(?:e|ed|es|ing)|worth|costs?|consideration)\b|"
+                         r"\bfor (?:about |around |some |roughly |an estimated |a total of |approximately )?(?:[$£¥]|\d|one|two|"
+                         r"three|four|five|six|seven|eight|nine|ten)\b|\b(?:buys?|bought|acquir\w+|purchas\w+|sold|sells?|selling)\b",
+                         re.IGNORECASE)
 _REPORT_DAY = rf"(?:early |mid-?|late )?(?:{_MONTHS_RE})(?:\s+\d{{1,2}})?,?\s+(?:19|20)\d\d"
 _REPORT_TIME = re.compile(  # the time of a report, a release or talks: "an April 1987 report", "released on March 2, 1987"
     rf"\b{_REPORT_DAY}(?:\s+[\w.'’-]+){{0,3}}?\s+(?:reports?|statements?|stor(?:y|ies)|talks|results|release|announcement|"
-    r"meeting|interview|visit|downgrade|survey|briefing|press conference)\b|"
+    r"meeting|interview|visit|downgrade|survey|briefing|press conference|plans?|proposals?|programmes?|programs?|package)\b|"
     rf"\b(?:reported|released|announced|published|issued|cited|stated)\s+(?:on|in|during|around|at)\s+(?:[\w.'’-]+\s+){{0,2}}?{_REPORT_DAY}|"
     rf"\b(?:reports|stories)\s+(?:on|about)\s+(?:[\w.'’-]+\s+){{0,5}}?(?:in|from|of)\s+{_REPORT_DAY}",
     re.IGNORECASE)

@@ -1392,3 +1392,49 @@ def test_a_figure_asked_for_one_region_is_not_answered_by_another_regions():
     assert q.bears("In southwest Manitoba, 12 pct of the spring wheat acres had been seeded by the end of April 1987.")
     west = analyse("How big was Hungary's hard-currency trade deficit with the West in 1986?")
     assert west.bears("Hungary's trade with Western countries plunged into a deficit of more than 400 mln dlrs in 1986.")
+
+
+def test_salary_and_unit_price_questions_ask_for_money_and_a_deal_price_is_no_company_figure():
+    """Found by the blind N batch (dev, unanswerable): "what salary will", "what price per kilowatt hour will" ask for
+    money, and "what price did X agree to pay" is answered by a deal's price, never by the company's sales."""
+    for q in ("What salary will the new chairman of the retail unit receive from November?",
+              "What price per kilowatt hour will the utility pay under the 50-year contract?"):
+        a = analyse(q)
+        assert a.kind == "how-much" and a.unit == "money", q
+    paid = analyse("What price did Orvik agree to pay Balder in April 1987 for the half of the venture it did not own?")
+    assert paid.paid
+    assert not paid.bears("Orvik said the venture has annual sales of 800 mln crowns.", published="1987-04-03",
+                          title="Orvik buys out Balder")
+    assert paid.bears("Orvik said it agreed to pay 300 mln crowns for the stake.", published="1987-04-03",
+                      title="Orvik buys out Balder")
+    assert not analyse("How much did Orvik's sales rise in 1986?").paid
+
+
+def test_a_passive_when_question_asks_what_happened_and_a_hope_does_not_answer():
+    refloat = analyse("When was the tanker Sea Lark refloated after it ran aground in March 1987?")
+    assert refloat.kind == "when" and refloat.done
+    assert not refloat.bears("The port stays closed until today, when they hoped to refloat the Sea Lark on the high tide.",
+                             published="1987-03-20")
+    assert not analyse("On what day was the newly merged Orvik Inc to begin trading?").done
+    assert not analyse("When was the merger of Orvik and Balder, agreed in March 1987, expected to close?").done
+
+
+def test_a_date_sentence_naming_two_of_the_questions_other_names_is_about_it():
+    """N batch: "Production at Trail and Kimberley has been shut since the strike began May 9" answers when the
+    Steelworkers' strike at Cominco's Trail smelter and Kimberley mine began, though it does not name the union."""
+    q = analyse("On what date did the Boilermakers strike begin at Norvale's Ashby smelter and Corran mine in 1987?")
+    assert q.bears("Output at Ashby and Corran has been halted since the strike began May 9.", published="1987-06-01",
+                   title="Norvale to meet striking locals")
+    assert not q.bears("Output at Ashby has been halted since the strike began May 9.", published="1987-06-01",
+                       title="Norvale to meet striking locals")
+
+
+def test_a_plans_month_and_who_cited_a_figure_are_not_the_figures_period():
+    plan = analyse("Under the April 1987 Taiwan Economic Ministry plan for investment in the United States, how much was "
+                   "to be invested in 1987?")
+    assert plan.periods["months"] == set() and plan.periods["years"] == {1987}
+    cited = analyse("How big was the 1986 U.S. trade imbalance with Japan, as cited by a British minister in March 1987?")
+    assert cited.measures == ["imbalance"] and cited.partners == {"Japan"}
+    assert cited.periods == {"periods": set(), "months": set(), "years": {1986}}
+    assert cited.bears("Japan's surplus with the United States last year was 51.5 billion dlrs, he said.",
+                       published="1987-03-04")
