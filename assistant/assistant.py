@@ -23,7 +23,7 @@ from ingest.store import Store
 from .backends import BackendError, Backends
 from .chat import condense, looks_like_follow_up, said_before, said_sentences
 from .conflicts import flag_conflicts
-from .question import absent_names, name_runs, names_any, part_context, parts
+from .question import absent_names, analyse_parts, name_runs, names_any, part_context, parts
 from .retrieve import RetrievalResult, Retriever
 from .types import Answer, Draft, DraftText, Filters, Final, Passage, Passages, Quick, StreamEvent, strip_as_of
 from .verify import Verifier, name_found, plain
@@ -210,6 +210,7 @@ class Assistant:
         ``by_part``: a follow-up searched with the question it follows (whose own passages it should not bring)."""
         result = self.retriever.retrieve(question, filters, k)
         self._sweep_names(question, result)
+        self._sweep_reason(question, result)
         per_part, pieces = self.settings.retrieval.per_part_k, parts(question)
         if not per_part or not by_part or len(pieces) < 2 or not result.passages:
             return result
@@ -243,6 +244,18 @@ class Assistant:
             found = {d for r in runs for d in self.store.docs.titled(sorted(r)) if d not in docs}
             if found:  # (their passages closest to the question, by BM25)
                 wanted = self.retriever.within(question, found, limit)
+        for p in self.retriever.passages(wanted):
+            p.rank = len(result.passages) + 1
+            result.passages.append(p)
+
+    def _sweep_reason(self, question: str, result: RetrievalResult) -> None:
+        """A why question: the best story's other passages join the others (a story often gives the reason last,
+        after the figures: "... was due mainly to rises in share prices")."""
+        limit = self.settings.retrieval.reason_sweep
+        if not limit or not result.passages or not any(a.kind == "why" for a in analyse_parts(question)):
+            return
+        seen = {p.chunk_id for p in result.passages}  # (its passages best matching the question, by BM25)
+        wanted = [c for c in self.retriever.within(question, {result.passages[0].doc_id}, limit + len(seen)) if c not in seen][:limit]
         for p in self.retriever.passages(wanted):
             p.rank = len(result.passages) + 1
             result.passages.append(p)

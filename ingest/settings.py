@@ -76,6 +76,7 @@ class RetrievalSettings(BaseModel):
     dense_overfetch: tuple[int, ...] = Field((8, 64), description="a filtered dense query: unfiltered candidates per wanted one, tried in turn before the store's own (slow) filter")
     per_part_k: int = Field(5, ge=0, le=20, description="a question of several parts: each part is searched too, and its best this many passages join the others (0: off)")
     name_sweep: int = Field(2, ge=0, le=10, description="a name of the question that no retrieved passage holds: up to this many other passages of the retrieved stories that name it join them, or else passages of the stories whose headline gives the whole name (0: off)")
+    reason_sweep: int = Field(2, ge=0, le=10, description="a why question: up to this many other passages of the best story join the others (its reason is often told last) (0: off)")
     follow_up_sweep: int = Field(2, ge=0, le=10, description="a follow-up question: up to this many passages of the story the last answer quoted, best for the follow-up's own words, join the others (0: off)")
     count_cache_min: int = Field(5_000, ge=0, description="vector counts at least this large are cached until the store changes (small ones are recounted)")
 

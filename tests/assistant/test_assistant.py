@@ -319,6 +319,31 @@ def test_a_name_only_another_passage_of_a_found_story_holds_is_swept_in(tmp_path
     assert not answers[2].refused and "unequal votes" in answers[2].text, answers[2].text
 
 
+def test_a_why_question_reads_the_rest_of_its_best_story(tmp_path, embedder):
+    """Found by the blind N batch (dev): a statistics story gives the figures first and the reason for the rise in its
+    last sentence, in a passage the search does not return; the best story's other passages join the others."""
+    from assistant.assistant import Assistant
+    from ingest.pipeline import Ingestor
+    from ingest.settings import Settings
+
+    figures = " ".join(f"The sub-index for region {n} was put at {90 + n}.{n} in January, against {89 + n}.{n} in December."
+                       for n in range(1, 25))
+    story = ("Norland long leading indicator jumps in February\n\nKARSTAD, March 23 - Norland's long leading indicator "
+             "jumped 5.8 pct in February after a 1.9 pct gain in January, the statistics office said. " + figures +
+             " The office said the strong jump in the long leading indicator was due mainly to higher share prices.\n")
+    (tmp_path / "norland.txt").write_text(story, encoding="utf-8")
+    data = tmp_path / "data"
+    Ingestor(Settings.load(data_dir=data), embedder=embedder).ingest([tmp_path / "norland.txt"], progress=False)
+    q = "Why did Norland's long leading indicator jump so strongly in February?"
+    answers = {}
+    for sweep in (0, 2):
+        settings = Settings.load(data_dir=data)
+        settings.retrieval.reason_sweep, settings.retrieval.mode = sweep, "dense"
+        answers[sweep] = Assistant.from_settings(settings, embedder=embedder).ask(q, mode="extractive", k=1)
+    assert "share prices" not in answers[0].text, answers[0].text
+    assert not answers[2].refused and "share prices" in answers[2].text, answers[2].text
+
+
 def test_a_follow_up_reads_the_story_the_last_answer_quoted(tmp_path, embedder):
     """Found on dev follow-ups (89 of 91 ask about the previous question's story): "And the dividend?" after a question
     about a company's profit is searched with the conversation, which finds other stories' passages first; the

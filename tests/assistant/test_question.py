@@ -1438,3 +1438,14 @@ def test_a_plans_month_and_who_cited_a_figure_are_not_the_figures_period():
     assert cited.periods == {"periods": set(), "months": set(), "years": {1986}}
     assert cited.bears("Japan's surplus with the United States last year was 51.5 billion dlrs, he said.",
                        published="1987-03-04")
+
+
+def test_a_reason_said_with_an_adverb_counts_and_a_figure_after_a_figure_does_not():
+    """N batch: "was due mainly to rises in share prices" gives a reason; "rose 5.8 pct after January's 1.9 pct rise"
+    and "good reason to believe" do not."""
+    a = analyse("Why did the long leading indicator rise so strongly in February?")
+    assert a.bears("The strong rise in the long leading index was due mainly to rises in share prices.")
+    assert not a.bears("The long leading indicator rose in February by 5.8 pct after January's 1.9 pct rise.")
+    assert not a.bears("The indicator fell 2 pct after rising 3 pct in January.")
+    assert not a.bears("There is good reason to believe the indicator will keep rising.")
+    assert a.bears("The indicator rose after share prices climbed.")
