@@ -1016,6 +1016,9 @@ def analyse(question: str) -> Ask:
                 ask.primary_kin = _name_kin(ask.primary, q)
                 ask.others = _name_words(q, question_names=True) - {ask.primary} - ask.primary_kin
                 ask.done = bool(rules.done_when.search(q))
+            if kind == "why":  # another company's reason does not say why Paradise Fruit cut its dividend (the names
+                # of the asking clause: "..., just after the Standard and Poor's downgrade" only dates it)
+                ask.runs = name_runs(_MAIN_CLAUSE.split(q)[0])
             if kind == "how-much":
                 _figure_ask(ask, q, rules)
             if kind == "who-said":
@@ -1043,6 +1046,9 @@ def _qualifier_words(text: str) -> set[str]:
     """A text's words as the contrasts list reads them: lower case, a direction's adjective as the direction."""
     return {re.sub(r"(?<=(?:th|st))ern$", "", w) for w in re.findall(r"[a-z]+(?:-[a-z]+)?", text.lower())}
 
+
+# where a why question's asking clause ends
+_MAIN_CLAUSE = re.compile(r",|\b(?:just |shortly |soon )?(?:after|before|following|when|while|despite|amid)\b")
 
 # a clause after the asking one that only describes what is asked about
 _AFTERTHOUGHT = re.compile(r",\s+(?:a move|a step|a decision|which|who|whose)\b")

@@ -1449,3 +1449,17 @@ def test_a_reason_said_with_an_adverb_counts_and_a_figure_after_a_figure_does_no
     assert not a.bears("The indicator fell 2 pct after rising 3 pct in January.")
     assert not a.bears("There is good reason to believe the indicator will keep rising.")
     assert a.bears("The indicator rose after share prices climbed.")
+
+
+def test_another_companys_reason_does_not_answer_a_why_question_about_a_named_company():
+    """N batch: asked why Paradise Fruit cut its dividend, the closest story with a stated reason was another company's;
+    a name in a clause that only dates the question ("just after the Standard and Poor's downgrade") is not required."""
+    cut = analyse("Why did Orchard Valley Fruit cut its dividend to 25 cts a share in March 1987?")
+    assert not cut.bears("Harbour Trust Corp said it cut its dividend to 15 cts due to lower expected earnings.",
+                         title="Harbour Trust cuts dividend", published="1987-03-18")
+    assert cut.bears("The cut was due to loan covenants limiting payouts, Orchard Valley said.",
+                     title="Orchard Valley Fruit cuts dividend", published="1987-03-12")
+    dated = analyse("Why did Denmark's central bank cut its lending rate in March 1987, just after the Standard and "
+                    "Poor's downgrade?")
+    assert dated.bears("The bank said the cut was due to an inflow of foreign currency.", title="Danish rate cut",
+                       published="1987-03-17")
