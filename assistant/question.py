@@ -279,6 +279,7 @@ class Ask:
     pair: set = field(default_factory=set)  # both sides of "China-Sweden trade": the figure's sentence names both
     between: bool = False  # the pair was asked as "between X and Y": a sentence must name them together
     given: set = field(default_factory=set)  # figures the question itself states ("its 6.9 pct stake"): no answer
+    acronyms: set = field(default_factory=set)  # the initials of those names ("ACT" for Applied Circuit Technology)
     paid: bool = False  # "what price did Ericsson agree to pay": the figure is a deal's (not the company's sales)
     parties: set = field(default_factory=set)  # the parties the question names ("New York" names the United States)
     qualifiers: list = field(default_factory=list)  # (the asked word, its contrasting words): "southwest" excludes "southeast"
@@ -319,7 +320,8 @@ class Ask:
         story = _name_words(" ".join((sentence, before, title, passage)))
         if self.entities and not self.entities & story:
             return False  # a figure or date about someone else
-        if self.runs and not any(run & story for run in self.runs):
+        if self.runs and not any(run & story for run in self.runs) and not self.acronyms & set(
+                re.findall(r"\b[A-Z]{2,}\b", " ".join((sentence, before, title, passage)))):
             return False  # nor does one about the Soviet Union's exports to the U.S. answer one about the Wine Institute's
         near = " ".join((sentence, before, title))
         primary = {self.primary, self.primary + "s"} if self.primary else set()  # ("Colombians" do name the Colombian)
@@ -1019,6 +1021,8 @@ def analyse(question: str) -> Ask:
             if kind == "why":  # another company's reason does not say why Paradise Fruit cut its dividend (the names
                 # of the asking clause: "..., just after the Standard and Poor's downgrade" only dates it)
                 ask.runs = name_runs(_MAIN_CLAUSE.split(q)[0])
+                ask.acronyms = {"".join(w[0] for w in run.split()) for run in re.findall(
+                    r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)+", _MAIN_CLAUSE.split(q)[0])}
             if kind == "how-much":
                 _figure_ask(ask, q, rules)
             if kind == "who-said":
