@@ -343,6 +343,10 @@ class Ask:
             words = _qualifier_words(sentence)
             if any(words & others and not words & asked for asked, others in self.qualifiers):
                 return False  # southeast Manitoba's seeding does not answer a question about the southwest's
+        if self.kind == "when" and self.periods.get("years") and not years_in(sentence) and not months(sentence.title()):
+            said = years_meant(sentence, published)  # (a sentence dated only by "last year")
+            if said and not said & self.periods["years"]:
+                return False  # "Last year its members bought ..." does not say in which month of 1987 the mission goes
         if self.kind == "how-much":
             return self._holds_the_figure(sentence, published, rules, title, before, f"{preceding}\n{passage}")
         if self.bearing is None:
@@ -1017,6 +1021,7 @@ def analyse(question: str) -> Ask:
                 ask.primary = _first_name(q)
                 ask.primary_kin = _name_kin(ask.primary, q)
                 ask.others = _name_words(q, question_names=True) - {ask.primary} - ask.primary_kin
+                ask.periods = {"years": {int(y) for y in years_in(_REPORT_TIME.sub(" ", q))}}
                 ask.done = bool(rules.done_when.search(q))
             if kind == "why":  # another company's reason does not say why Paradise Fruit cut its dividend (the names
                 # of the asking clause: "..., just after the Standard and Poor's downgrade" only dates it)

@@ -472,9 +472,9 @@ def _carried(scored: list[tuple], drop: float, answers: Callable[[tuple], bool] 
     for c in scored:
         before = by_place.get((c[1], c[2] - 1))
         if answers is not None and answers(c):  # (the reason or the date may come two or three sentences on: each
-            # further sentence costs half the drop more: "ACT agreed to sell ..." / "..." / "The deal is expected to
+            # further sentence costs a quarter of the drop more: "ACT agreed to sell ..." / "..." / "The deal is expected to
             # close on March 31")
-            before = max((by_place[c[1], c[2] - d] - (d - 1) * drop / 2 for d in range(1, CARRY_REACH + 1)
+            before = max((by_place[c[1], c[2] - d] - (d - 1) * drop / 4 for d in range(1, CARRY_REACH + 1)
                           if (c[1], c[2] - d) in by_place), default=None)
         if before is not None and before - drop > c[0] and (_REFERS_BACK.match(c[3]) or answers and answers(c)):
             c = (before - drop, *c[1:])
