@@ -257,6 +257,8 @@ class Ask:
     periods: dict = field(default_factory=dict)  # reporting periods, months, years the question names
     entities: set = field(default_factory=set)  # names in the question ("Northrop", "Sweden"): the answer is about one of them
     runs: list = field(default_factory=list)  # the names of several words the question gives, by their telling words: the story names one
+    acronyms: set = field(default_factory=set)  # a why question's: the initials of those names ("ACT" for Applied Circuit
+    # Technology), which a story may name it by
     words: set = field(default_factory=set)  # the question's content words (a yes/no answer must be about the same event)
     duration: bool = False  # "how long": a span of time is the answer, not noise around a figure
     primary: str | None = None  # the first name in the question ("Exxon"): a figure's sentence, the one before or the headline names it
@@ -279,7 +281,6 @@ class Ask:
     pair: set = field(default_factory=set)  # both sides of "China-Sweden trade": the figure's sentence names both
     between: bool = False  # the pair was asked as "between X and Y": a sentence must name them together
     given: set = field(default_factory=set)  # figures the question itself states ("its 6.9 pct stake"): no answer
-    acronyms: set = field(default_factory=set)  # the initials of those names ("ACT" for Applied Circuit Technology)
     paid: bool = False  # "what price did Ericsson agree to pay": the figure is a deal's (not the company's sales)
     parties: set = field(default_factory=set)  # the parties the question names ("New York" names the United States)
     qualifiers: list = field(default_factory=list)  # (the asked word, its contrasting words): "southwest" excludes "southeast"
@@ -1025,9 +1026,9 @@ def analyse(question: str) -> Ask:
                 ask.done = bool(rules.done_when.search(q))
             if kind == "why":  # another company's reason does not say why Paradise Fruit cut its dividend (the names
                 # of the asking clause: "..., just after the Standard and Poor's downgrade" only dates it)
-                ask.runs = name_runs(_MAIN_CLAUSE.split(q)[0])
-                ask.acronyms = {"".join(w[0] for w in run.split()) for run in re.findall(
-                    r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)+", _MAIN_CLAUSE.split(q)[0])}
+                asking = _MAIN_CLAUSE.split(q)[0]
+                ask.runs = name_runs(asking)
+                ask.acronyms = {"".join(w[0] for w in run.split()) for run in re.findall(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)+", asking)}
             if kind == "how-much":
                 _figure_ask(ask, q, rules)
             if kind == "who-said":
