@@ -244,9 +244,7 @@ class Assistant:
             found = {d for r in runs for d in self.store.docs.titled(sorted(r)) if d not in docs}
             if found:  # (their passages closest to the question, by BM25)
                 wanted = self.retriever.within(question, found, limit)
-        for p in self.retriever.passages(wanted):
-            p.rank = len(result.passages) + 1
-            result.passages.append(p)
+        self._join(result, wanted)
 
     def _sweep_reason(self, question: str, result: RetrievalResult) -> None:
         """A why question: the best story's other passages join the others (a story often gives the reason last,
@@ -254,11 +252,7 @@ class Assistant:
         limit = self.settings.retrieval.reason_sweep
         if not limit or not result.passages or not any(a.kind == "why" for a in analyse_parts(question)):
             return
-        seen = {p.chunk_id for p in result.passages}  # (its passages best matching the question, by BM25)
-        wanted = [c for c in self.retriever.within(question, {result.passages[0].doc_id}, limit + len(seen)) if c not in seen][:limit]
-        for p in self.retriever.passages(wanted):
-            p.rank = len(result.passages) + 1
-            result.passages.append(p)
+        self._join(result, self._unseen(question, {result.passages[0].doc_id}, limit, result))
 
     def _sweep_previous(self, question: str, history: list, result: RetrievalResult) -> None:
         """A follow-up is most often about the story the last answer quoted ("And the dividend?", "How did the
@@ -268,13 +262,20 @@ class Assistant:
         docs = self._previous_stories(history) if limit else set()
         if not docs:
             return
-        seen = {p.chunk_id for p in result.passages}
-        wanted = [c for c in self.retriever.within(question, docs, limit + len(seen)) if c not in seen][:limit]
-        for p in self.retriever.passages(wanted):
-            p.rank = len(result.passages) + 1
-            result.passages.append(p)
+        self._join(result, self._unseen(question, docs, limit, result))
         for p in result.passages:
             p.quoted_last = p.doc_id in docs
+
+    def _unseen(self, question: str, docs: set[str], limit: int, result: RetrievalResult) -> list[str]:
+        """Up to ``limit`` passages of these stories, best for the question by BM25, that the result lacks."""
+        seen = {p.chunk_id for p in result.passages}
+        return [c for c in self.retriever.within(question, docs, limit + len(seen)) if c not in seen][:limit]
+
+    def _join(self, result: RetrievalResult, chunk_ids: list[str]) -> None:
+        """These passages join the result, ranked after those it has."""
+        for p in self.retriever.passages(chunk_ids):
+            p.rank = len(result.passages) + 1
+            result.passages.append(p)
 
     def _previous_stories(self, history: list, sentences: int = 3) -> set[str]:
         """The stories whose passages hold the first few sentences of these answers (history keeps only text)."""

@@ -291,13 +291,28 @@ def test_a_follow_up_answers_the_new_part_without_repeating_the_last_answer(samp
     assert not repeat.refused and any(w in repeat.text.lower() for w in ("agricultur", "farm")), repeat.text
 
 
-def test_a_name_only_another_passage_of_a_found_story_holds_is_swept_in(tmp_path, embedder):
-    """Found by the blind I batch (dev): the story about the share issues was found, but not its passage quoting the
-    broker the question names; that passage of the found story joins the others, and its words answer."""
+def _asked_with_sweep(tmp_path, embedder, story: str, question: str, sweep: str) -> dict:
+    """The story ingested alone, and the question asked of its top passage (dense search) with the retrieval
+    setting ``sweep`` off (0) and on (2): {0: answer, 2: answer}."""
     from assistant.assistant import Assistant
     from ingest.pipeline import Ingestor
     from ingest.settings import Settings
 
+    (tmp_path / "story.txt").write_text(story, encoding="utf-8")
+    data = tmp_path / "data"
+    Ingestor(Settings.load(data_dir=data), embedder=embedder).ingest([tmp_path / "story.txt"], progress=False)
+    answers = {}
+    for value in (0, 2):
+        settings = Settings.load(data_dir=data)
+        settings.retrieval.mode = "dense"
+        setattr(settings.retrieval, sweep, value)
+        answers[value] = Assistant.from_settings(settings, embedder=embedder).ask(question, mode="extractive", k=1)
+    return answers
+
+
+def test_a_name_only_another_passage_of_a_found_story_holds_is_swept_in(tmp_path, embedder):
+    """Found by the blind I batch (dev): the story about the share issues was found, but not its passage quoting the
+    broker the question names; that passage of the found story joins the others, and its words answer."""
     about = " ".join(f"Dealers said the withdrawn bonus issues of low-par voting shares by the harbour groups had weighed "
                      f"on prices in session {n}." for n in range(1, 12))
     other = " ".join(f"Crane crews at berth {n} loaded rice and timber for coastal ports while rain slowed work on the "
@@ -306,15 +321,8 @@ def test_a_name_only_another_passage_of_a_found_story_holds_is_swept_in(tmp_path
              "their plans for bonus issues of low-par voting shares after the exchange objected. " + about + " " + other +
              ' Rupert Quayle-Hobbs, a director of Lantern Securities, said: "They would split owners into two '
              'classes with unequal votes." ' + other + "\n")
-    (tmp_path / "harbour.txt").write_text(story, encoding="utf-8")
-    data = tmp_path / "data"
-    Ingestor(Settings.load(data_dir=data), embedder=embedder).ingest([tmp_path / "harbour.txt"], progress=False)
     q = "What objection did Rupert Quayle-Hobbs raise to the bonus issues of low-par voting shares by the harbour groups?"
-    answers = {}
-    for sweep in (0, 2):
-        settings = Settings.load(data_dir=data)
-        settings.retrieval.name_sweep, settings.retrieval.mode = sweep, "dense"  # (BM25 would find the rare name itself)
-        answers[sweep] = Assistant.from_settings(settings, embedder=embedder).ask(q, mode="extractive", k=1)
+    answers = _asked_with_sweep(tmp_path, embedder, story, q, "name_sweep")  # (dense: BM25 would find the rare name itself)
     assert answers[0].refused and "unequal votes" not in answers[0].text, (answers[0].text, [p.chunk_id for p in answers[0].retrieved])
     assert not answers[2].refused and "unequal votes" in answers[2].text, answers[2].text
 
@@ -322,24 +330,13 @@ def test_a_name_only_another_passage_of_a_found_story_holds_is_swept_in(tmp_path
 def test_a_why_question_reads_the_rest_of_its_best_story(tmp_path, embedder):
     """Found by the blind N batch (dev): a statistics story gives the figures first and the reason for the rise in its
     last sentence, in a passage the search does not return; the best story's other passages join the others."""
-    from assistant.assistant import Assistant
-    from ingest.pipeline import Ingestor
-    from ingest.settings import Settings
-
     figures = " ".join(f"The sub-index for region {n} was put at {90 + n}.{n} in January, against {89 + n}.{n} in December."
                        for n in range(1, 25))
     story = ("Norland long leading indicator jumps in February\n\nKARSTAD, March 23 - Norland's long leading indicator "
              "jumped 5.8 pct in February after a 1.9 pct gain in January, the statistics office said. " + figures +
              " The office said the strong jump in the long leading indicator was due mainly to higher share prices.\n")
-    (tmp_path / "norland.txt").write_text(story, encoding="utf-8")
-    data = tmp_path / "data"
-    Ingestor(Settings.load(data_dir=data), embedder=embedder).ingest([tmp_path / "norland.txt"], progress=False)
     q = "Why did Norland's long leading indicator jump so strongly in February?"
-    answers = {}
-    for sweep in (0, 2):
-        settings = Settings.load(data_dir=data)
-        settings.retrieval.reason_sweep, settings.retrieval.mode = sweep, "dense"
-        answers[sweep] = Assistant.from_settings(settings, embedder=embedder).ask(q, mode="extractive", k=1)
+    answers = _asked_with_sweep(tmp_path, embedder, story, q, "reason_sweep")
     assert "share prices" not in answers[0].text, answers[0].text
     assert not answers[2].refused and "share prices" in answers[2].text, answers[2].text
 
